@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { RunbookError } from '../../core/errors.js';
+import type { CliContext } from '../context.js';
+
+/** Placeholder until the command is built; see the open issues. */
+export function definePlan(program: Command, _ctx: CliContext): void {
+  program
+    .command('plan')
+    .description('not built yet')
+    .action(() => {
+      throw new RunbookError('E_NOT_BUILT', 'plan is not built yet');
+    });
+}

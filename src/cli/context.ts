@@ -1,0 +1,28 @@
+/**
+ * Everything a command may touch of the outside world, passed in so tests can run the CLI in-process
+ * and so that only the CLI reads `process`.
+ */
+export interface CliContext {
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** True when stdout is an interactive terminal (live views, colour). */
+  readonly isTTY: boolean;
+  /** False when NO_COLOR is set (https://no-color.org) or output is not a terminal. */
+  readonly color: boolean;
+  /** Aborted on Ctrl-C / SIGTERM; long-running commands stop cleanly when it fires. */
+  readonly signal: AbortSignal;
+  /** Set by a command's action to report its result. */
+  exitCode: number;
+}
+
+export interface Writer {
+  write(text: string): void;
+}
+
+export function colorEnabled(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
+  return isTTY;
+}

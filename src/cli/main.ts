@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { RunbookError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+import { VERSION } from './version.js';
+import { defineValidate } from './commands/validate.js';
+import { definePlan } from './commands/plan.js';
+import { defineRun } from './commands/run.js';
+import { defineStatus } from './commands/status.js';
+import { defineSandbox } from './commands/sandbox.js';
+import { defineExport } from './commands/export.js';
+
+/**
+ * The CLI is a thin shell: it parses flags, calls the library, renders the result and maps errors to
+ * exit codes. Command files define their flags here but load their implementation lazily inside the
+ * action, so `runbook --version` and `--help` never pay for ajv, luxon or undici.
+ */
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = new Command()
+    .name('runbook')
+    .description('Run live events on Polyv from YAML playbooks.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+
+  defineValidate(program, ctx);
+  definePlan(program, ctx);
+  defineRun(program, ctx);
+  defineStatus(program, ctx);
+  defineSandbox(program, ctx);
+  defineExport(program, ctx);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    return reportError(err, ctx);
+  }
+}
+
+function reportError(err: unknown, ctx: CliContext): number {
+  if (err instanceof CommanderError) {
+    // Help and version "errors" are commander's way of stopping; their output is already written.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (err instanceof RunbookError) {
+    ctx.stderr.write(`runbook: ${err.message}\n`);
+    return err.exitCode;
+  }
+  // An error nobody anticipated: one line for the user, the stack only on request.
+  const message = err instanceof Error ? err.message : String(err);
+  ctx.stderr.write(`runbook: internal error: ${message}\n`);
+  if (ctx.env['RUNBOOK_DEBUG'] && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
+  return 70;
+}

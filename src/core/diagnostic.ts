@@ -1,0 +1,72 @@
+import type { SourceLocation } from './location.js';
+
+/**
+ * An authoring mistake found while loading, validating, templating or planning a playbook.
+ * Diagnostics are collected, never thrown, so that every problem is reported at once.
+ * `code` is stable (tests and CI filters depend on it); `message` is prose and may change.
+ */
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly location: SourceLocation;
+  /** The step the problem belongs to, when there is one. */
+  readonly stepId?: string;
+  /** Other places involved, e.g. the second check-in of a colliding pair. */
+  readonly related?: readonly RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  readonly location: SourceLocation;
+  readonly message: string;
+  readonly stepId?: string;
+}
+
+/**
+ * The closed set of diagnostic codes. Add new codes here (and to the README's table); never rename one.
+ */
+export const DiagnosticCodes = {
+  // load
+  FILE_UNREADABLE: 'RB1001',
+  YAML_SYNTAX: 'RB1002',
+  YAML_ALIAS_LIMIT: 'RB1003',
+  FILE_TOO_LARGE: 'RB1004',
+  EXTENDS_CYCLE: 'RB1005',
+  EXTENDS_DEPTH: 'RB1006',
+  EXTENDS_NOT_FOUND: 'RB1007',
+  NESTING_TOO_DEEP: 'RB1008',
+  // schema
+  SCHEMA: 'RB2001',
+  CREDENTIAL_IN_PLAYBOOK: 'RB2002',
+  FORBIDDEN_KEY: 'RB2003',
+  // template
+  TEMPLATE_SYNTAX: 'RB3001',
+  UNKNOWN_VARIABLE: 'RB3002',
+  MISSING_PARAM: 'RB3003',
+  PARAM_TYPE: 'RB3004',
+  UNKNOWN_PARAM: 'RB3005',
+  TEMPLATE_HELPER: 'RB3006',
+  // plan / rules
+  INVALID_TIMEZONE: 'RB4001',
+  INVALID_TIME: 'RB4002',
+  DST_GAP: 'RB4003',
+  DST_AMBIGUOUS: 'RB4004',
+  EVENT_TIMES: 'RB4005',
+  UNKNOWN_CHANNEL: 'RB4006',
+  DUPLICATE_STEP_ID: 'RB4007',
+  CHECKIN_OVERLAP: 'RB4008',
+  CHECKIN_GAP: 'RB4009',
+  LIMIT_TIME_RANGE: 'RB4010',
+  MESSAGE_EMPTY: 'RB4011',
+  MESSAGE_TOO_LONG: 'RB4012',
+  INVALID_DURATION: 'RB4013',
+  CHECKIN_IN_PAST: 'RB4014',
+  RATE_BURST: 'RB4015',
+  INVALID_VALUE: 'RB4016',
+} as const;
+
+export type DiagnosticCode = (typeof DiagnosticCodes)[keyof typeof DiagnosticCodes];
+
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === 'error');
+}
