@@ -1,0 +1,3 @@
+export * from './sign.js';
+export * from './types.js';
+export * from './requests.js';
