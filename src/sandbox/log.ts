@@ -1,0 +1,35 @@
+import { appendFileSync } from 'node:fs';
+
+/**
+ * One JSON line per request the sandbox received: when (ms epoch, and a high-resolution receive time
+ * in fractional ms), what (endpoint, decoded business parameters — never the secret; the signature
+ * only as `signOk`), and what it did (applied, rejected with a code, fault injected).
+ */
+export interface SandboxLogEntry {
+  readonly seq: number;
+  readonly receivedAt: number;
+  readonly receivedAtHr: number;
+  readonly method: string;
+  readonly path: string;
+  readonly endpoint?: string;
+  readonly params?: Record<string, unknown>;
+  readonly signOk?: boolean;
+  readonly status?: number;
+  readonly code?: number;
+  readonly effect: 'applied' | 'rejected' | 'served' | 'fault' | 'not-found';
+  readonly message?: string;
+  readonly fault?: string;
+}
+
+export class SandboxLog {
+  readonly entries: SandboxLogEntry[] = [];
+  constructor(private readonly sink?: string | ((line: string) => void)) {}
+
+  write(entry: SandboxLogEntry): void {
+    this.entries.push(entry);
+    if (!this.sink) return;
+    const line = `${JSON.stringify(entry)}\n`;
+    if (typeof this.sink === 'string') appendFileSync(this.sink, line);
+    else this.sink(line);
+  }
+}
