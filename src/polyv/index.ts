@@ -1,3 +1,4 @@
 export * from './sign.js';
 export * from './types.js';
 export * from './requests.js';
+export * from "./envelope.js";

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { CheckinItem, ChatExportTask, CreateChatExportTaskParams, ExportSessionStatsParams, GetSpeakListParams, SendCustomMessageParams, SpeakListPage } from '../polyv/types.js';
 
 /** Per-call options. `stepId` is carried into errors and logs. */
@@ -18,8 +19,8 @@ export interface PolyvApi {
   getSpeakList(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListPage>;
   /** Resolves to the xlsx URL; "Report is not ready yet" is a PolyvApiError the caller may retry. */
   exportSessionStats(p: ExportSessionStatsParams, o?: CallOptions): Promise<string>;
-  /** GET an absolute URL (a file the platform points to); resolves to the body as a web stream. */
-  download(url: string, o?: CallOptions): Promise<ReadableStream<Uint8Array>>;
+  /** GET an absolute URL (a file the platform points to); resolves to the body as a Node stream. */
+  download(url: string, o?: CallOptions): Promise<Readable>;
   /** The account's userId (get-speak-list needs it). */
   readonly userId: string;
   close(): Promise<void>;

@@ -44,3 +44,18 @@ export class TransportError extends RunbookError {
     super('E_TRANSPORT', `${stepId ? `step ${stepId}: ` : ''}${endpoint}: ${message}`, ExitCodes.FAILED, options);
   }
 }
+
+/** A file download (an export's URL) failed: HTTP status, or the connection broke. */
+export class DownloadError extends RunbookError {
+  override readonly name = 'DownloadError';
+  constructor(
+    /** The URL without its query string (which may carry tokens). */
+    readonly url: string,
+    readonly httpStatus: number | undefined,
+    message: string,
+    readonly stepId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super('E_DOWNLOAD', `${stepId ? `step ${stepId}: ` : ''}download of ${url} failed: ${message}`, ExitCodes.FAILED, options);
+  }
+}

@@ -1,0 +1,74 @@
+import { Endpoints, type EndpointName } from '../polyv/types.js';
+import { PolyvApiError, TransportError } from './errors.js';
+
+/**
+ * The one place that decides what a failed call means. Readings chosen where the documents are silent:
+ *
+ * - **Rate limit.** The reply is undocumented. runbook recognises HTTP 429, a body code 429, or a
+ *   message about frequency/limits (English or Chinese) as the limit. For reads it is retried with
+ *   backoff. For calls that change something it is *not* retried — the platform then blocks the IP for
+ *   five minutes, and a chat message five minutes late is worse than one reported as failed — and it
+ *   counts as *failed* (not applied), because the platform refused the request without processing it.
+ * - **5xx** on a call that changes something counts as *ambiguous*: a gateway may answer 502/504 after
+ *   the platform applied the call. Reads retry.
+ * - **invalid timestamp.** is answered by re-synchronising the clock and retrying once (it was not applied).
+ * - **invalid signature.** / **application not found.** and other 4xx business errors are final.
+ * - A network failure is retried for reads; for calls that change something only when the request
+ *   provably never reached the platform (TransportError delivery 'not-sent').
+ */
+export type Verdict =
+  | { readonly action: 'retry'; readonly reason: string }
+  | { readonly action: 'resync'; readonly reason: string }
+  | { readonly action: 'fail'; readonly reason: string; readonly outcome: 'failed' | 'ambiguous' };
+
+const RATE_LIMIT_TEXT = /too (many|frequent)|frequen|rate.?limit|limit exceeded|频繁|频率|限流/i;
+
+export function isRateLimit(e: PolyvApiError): boolean {
+  return e.httpStatus === 429 || e.platformCode === 429 || RATE_LIMIT_TEXT.test(e.platformMessage);
+}
+
+export function isInvalidTimestamp(e: PolyvApiError): boolean {
+  return /invalid timestamp/i.test(e.platformMessage);
+}
+
+export function isNotReady(e: PolyvApiError): boolean {
+  return /not ready/i.test(e.platformMessage);
+}
+
+export function classifyFailure(endpoint: EndpointName, err: unknown): Verdict {
+  const mutating = Endpoints[endpoint].mutating;
+  if (err instanceof TransportError) {
+    if (err.delivery === 'not-sent') return { action: 'retry', reason: 'the request never reached the platform' };
+    return mutating
+      ? { action: 'fail', outcome: 'ambiguous', reason: 'the request may have reached the platform; not resent' }
+      : { action: 'retry', reason: 'network failure on a read' };
+  }
+  if (err instanceof PolyvApiError) {
+    if (isInvalidTimestamp(err)) return { action: 'resync', reason: 'timestamp refused: re-sync the clock' };
+    if (isRateLimit(err)) {
+      return mutating
+        ? { action: 'fail', outcome: 'failed', reason: 'rate limit: refused by the platform, not resent' }
+        : { action: 'retry', reason: 'rate limit' };
+    }
+    if (err.httpStatus >= 500 || (err.platformCode >= 500 && err.platformCode < 600)) {
+      return mutating
+        ? { action: 'fail', outcome: 'ambiguous', reason: 'server error after the request arrived; not resent' }
+        : { action: 'retry', reason: 'server error on a read' };
+    }
+    return { action: 'fail', outcome: 'failed', reason: 'refused by the platform' };
+  }
+  return { action: 'fail', outcome: mutating ? 'ambiguous' : 'failed', reason: 'unexpected error' };
+}
+
+/** Whether a call that threw this error may have changed the platform's state. */
+export function outcomeOf(endpoint: EndpointName, err: unknown): 'failed' | 'ambiguous' {
+  const v = classifyFailure(endpoint, err);
+  if (v.action === 'fail') return v.outcome;
+  // Retries exhausted: for a read nothing changed; for a mutating call only 'not-sent' reaches here.
+  return 'failed';
+}
+
+/** Exponential backoff with full jitter: a random delay in [0, min(max, base·2^attempt)]. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** attempt));
+}

@@ -1,0 +1,252 @@
+import type { Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+import { RunbookError, ExitCodes } from '../core/errors.js';
+import { parseEnvelope } from '../polyv/envelope.js';
+import {
+  batchCheckinRequest,
+  createChatExportTaskRequest,
+  exportSessionStatsRequest,
+  getSpeakListRequest,
+  sendCustomMessageRequest,
+  type ApiRequest,
+} from '../polyv/requests.js';
+import type {
+  ChatExportTask,
+  CheckinItem,
+  CreateChatExportTaskParams,
+  ExportSessionStatsParams,
+  GetSpeakListParams,
+  SendCustomMessageParams,
+  SpeakListPage,
+} from '../polyv/types.js';
+import type { CallOptions, PolyvApi } from './api.js';
+import { backoffDelay, classifyFailure } from './classify.js';
+import { describeSkew, PlatformClock } from './clock.js';
+import type { Credentials } from './credentials.js';
+import { DownloadError, PolyvApiError, TransportError } from './errors.js';
+import { abortableSleep, sharedRateLimiter, type RateLimiter } from './rate-limiter.js';
+
+export const DEFAULT_BASE_URL = 'https://api.polyv.net';
+
+export interface RetryBudget {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  /** No retry starts after this much time since the first attempt. */
+  readonly maxElapsedMs: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryBudget = Object.freeze({ maxAttempts: 6, maxElapsedMs: 60_000, baseDelayMs: 250, maxDelayMs: 8_000 });
+
+/** What the client reports about its work, for debug logs and progress. Never holds the secret or a sign. */
+export type ClientEvent =
+  | { readonly type: 'request'; readonly endpoint: string; readonly attempt: number; readonly stepId?: string }
+  | { readonly type: 'response'; readonly endpoint: string; readonly attempt: number; readonly status: number; readonly durationMs: number; readonly stepId?: string }
+  | { readonly type: 'retry'; readonly endpoint: string; readonly attempt: number; readonly delayMs: number; readonly reason: string; readonly stepId?: string }
+  | { readonly type: 'clock'; readonly offsetMs: number };
+
+export interface PolyvClientOptions {
+  readonly credentials: Credentials;
+  readonly baseUrl?: string;
+  readonly limiter?: RateLimiter;
+  readonly clock?: PlatformClock;
+  readonly connectTimeoutMs?: number;
+  /** Time allowed for the response headers, and between body chunks. */
+  readonly requestTimeoutMs?: number;
+  readonly retry?: Partial<RetryBudget>;
+  readonly maxConnections?: number;
+  readonly onEvent?: (e: ClientEvent) => void;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The local clock is too far from the platform's even after re-synchronising. */
+export class ClockSkewError extends RunbookError {
+  override readonly name = 'ClockSkewError';
+  constructor(readonly offsetMs: number, endpoint: string) {
+    super('E_CLOCK', `${endpoint}: the platform refused the timestamp twice; ${describeSkew(offsetMs)}. Fix the machine's clock (NTP) and retry.`, ExitCodes.FAILED);
+  }
+}
+
+/**
+ * The Polyv client: signs every attempt afresh, paces all calls through one limiter, corrects the
+ * clock from `Date` headers, and retries only what `classifyFailure` allows.
+ */
+export class PolyvClient implements PolyvApi {
+  readonly baseUrl: string;
+  readonly clock: PlatformClock;
+  private readonly agent: Agent;
+  private readonly limiter: RateLimiter;
+  private readonly retry: RetryBudget;
+  private readonly timeout: number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: PolyvClientOptions) {
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.clock = options.clock ?? new PlatformClock();
+    this.limiter = options.limiter ?? sharedRateLimiter();
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeout = options.requestTimeoutMs ?? 15_000;
+    this.sleep = options.sleep ?? abortableSleep;
+    this.random = options.random ?? Math.random;
+    this.agent = new Agent({
+      connect: { timeout: options.connectTimeoutMs ?? 5_000 },
+      connections: options.maxConnections ?? 64,
+      keepAliveTimeout: 4_000,
+      pipelining: 1,
+    });
+  }
+
+  get userId(): string {
+    return this.options.credentials.userId;
+  }
+
+  async sendCustomMessage(p: SendCustomMessageParams, o?: CallOptions): Promise<void> {
+    await this.call(sendCustomMessageRequest(p), o);
+  }
+
+  async batchCheckin(items: readonly CheckinItem[], o?: CallOptions): Promise<void> {
+    await this.call(batchCheckinRequest(items), o);
+  }
+
+  async createChatExportTask(p: CreateChatExportTaskParams, o?: CallOptions): Promise<ChatExportTask> {
+    const data = (await this.call(createChatExportTaskRequest(p), o)) as Record<string, unknown> | null;
+    const status = data?.['status'];
+    if (status !== 'todo' && status !== 'doing' && status !== 'done') {
+      throw new PolyvApiError('createChatExportTask', 200, 200, `unexpected task status ${JSON.stringify(status)}`, undefined, o?.stepId);
+    }
+    const url = typeof data?.['url'] === 'string' && data['url'] !== '' ? data['url'] : undefined;
+    const last = typeof data?.['lastExportTime'] === 'number' ? data['lastExportTime'] : undefined;
+    return { status, ...(url ? { url } : {}), ...(last !== undefined ? { lastExportTime: last } : {}) };
+  }
+
+  async getSpeakList(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListPage> {
+    const data = (await this.call(getSpeakListRequest(p), o)) as Record<string, unknown> | null;
+    const list = Array.isArray(data?.['list']) ? (data['list'] as SpeakListPage['list']) : [];
+    return { size: Number(data?.['size'] ?? list.length), cursor: String(data?.['cursor'] ?? ''), list };
+  }
+
+  async exportSessionStats(p: ExportSessionStatsParams, o?: CallOptions): Promise<string> {
+    const data = await this.call(exportSessionStatsRequest(p), o);
+    if (typeof data !== 'string' || data === '') {
+      throw new PolyvApiError('exportSessionStats', 200, 200, 'the report answer carried no URL', undefined, o?.stepId);
+    }
+    return data;
+  }
+
+  async download(url: string, o?: CallOptions): Promise<Readable> {
+    const started = Date.now();
+    const shown = url.split('?')[0]!;
+    let target = url;
+    let redirects = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const res = await request(target, { dispatcher: this.agent, method: 'GET', signal: o?.signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
+        if (res.statusCode >= 300 && res.statusCode < 400 && res.headers['location']) {
+          await res.body.dump();
+          if (++redirects > 5) throw new DownloadError(shown, res.statusCode, 'too many redirects', o?.stepId);
+          target = new URL(String(res.headers['location']), target).toString();
+          attempt -= 1;
+          continue;
+        }
+        if (res.statusCode !== 200) {
+          await res.body.dump();
+          throw new DownloadError(shown, res.statusCode, `HTTP ${res.statusCode}`, o?.stepId);
+        }
+        return res.body;
+      } catch (err) {
+        const e = err instanceof DownloadError ? err : new DownloadError(shown, undefined, (err as { code?: string }).code ?? String(err), o?.stepId, { cause: err });
+        if (o?.signal?.aborted) throw e;
+        const retryable = e.httpStatus === undefined || e.httpStatus >= 500 || e.httpStatus === 429;
+        if (!retryable || attempt >= this.retry.maxAttempts || Date.now() - started > this.retry.maxElapsedMs) throw e;
+        await this.sleep(backoffDelay(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random), o?.signal);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** One logical call: attempts, each re-signed with a fresh timestamp, until success or a final verdict. */
+  async call(req: ApiRequest, o?: CallOptions): Promise<unknown> {
+    const started = Date.now();
+    let resynced = false;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.attempt(req, attempt, o);
+      } catch (err) {
+        const verdict = classifyFailure(req.endpoint, err);
+        if (o?.signal?.aborted) throw err;
+        if (verdict.action === 'resync') {
+          if (resynced) throw new ClockSkewError(this.clock.offset, req.endpoint);
+          resynced = true;
+          this.options.onEvent?.({ type: 'retry', endpoint: req.endpoint, attempt, delayMs: 0, reason: verdict.reason, ...(o?.stepId ? { stepId: o.stepId } : {}) });
+          continue;
+        }
+        if (verdict.action === 'fail') throw err;
+        if (attempt >= this.retry.maxAttempts || Date.now() - started > this.retry.maxElapsedMs) throw err;
+        const delayMs = backoffDelay(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random);
+        this.options.onEvent?.({ type: 'retry', endpoint: req.endpoint, attempt, delayMs, reason: verdict.reason, ...(o?.stepId ? { stepId: o.stepId } : {}) });
+        await this.sleep(delayMs, o?.signal);
+      }
+    }
+  }
+
+  private async attempt(req: ApiRequest, attempt: number, o?: CallOptions): Promise<unknown> {
+    try {
+      await this.limiter.acquire(o?.signal);
+    } catch (err) {
+      throw new TransportError(req.endpoint, 'not-sent', 'aborted before sending', o?.stepId, { cause: err });
+    }
+    const signed: Record<string, string> = { ...req.signed, appId: this.options.credentials.appId, timestamp: String(Math.round(this.clock.now())) };
+    signed['sign'] = this.options.credentials.sign(signed);
+    let url = this.baseUrl + req.path;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let body: string | undefined;
+    if (req.signedIn === 'query') url += `?${new URLSearchParams(signed).toString()}`;
+    if (req.signedIn === 'form') {
+      body = new URLSearchParams({ ...signed, ...req.form }).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (req.form && Object.keys(req.form).length > 0) {
+      body = new URLSearchParams(req.form as Record<string, string>).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] = 'application/json';
+    }
+    this.options.onEvent?.({ type: 'request', endpoint: req.endpoint, attempt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
+    const sentAt = Date.now();
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await request(url, { dispatcher: this.agent, method: req.method, headers, body, signal: o?.signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
+      text = await res.body.text();
+    } catch (err) {
+      throw this.toTransportError(req.endpoint, err, o);
+    }
+    const receivedAt = Date.now();
+    const before = this.clock.offset;
+    this.clock.observe(headerValue(res.headers['date']), sentAt, receivedAt);
+    if (this.clock.offset !== before) this.options.onEvent?.({ type: 'clock', offsetMs: this.clock.offset });
+    this.options.onEvent?.({ type: 'response', endpoint: req.endpoint, attempt, status: res.statusCode, durationMs: receivedAt - sentAt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
+    const env = parseEnvelope(res.statusCode, text);
+    if (env.ok) return env.data;
+    if (/invalid timestamp/i.test(env.message)) this.clock.observe(headerValue(res.headers['date']), sentAt, receivedAt, true);
+    throw new PolyvApiError(req.endpoint, env.httpStatus, env.platformCode, env.message, env.requestId, o?.stepId);
+  }
+
+  /** Did the request provably not reach the platform? Only failures before the connection was made. */
+  private toTransportError(endpoint: ApiRequest['endpoint'], err: unknown, o?: CallOptions): TransportError {
+    const code = (err as { code?: string } | undefined)?.code ?? '';
+    const notSent = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
+    const what = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? `no answer within ${this.timeout} ms` : code || (err instanceof Error ? err.name : 'network error');
+    return new TransportError(endpoint, notSent ? 'not-sent' : 'unknown', `${what} (${this.baseUrl})`, o?.stepId, { cause: err });
+  }
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}

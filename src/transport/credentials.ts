@@ -1,0 +1,107 @@
+import { readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { parse } from 'yaml';
+import { ConfigError } from '../core/errors.js';
+import { polyvSign, type SignValue } from '../polyv/sign.js';
+
+const REDACTED = '<redacted>';
+
+/**
+ * The account's credentials. The secret is kept in a private field and never leaves this object:
+ * it signs parameters here, and every way of printing or serialising the object redacts it.
+ */
+export class Credentials {
+  readonly #secret: string;
+  constructor(
+    readonly appId: string,
+    appSecret: string,
+    readonly userId: string,
+    /** Where they came from, for messages: "environment" or "file ~/.config/... profile default". */
+    readonly source: string,
+  ) {
+    this.#secret = appSecret;
+  }
+
+  sign(params: Readonly<Record<string, SignValue>>): string {
+    return polyvSign(params, this.#secret);
+  }
+
+  /** For the one caller that must see it: tests that scan outputs for leaks. */
+  revealSecretForLeakTests(): string {
+    return this.#secret;
+  }
+
+  toJSON(): Record<string, string> {
+    return { appId: this.appId, userId: this.userId, appSecret: REDACTED, source: this.source };
+  }
+
+  toString(): string {
+    return `Credentials(appId=${this.appId}, userId=${this.userId}, appSecret=${REDACTED})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+export interface LoadCredentialsOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** --credentials FILE; else POLYV_CREDENTIALS_FILE; else ~/.config/runbook/credentials.yaml. */
+  readonly file?: string;
+  /** --profile NAME; else POLYV_PROFILE; else "default". */
+  readonly profile?: string;
+  readonly homeDir?: string;
+}
+
+/**
+ * Credentials come from the environment (POLYV_APP_ID, POLYV_APP_SECRET, POLYV_USER_ID) or from a
+ * credentials file of named profiles — never from a playbook. A file or profile named explicitly wins
+ * over the environment. A file that group or others may read is refused.
+ *
+ * ```yaml
+ * # ~/.config/runbook/credentials.yaml  (chmod 600)
+ * default:
+ *   appId: ...
+ *   appSecret: ...
+ *   userId: ...
+ * ```
+ */
+export function loadCredentials(o: LoadCredentialsOptions): Credentials {
+  const env = o.env;
+  const explicit = o.file !== undefined || o.profile !== undefined || env['POLYV_PROFILE'] !== undefined;
+  if (!explicit && env['POLYV_APP_ID'] && env['POLYV_APP_SECRET'] && env['POLYV_USER_ID']) {
+    return new Credentials(env['POLYV_APP_ID'], env['POLYV_APP_SECRET'], env['POLYV_USER_ID'], 'environment');
+  }
+  const file = o.file ?? env['POLYV_CREDENTIALS_FILE'] ?? join(o.homeDir ?? env['HOME'] ?? homedir(), '.config', 'runbook', 'credentials.yaml');
+  const profile = o.profile ?? env['POLYV_PROFILE'] ?? 'default';
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch {
+    const partial = ['POLYV_APP_ID', 'POLYV_APP_SECRET', 'POLYV_USER_ID'].filter((k) => !env[k]);
+    throw new ConfigError(
+      `no Polyv credentials: set ${partial.join(', ')} in the environment, or write a credentials file at ${file} (chmod 600) with a "${profile}" profile (appId, appSecret, userId). For a rehearsal, use --sandbox.`,
+    );
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new ConfigError(`refusing to read ${file}: other users may read it (mode ${(mode & 0o777).toString(8)}). Run: chmod 600 ${file}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read credentials file ${file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  const profiles = isRecord(doc) && isRecord(doc['profiles']) ? doc['profiles'] : doc;
+  const p = isRecord(profiles) ? profiles[profile] : undefined;
+  if (!isRecord(p)) throw new ConfigError(`credentials file ${file} has no profile "${profile}"`);
+  const missing = ['appId', 'appSecret', 'userId'].filter((k) => typeof p[k] !== 'string' || p[k] === '');
+  if (missing.length > 0) throw new ConfigError(`profile "${profile}" in ${file} lacks ${missing.join(', ')}`);
+  return new Credentials(p['appId'] as string, p['appSecret'] as string, p['userId'] as string, `file ${file}, profile ${profile}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,74 @@
+/**
+ * One sliding-window limiter for all platform calls of a process. The platform blocks an IP for five
+ * minutes past 1500 requests in 10 s, across *all* its work, so every call of the process goes
+ * through the same instance (`sharedRateLimiter`) unless a test injects its own.
+ */
+export interface RateLimiterOptions {
+  readonly max: number;
+  readonly windowMs: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Default pacing: two thirds of the platform's limit, leaving room for clock error and other tools. */
+export const DEFAULT_RATE_LIMIT = Object.freeze({ max: 1000, windowMs: 10_000 });
+
+export class RateLimiter {
+  private readonly times: number[] = [];
+  private head = 0;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(readonly options: RateLimiterOptions = DEFAULT_RATE_LIMIT) {
+    this.now = options.now ?? (() => performance.now());
+    this.sleep = options.sleep ?? abortableSleep;
+  }
+
+  /** Resolves when one more request may start. Requests are admitted in arrival order. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => this.admit(signal));
+    // A waiter that was aborted must not block the ones behind it.
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async admit(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const t = this.now();
+      while (this.head < this.times.length && this.times[this.head]! <= t - this.options.windowMs) this.head += 1;
+      if (this.head > 1024 && this.head * 2 > this.times.length) {
+        this.times.splice(0, this.head);
+        this.head = 0;
+      }
+      if (this.times.length - this.head < this.options.max) {
+        this.times.push(t);
+        return;
+      }
+      await this.sleep(this.times[this.head]! + this.options.windowMs - t + 1, signal);
+    }
+  }
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+let shared: RateLimiter | undefined;
+/** The process-wide limiter. */
+export function sharedRateLimiter(): RateLimiter {
+  shared ??= new RateLimiter();
+  return shared;
+}
