@@ -114,7 +114,7 @@ describe('PolyvClient against the sandbox', () => {
     await expect(c.getSpeakList({ userId: c.userId })).resolves.toBeDefined();
     expect(sb.log.filter((e) => e.endpoint === 'getSpeakList').map((e) => e.status)).toEqual([500, 200]);
 
-    sb.setFaults('slow=1:800,endpoints=sendCustomMessage');
+    sb.setFaults('slow=1:2500,endpoints=sendCustomMessage');
     const slow = new PolyvClient({ credentials: demo(), baseUrl: sb.url, retry: fastRetry, requestTimeoutMs: 200 });
     open.push(slow);
     const err = await slow.sendCustomMessage({ channelId: '1000001', content: 'once' }).catch((e: unknown) => e);
