@@ -1,3 +1,4 @@
 export * from './location.js';
 export * from './diagnostic.js';
 export * from './errors.js';
+export * from './duration.js';

@@ -1,1 +1,5 @@
-export {};
+export * from './types.js';
+export type * from './playbook.generated.js';
+export { loadPlaybook, MAX_EXTENDS_DEPTH, type LoadOptions } from './load-playbook.js';
+export { DEFAULT_LIMITS, isCredentialKey, parseYamlText, type LoadLimits } from './yaml-file.js';
+export { stepIds } from './step-id.js';

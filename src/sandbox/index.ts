@@ -5,4 +5,3 @@ export type { SandboxOptions, RateLimitOptions } from './options.js';
 export { PLATFORM_RATE_LIMIT } from './options.js';
 export type { SandboxLogEntry } from './log.js';
 export type { StoredMessage, StoredCheckin } from './platform.js';
-export { intervalsCollide, CHECKIN_MIN_GAP_MS } from './checkin-rule.js';

@@ -1,1 +1,2 @@
-export {};
+export { schemaDiagnostics } from './schema-diagnostics.js';
+export { playbookValidator } from './schema-validator.js';

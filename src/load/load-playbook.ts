@@ -1,0 +1,73 @@
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import { mergeChain } from './merge.js';
+import type { LoadResult, SourceIndex } from './types.js';
+import { DEFAULT_LIMITS, readYamlFile, type LoadLimits, type YamlFile } from './yaml-file.js';
+
+export interface LoadOptions {
+  /** Paths in diagnostics are shown relative to this folder (the CLI passes its cwd). */
+  readonly displayBase?: string;
+  readonly limits?: Partial<LoadLimits>;
+  /** How many `extends:` hops are allowed. */
+  readonly maxExtendsDepth?: number;
+  /**
+   * Checks each file on its own before merging (the validate stage's schema check). A file with
+   * errors is not merged, so the merge only ever sees well-shaped documents.
+   */
+  readonly checkFile?: (value: unknown, index: SourceIndex) => Diagnostic[];
+}
+
+export const MAX_EXTENDS_DEPTH = 8;
+
+/**
+ * Loads a playbook: reads it and every file it `extends:` (relative paths, cycles refused, depth
+ * bounded), checks each, and merges them. Never throws for bad input: everything is a diagnostic.
+ * A top-level file that cannot be read yields a single FILE_UNREADABLE diagnostic and no `loaded`.
+ */
+export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResult {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const maxDepth = options.maxExtendsDepth ?? MAX_EXTENDS_DEPTH;
+  const display = (p: string): string => {
+    if (!options.displayBase) return p;
+    const r = relative(options.displayBase, p);
+    return r.startsWith('..') || isAbsolute(r) ? p : r;
+  };
+  const diagnostics: Diagnostic[] = [];
+  const chain: YamlFile[] = [];
+  const absFiles: string[] = [];
+  let current = resolve(options.displayBase ?? '.', file);
+  for (;;) {
+    const read = readYamlFile(current, limits, display(current));
+    diagnostics.push(...read.diagnostics);
+    if (!read.yaml) return { diagnostics };
+    const checked = options.checkFile ? options.checkFile(read.yaml.value, read.yaml.index) : [];
+    diagnostics.push(...checked);
+    if (checked.some((d) => d.severity === 'error') || read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+    chain.push(read.yaml);
+    absFiles.push(current);
+    const value = read.yaml.value as Record<string, unknown>;
+    const ext = value['extends'];
+    if (typeof ext !== 'string') break;
+    const at = read.yaml.index.locate(['extends']);
+    const next = resolve(dirname(current), ext);
+    if (absFiles.includes(next)) {
+      const cycle = [...absFiles.slice(absFiles.indexOf(next)), next].map(display).join(' → ');
+      diagnostics.push({ code: DiagnosticCodes.EXTENDS_CYCLE, severity: 'error', message: `extends cycle: ${cycle}`, location: at });
+      return { diagnostics };
+    }
+    if (chain.length > maxDepth) {
+      diagnostics.push({ code: DiagnosticCodes.EXTENDS_DEPTH, severity: 'error', message: `extends chain longer than ${maxDepth} files`, location: at });
+      return { diagnostics };
+    }
+    const probe = readYamlFile(next, { ...limits, maxBytes: limits.maxBytes }, display(next));
+    if (probe.unreadable) {
+      diagnostics.push({ code: DiagnosticCodes.EXTENDS_NOT_FOUND, severity: 'error', message: `cannot read the extended file ${display(next)}: ${probe.unreadable}`, location: at });
+      return { diagnostics };
+    }
+    current = next;
+  }
+  const merged = mergeChain(chain);
+  diagnostics.push(...merged.diagnostics);
+  const loaded = { file: absFiles[0]!, files: absFiles, doc: merged.doc, source: merged.source, params: merged.params };
+  return { loaded, diagnostics };
+}

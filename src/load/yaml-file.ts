@@ -1,0 +1,165 @@
+import { readFileSync, statSync } from 'node:fs';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import type { SourceLocation } from '../core/location.js';
+import type { DocPath, SourceIndex } from './types.js';
+
+/** Limits that keep hostile input (alias bombs, huge or deeply nested files) bounded in time and memory. */
+export interface LoadLimits {
+  readonly maxBytes: number;
+  readonly maxAliasCount: number;
+  readonly maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: LoadLimits = Object.freeze({ maxBytes: 4 * 1024 * 1024, maxAliasCount: 200, maxDepth: 64 });
+
+/** One YAML file, parsed, with the positions of its nodes. */
+export interface YamlFile {
+  readonly file: string;
+  readonly value: unknown;
+  readonly index: SourceIndex;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys that hold credentials. Matching is on the normalised key (lower case, no - or _). */
+const CREDENTIAL_KEYS = new Set(['appsecret', 'secret', 'secretkey', 'appkey', 'password', 'passwd', 'token', 'accesstoken', 'accesskey', 'apikey', 'sign', 'signature', 'privatekey']);
+
+export function isCredentialKey(key: string): boolean {
+  return CREDENTIAL_KEYS.has(key.toLowerCase().replace(/[-_]/g, ''));
+}
+
+/**
+ * Reads and parses one YAML file. Problems are returned as diagnostics; `yaml` is absent when the file
+ * could not be read or parsed at all. `unreadable` is set when the file itself could not be read.
+ */
+export function readYamlFile(file: string, limits: LoadLimits, displayName: string): { yaml?: YamlFile; diagnostics: Diagnostic[]; unreadable?: string } {
+  const at0: SourceLocation = { file: displayName, line: 1, col: 1 };
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > limits.maxBytes) {
+      return { diagnostics: [diag(DiagnosticCodes.FILE_TOO_LARGE, `file is ${size} bytes; the limit is ${limits.maxBytes}`, at0)] };
+    }
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((err as NodeJS.ErrnoException).code ?? 'unreadable');
+    return { diagnostics: [diag(DiagnosticCodes.FILE_UNREADABLE, `cannot read ${displayName}: ${reason}`, at0)], unreadable: reason };
+  }
+  return parseYamlText(text, displayName, limits);
+}
+
+export function parseYamlText(text: string, displayName: string, limits: LoadLimits): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
+  const lc = new LineCounter();
+  const pos = (offset: number): { line: number; col: number } => lc.linePos(offset);
+  const loc = (range: readonly number[] | null | undefined): SourceLocation => {
+    if (!range) return { file: displayName, line: 1, col: 1 };
+    const a = pos(range[0]!);
+    const b = pos(range[1] ?? range[0]!);
+    return { file: displayName, line: a.line, col: a.col, endLine: b.line, endCol: b.col };
+  };
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) {
+    diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, ''), loc(e.pos)));
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+
+  // Keys are checked on the syntax tree, before any object is built from it.
+  let depthExceeded = false;
+  visit(doc, {
+    Pair(_key, pair, path) {
+      if (path.length > limits.maxDepth * 2 + 2) {
+        if (!depthExceeded) diagnostics.push(diag(DiagnosticCodes.NESTING_TOO_DEEP, `nesting deeper than ${limits.maxDepth} levels`, loc((pair.key as Node | null)?.range)));
+        depthExceeded = true;
+        return visit.BREAK;
+      }
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined) return undefined;
+      if (FORBIDDEN_KEYS.has(key)) {
+        diagnostics.push(diag(DiagnosticCodes.FORBIDDEN_KEY, `the key \`${key}\` is not allowed`, loc((pair.key as Node).range)));
+      } else if (isCredentialKey(key)) {
+        diagnostics.push(
+          diag(
+            DiagnosticCodes.CREDENTIAL_IN_PLAYBOOK,
+            `\`${key}\` looks like a credential; credentials never go in a playbook: set POLYV_APP_ID, POLYV_APP_SECRET and POLYV_USER_ID, or use a credentials file (chmod 600)`,
+            loc((pair.key as Node).range),
+          ),
+        );
+      }
+      return undefined;
+    },
+    Seq(_key, _seq, path) {
+      if (path.length > limits.maxDepth * 2 + 2 && !depthExceeded) {
+        depthExceeded = true;
+        diagnostics.push(diag(DiagnosticCodes.NESTING_TOO_DEEP, `nesting deeper than ${limits.maxDepth} levels`, loc(_seq.range)));
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (diagnostics.length > 0) return { diagnostics };
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/alias/i.test(msg)) {
+      const firstAlias = findFirstAlias(doc);
+      return { diagnostics: [diag(DiagnosticCodes.YAML_ALIAS_LIMIT, `too many alias expansions (limit ${limits.maxAliasCount}): is this an alias bomb?`, loc(firstAlias?.range))] };
+    }
+    return { diagnostics: [diag(DiagnosticCodes.YAML_SYNTAX, msg, loc(doc.contents?.range))] };
+  }
+  if (value === null || value === undefined) value = {};
+  const index = yamlIndex(doc, loc);
+  return { yaml: { file: displayName, value, index }, diagnostics };
+}
+
+function findFirstAlias(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Alias(_k, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** Locates nodes of one parsed document by path, falling back to the nearest ancestor. */
+function yamlIndex(doc: Document, loc: (r: readonly number[] | null | undefined) => SourceLocation): SourceIndex {
+  const walk = (path: DocPath): { node?: Node; keyNode?: Node } => {
+    let node: unknown = doc.contents;
+    let keyNode: Node | undefined;
+    let last: Node | undefined = doc.contents ?? undefined;
+    for (const seg of path) {
+      if (isAlias(node)) node = node.resolve(doc);
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) return { node: last, keyNode: undefined };
+        keyNode = pair.key as Node;
+        node = pair.value;
+        last = (pair.value as Node | null) ?? keyNode;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        node = node.items[seg];
+        keyNode = undefined;
+        if (!node) return { node: last };
+        last = node as Node;
+      } else {
+        return { node: last };
+      }
+    }
+    return { node: last, ...(keyNode ? { keyNode } : {}) };
+  };
+  return {
+    locate: (path) => loc(walk(path).node?.range),
+    locateKey: (path) => {
+      const w = walk(path);
+      return loc((w.keyNode ?? w.node)?.range);
+    },
+  };
+}
+
+function diag(code: Diagnostic['code'], message: string, location: SourceLocation): Diagnostic {
+  return { code, severity: 'error', message, location };
+}

@@ -1,0 +1,108 @@
+import { resolve } from 'node:path';
+import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import type { SourceLocation } from '../core/location.js';
+import type { VarValue } from '../load/playbook.generated.js';
+import type { LoadedPlaybook } from '../load/types.js';
+import { DEFAULT_LIMITS, parseYamlText, readYamlFile } from '../load/yaml-file.js';
+import type { ExternalVars } from './types.js';
+
+/** Where a variable's value came from, so a type error can point at it. */
+interface Sourced {
+  readonly value: unknown;
+  readonly at: SourceLocation;
+  /** True for --var text, which is coerced to the declared type. */
+  readonly fromCli: boolean;
+}
+
+const CLI_LOCATION: SourceLocation = { file: '<command line>', line: 1, col: 1 };
+
+/**
+ * The effective variables, in increasing precedence:
+ * template param defaults < vars of extended files < the playbook's vars < --vars FILE < --var k=v.
+ * Declared params are type-checked (--var text is coerced to the declared type); a required param
+ * without a value is an error; a --var that no param declares is a warning when params are declared.
+ */
+export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd: string): { vars: Record<string, VarValue>; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const sourced = new Map<string, Sourced>();
+  for (const p of Object.values(loaded.params)) {
+    if (p.default !== undefined) sourced.set(p.name, { value: p.default, at: p.declaredAt, fromCli: false });
+  }
+  for (const [k, v] of Object.entries(loaded.doc.vars ?? {})) sourced.set(k, { value: v, at: loaded.source.locate(['vars', k]), fromCli: false });
+
+  if (external.varsFile) {
+    const path = resolve(cwd, external.varsFile);
+    const read = readYamlFile(path, DEFAULT_LIMITS, external.varsFile);
+    diagnostics.push(...read.diagnostics);
+    const value = read.yaml?.value;
+    if (read.yaml && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: 'a --vars file must be a mapping of names to values', location: read.yaml.index.locate([]) });
+    } else if (read.yaml) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) sourced.set(k, { value: v, at: read.yaml.index.locate([k]), fromCli: false });
+    }
+  }
+  for (const pair of external.cliVars ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `--var needs name=value, got ${JSON.stringify(pair)}`, location: CLI_LOCATION });
+      continue;
+    }
+    const name = pair.slice(0, eq);
+    const declared = Object.keys(loaded.params).length > 0;
+    if (declared && !loaded.params[name] && !(name in (loaded.doc.vars ?? {}))) {
+      diagnostics.push({ code: DiagnosticCodes.UNKNOWN_PARAM, severity: 'warning', message: `--var ${name}: no param of that name is declared (known: ${Object.keys(loaded.params).join(', ')})`, location: CLI_LOCATION });
+    }
+    sourced.set(name, { value: pair.slice(eq + 1), at: CLI_LOCATION, fromCli: true });
+  }
+
+  const vars: Record<string, VarValue> = Object.create(null) as Record<string, VarValue>;
+  for (const [name, s] of sourced) {
+    const param = loaded.params[name];
+    const value = param && s.fromCli ? coerce(s.value as string, param.type) : s.value;
+    if (param && !hasType(value, param.type)) {
+      diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `\`${name}\` must be ${param.type === 'integer' ? 'an integer' : `a ${param.type}`}, got ${JSON.stringify(s.value)}`, location: s.at, related: [{ location: param.declaredAt, message: 'declared here' }] });
+      continue;
+    }
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') vars[name] = value;
+    else diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `\`${name}\` must be a string, number or boolean`, location: s.at });
+  }
+  for (const p of Object.values(loaded.params)) {
+    if (p.required && !(p.name in vars) && !diagnostics.some((d) => d.message.startsWith(`\`${p.name}\``))) {
+      diagnostics.push({
+        code: DiagnosticCodes.MISSING_PARAM,
+        severity: 'error',
+        message: `param \`${p.name}\` is required${p.description ? ` (${p.description})` : ''}: set it under vars:, in a --vars file, or with --var ${p.name}=…`,
+        location: loaded.source.locate(['vars']),
+        related: [{ location: p.declaredAt, message: 'declared here' }],
+      });
+    }
+  }
+  return { vars, diagnostics };
+}
+
+function coerce(text: string, type: string): unknown {
+  switch (type) {
+    case 'integer':
+    case 'number':
+      return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : text;
+    default:
+      return text;
+  }
+}
+
+function hasType(v: unknown, type: string): boolean {
+  switch (type) {
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    default:
+      return typeof v === 'string' || typeof v === 'number';
+  }
+}
+
+export { parseYamlText };
