@@ -1,0 +1,285 @@
+import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
+import type { SourceLocation } from '../core/location.js';
+import { stepIds } from '../load/step-id.js';
+import type { Policy, Step } from '../load/playbook.generated.js';
+import type { DocPath } from '../load/types.js';
+import { batchCheckinRequest, createChatExportTaskRequest, encodeMessageContent, exportSessionStatsRequest, sendCustomMessageRequest } from '../polyv/requests.js';
+import type { RenderedPlaybook } from '../template/types.js';
+import { findSpacingViolations } from './checkin-spacing.js';
+import { resolveEventFrame } from './event-frame.js';
+import { parseTimeSpec, type TimeFrame } from './time-spec.js';
+import type { ActionPolicy, CheckinAction, CheckinBatch, Plan, PlannedAction } from './types.js';
+
+export const MAX_ENCODED_TEXT = 1500;
+export const MAX_LIMIT_TIME = 9999;
+export const MAX_BATCH = 1000;
+export const DEFAULT_CHECKIN_LEAD_MS = 10 * 60_000;
+export const DEFAULT_REPORT_DEADLINE_MS = 2 * 3_600_000;
+/** The client's default pacing (src/transport keeps the same numbers): well under 1500 per 10 s. */
+export const CLIENT_RATE_LIMIT = Object.freeze({ requests: 1000, windowMs: 10_000 });
+export const DEFAULT_POLICY: ActionPolicy = Object.freeze({ missed: 'grace', graceSeconds: 60, ambiguous: 'report' });
+
+export interface CompileOptions {
+  /** --start: moves the event start (relative step times follow). */
+  readonly startOverride?: number;
+  /** The clock, for rules about the past (check-ins must start in the future). Absent: not checked. */
+  readonly now?: number;
+}
+
+export interface CompileResult {
+  readonly plan?: Plan;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const WATCH_TYPE = { all: 1, viewers: 2, special: 3 } as const;
+
+/**
+ * Compiles a rendered playbook into the immutable plan: every action with its absolute time, channel
+ * id and the exact call it will make; check-ins grouped into batch registrations. Pure: no I/O, the
+ * clock comes in `options.now`. Every rule violation is collected, never thrown.
+ */
+export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}): CompileResult {
+  const diagnostics: Diagnostic[] = [];
+  const frame = resolveEventFrame(pb, options.startOverride, diagnostics);
+  const doc = pb.doc;
+  const channels = resolveChannels(pb, diagnostics);
+  const steps = (doc.steps ?? []) as Step[];
+  const ids = stepIds(steps);
+  const seen = new Map<string, number>();
+  ids.forEach((id, i) => {
+    const first = seen.get(id);
+    if (first !== undefined) {
+      diagnostics.push({ code: DiagnosticCodes.DUPLICATE_STEP_ID, severity: 'error', message: `step id \`${id}\` is used twice`, location: pb.source.locate(['steps', i, 'id']), stepId: id, related: [{ location: pb.source.locate(['steps', first, 'id']), message: 'first used here', stepId: id }] });
+    } else seen.set(id, i);
+  });
+  if (!frame) return { diagnostics };
+
+  const defaults = doc.defaults ?? {};
+  const leadMs = defaults.checkinLead === undefined ? DEFAULT_CHECKIN_LEAD_MS : parseDuration(defaults.checkinLead);
+  if (leadMs === undefined) diagnostics.push({ code: DiagnosticCodes.INVALID_DURATION, severity: 'error', message: `defaults.checkinLead ${JSON.stringify(defaults.checkinLead)} is not a duration`, location: pb.source.locate(['defaults', 'checkinLead']) });
+  const baseDir = dirname(pb.file);
+  const actions: PlannedAction[] = [];
+  const checkins: (CheckinAction & { end: number; start: number })[] = [];
+
+  steps.forEach((step, i) => {
+    const stepId = ids[i]!;
+    const p = (...rest: (string | number)[]): DocPath => ['steps', i, ...rest];
+    const loc = (...rest: (string | number)[]): SourceLocation => pb.source.locate(p(...rest));
+    const err = (code: Diagnostic['code'], message: string, at: SourceLocation): void => {
+      diagnostics.push({ code, severity: 'error', message, location: at, stepId });
+    };
+    const timeOf = (text: string | undefined, field: string): number | undefined => {
+      if (text === undefined) return undefined;
+      const t = parseTimeSpec(text, frame);
+      if (t.ok) return t.ms;
+      err(t.reason === 'gap' ? DiagnosticCodes.DST_GAP : t.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME, t.detail, loc(field));
+      return undefined;
+    };
+    const at = timeOf(step.at, 'at');
+    const targets = targetChannels(step, defaults.channels, Object.keys(channels));
+    const refs = typeof step.channels === 'string' ? [step.channels] : (step.channels ?? []);
+    for (const alias of targets) {
+      if (!(alias in channels)) {
+        const k = refs.indexOf(alias);
+        err(DiagnosticCodes.UNKNOWN_CHANNEL, `unknown channel \`${alias}\` (known: ${Object.keys(channels).join(', ') || 'none'})`, step.channels === undefined ? pb.source.locate(['defaults', 'channels']) : loc(...(typeof step.channels === 'string' || k < 0 ? ['channels'] : ['channels', k])));
+      }
+    }
+    if (targets.length === 0) err(DiagnosticCodes.UNKNOWN_CHANNEL, 'this step targets no channel: declare `channels:` in the playbook', loc());
+    if (at === undefined) return;
+    const policy: ActionPolicy = { ...DEFAULT_POLICY, ...(defaults.policy as Policy | undefined), ...(step.policy as Policy | undefined) } as ActionPolicy;
+    const outDir = (dir: string | undefined): string => resolve(baseDir, dir ?? defaults.outDir ?? 'exports');
+    const known = targets.filter((a) => a in channels);
+    const multi = targets.length > 1;
+    for (const alias of known) {
+      const channelId = channels[alias]!;
+      const base = { id: multi ? `${stepId}@${alias}` : stepId, stepId, channelAlias: alias, channelId, at, source: loc(), policy };
+      switch (step.kind) {
+        case 'message': {
+          const text = step.text === undefined || step.text === '' ? undefined : step.text;
+          const image = step.image === undefined || step.image === '' ? undefined : step.image;
+          if (text === undefined && image === undefined) {
+            if (alias === known[0]) err(DiagnosticCodes.MESSAGE_EMPTY, 'a message needs `text` or `image` (or both)', loc());
+            continue;
+          }
+          const encodedLength = text === undefined ? 0 : encodeMessageContent(text).length;
+          if (encodedLength > MAX_ENCODED_TEXT) {
+            if (alias === known[0]) err(DiagnosticCodes.MESSAGE_TOO_LONG, `text is ${encodedLength} characters after URL-safe base64 encoding; the platform allows ${MAX_ENCODED_TEXT} (about ${Math.floor((MAX_ENCODED_TEXT * 3) / 4)} bytes of UTF-8, ~375 Chinese characters)`, loc('text'));
+            continue;
+          }
+          const watchType = WATCH_TYPE[step.audience ?? defaults.audience ?? 'all'];
+          const joinHistoryList = (step.history ?? defaults.history ?? true) ? 1 : 0;
+          actions.push({
+            ...base,
+            kind: 'message',
+            ...(text !== undefined ? { text } : {}),
+            ...(image !== undefined ? { imageUrl: image } : {}),
+            watchType,
+            joinHistoryList,
+            encodedLength,
+            request: sendCustomMessageRequest({ channelId, ...(text !== undefined ? { content: text } : {}), ...(image !== undefined ? { imgUrl: image } : {}), joinHistoryList, watchType }),
+          });
+          break;
+        }
+        case 'checkin': {
+          const ms = step.duration === undefined ? 0 : parseDuration(step.duration);
+          if (ms === undefined || ms % 1000 !== 0) {
+            if (alias === known[0]) err(DiagnosticCodes.INVALID_DURATION, `check-in duration ${JSON.stringify(step.duration)} must be whole seconds, like 60s or 2m`, loc('duration'));
+            continue;
+          }
+          const limitTime = ms / 1000;
+          if (limitTime > MAX_LIMIT_TIME) {
+            if (alias === known[0]) err(DiagnosticCodes.LIMIT_TIME_RANGE, `check-in duration is ${limitTime} s (${formatDuration(ms)}); the platform allows 0–${MAX_LIMIT_TIME} s`, loc('duration'));
+            continue;
+          }
+          if (options.now !== undefined && at <= options.now) {
+            if (alias === known[0]) err(DiagnosticCodes.CHECKIN_IN_PAST, `this check-in starts ${formatDuration(options.now - at)} in the past; the platform needs a future start (use --start to rehearse)`, loc('at'));
+            continue;
+          }
+          const message = step.prompt === undefined || step.prompt === '' ? undefined : step.prompt;
+          const registerAt = Math.max(at - (leadMs ?? DEFAULT_CHECKIN_LEAD_MS), options.now ?? Number.NEGATIVE_INFINITY);
+          checkins.push({
+            ...base,
+            at: registerAt,
+            kind: 'checkin',
+            startsAt: at,
+            limitTime,
+            ...(message !== undefined ? { message } : {}),
+            batchId: '',
+            item: { channelId, limitTime, delayTime: at, ...(message !== undefined ? { message } : {}) },
+            start: at,
+            end: at + limitTime * 1000,
+          });
+          break;
+        }
+        case 'chatExport':
+          actions.push({ ...base, kind: 'chatExport', outDir: outDir(step.outDir), request: createChatExportTaskRequest({ channelId }) });
+          break;
+        case 'historyExport': {
+          const from = timeOf(step.from, 'from') ?? frame.start;
+          const to = timeOf(step.to, 'to') ?? frame.end;
+          if (to <= from) err(DiagnosticCodes.INVALID_TIME, 'the history window must end after it starts', loc('to'));
+          actions.push({ ...base, kind: 'historyExport', from, to, format: step.format ?? 'jsonl', pageSize: step.pageSize ?? 1000, outDir: outDir(step.outDir) });
+          break;
+        }
+        case 'reportExport': {
+          const sessionId = step.sessionId ?? doc.event?.sessionId;
+          if (!sessionId) {
+            if (alias === known[0]) err(DiagnosticCodes.INVALID_VALUE, 'a report export needs a `sessionId` (on the step, or `event.sessionId`)', loc());
+            continue;
+          }
+          const deadlineMs = step.deadline === undefined ? DEFAULT_REPORT_DEADLINE_MS : parseDuration(step.deadline);
+          if (deadlineMs === undefined) {
+            err(DiagnosticCodes.INVALID_DURATION, `deadline ${JSON.stringify(step.deadline)} is not a duration`, loc('deadline'));
+            continue;
+          }
+          actions.push({ ...base, kind: 'reportExport', sessionId, deadlineMs, outDir: outDir(step.outDir), request: exportSessionStatsRequest({ channelId, sessionId }) });
+          break;
+        }
+      }
+    }
+  });
+
+  diagnostics.push(...spacingDiagnostics(checkins));
+  const batches = batchCheckins(checkins);
+  const finalCheckins = checkins.map(({ start: _s, end: _e, ...c }) => ({ ...c, batchId: batches.byAction.get(c.id)! }));
+  const all = [...actions, ...finalCheckins].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  diagnostics.push(...burstWarnings(all, batches.list, pb));
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+
+  const plan: Plan = {
+    version: 1,
+    runId: runIdOf(pb, frame),
+    event: { name: doc.event?.name ?? pb.file, zone: frame.zone, start: frame.start, end: frame.end, files: pb.files },
+    channels,
+    actions: all,
+    checkinBatches: batches.list,
+  };
+  return { plan: deepFreeze(plan), diagnostics };
+}
+
+function resolveChannels(pb: RenderedPlaybook, diagnostics: Diagnostic[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [alias, id] of Object.entries(pb.doc.channels ?? {})) {
+    const text = String(id).trim();
+    if (!/^\d{1,20}$/.test(text)) {
+      diagnostics.push({ code: DiagnosticCodes.INVALID_VALUE, severity: 'error', message: `channel \`${alias}\` must be a numeric Polyv channel id, got ${JSON.stringify(String(id))}`, location: pb.source.locate(['channels', alias]) });
+      continue;
+    }
+    out[alias] = text;
+  }
+  return out;
+}
+
+/** A step's channels: its own, else `defaults.channels`, else every channel of the playbook. */
+function targetChannels(step: Step, defaults: string | string[] | undefined, all: string[]): string[] {
+  const refs = step.channels ?? defaults;
+  if (refs === undefined) return all;
+  return typeof refs === 'string' ? [refs] : [...refs];
+}
+
+function spacingDiagnostics(checkins: readonly (CheckinAction & { start: number; end: number })[]): Diagnostic[] {
+  return findSpacingViolations(checkins).map((v) => {
+    const a = v.first;
+    const b = v.second;
+    const overlap = v.kind === 'overlap';
+    return {
+      code: overlap ? DiagnosticCodes.CHECKIN_OVERLAP : DiagnosticCodes.CHECKIN_GAP,
+      severity: 'error' as const,
+      message: overlap
+        ? `check-in \`${b.id}\` overlaps check-in \`${a.id}\` on channel ${b.channelId} (${a.id} runs until ${formatDuration(a.end - b.start)} after ${b.id} starts); the platform rejects overlapping check-ins`
+        : `check-in \`${b.id}\` starts ${formatDuration(v.gapMs)} after check-in \`${a.id}\` ends on channel ${b.channelId}; the platform needs at least 5s between them`,
+      location: b.source,
+      stepId: b.stepId,
+      related: [{ location: a.source, message: `check-in \`${a.id}\` is here`, stepId: a.stepId }],
+    };
+  });
+}
+
+/**
+ * Check-ins sorted by registration time, in batch calls of at most 1000. A batch is registered at
+ * the registration time of its earliest check-in, so no check-in is registered late.
+ */
+function batchCheckins(checkins: readonly CheckinAction[]): { list: CheckinBatch[]; byAction: Map<string, string> } {
+  const sorted = [...checkins].sort((a, b) => a.at - b.at || a.startsAt - b.startsAt || (a.id < b.id ? -1 : 1));
+  const list: CheckinBatch[] = [];
+  const byAction = new Map<string, string>();
+  for (let i = 0; i < sorted.length; i += MAX_BATCH) {
+    const chunk = sorted.slice(i, i + MAX_BATCH);
+    const id = `checkin-batch-${list.length + 1}`;
+    for (const c of chunk) byAction.set(c.id, id);
+    list.push({ id, at: chunk[0]!.at, actionIds: chunk.map((c) => c.id), request: batchCheckinRequest(chunk.map((c) => c.item)) });
+  }
+  return { list, byAction };
+}
+
+/** Warns where more calls fall within one 10 s window than the client's pacing allows: they will be delayed. */
+function burstWarnings(actions: readonly PlannedAction[], batches: readonly CheckinBatch[], pb: RenderedPlaybook): Diagnostic[] {
+  const times = [...actions.filter((a) => a.kind !== 'checkin').map((a) => ({ at: a.at, a })), ...batches.map((b) => ({ at: b.at, a: actions.find((x) => x.id === b.actionIds[0])! }))].sort((x, y) => x.at - y.at);
+  let lo = 0;
+  for (let hi = 0; hi < times.length; hi += 1) {
+    while (times[hi]!.at - times[lo]!.at >= CLIENT_RATE_LIMIT.windowMs) lo += 1;
+    if (hi - lo + 1 > CLIENT_RATE_LIMIT.requests) {
+      const first = times[lo]!.a;
+      return [{ code: DiagnosticCodes.RATE_BURST, severity: 'warning', message: `more than ${CLIENT_RATE_LIMIT.requests} calls fall within 10 s starting at step \`${first.stepId}\`; runbook paces itself to stay under the platform's limit, so some will go out late`, location: first.source ?? pb.source.locate([]), stepId: first.stepId }];
+    }
+  }
+  return [];
+}
+
+function runIdOf(pb: RenderedPlaybook, frame: TimeFrame): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(pb.doc));
+  h.update(`|${frame.start}`);
+  return h.digest('hex').slice(0, 16);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
