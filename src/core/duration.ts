@@ -35,6 +35,7 @@ export function formatDuration(ms: number): string {
       rest %= size;
     }
   }
-  if (rest > 0 || parts.length === 0) parts.push(`${rest}ms`);
+  if (rest > 0) parts.push(`${rest}ms`);
+  if (parts.length === 0) parts.push('0s');
   return sign + parts.join('');
 }

@@ -1,13 +1,39 @@
 import type { Command } from 'commander';
-import { RunbookError } from '../../core/errors.js';
+import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
+import { collect } from './validate.js';
 
-/** Placeholder until the command is built; see the open issues. */
-export function definePlan(program: Command, _ctx: CliContext): void {
+interface PlanFlags {
+  json?: boolean;
+  start?: string;
+  var: string[];
+  vars?: string;
+}
+
+/** `runbook plan FILE`: the resolved timeline, readable or as JSON. */
+export function definePlan(program: Command, ctx: CliContext): void {
   program
     .command('plan')
-    .description('not built yet')
-    .action(() => {
-      throw new RunbookError('E_NOT_BUILT', 'plan is not built yet');
+    .description('show the resolved timeline: every action, its time and the exact call it will make')
+    .argument('<file>', 'playbook file')
+    .option('--json', 'print the plan as JSON (stable, documented in README)')
+    .option('--start <when>', 'move the event start: ISO time, now, or now+DURATION')
+    .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
+    .option('--vars <file>', 'a YAML/JSON file of variables')
+    .action(async (file: string, flags: PlanFlags) => {
+      const { planFile } = await import('../../api/index.js');
+      const { renderDiagnosticsText } = await import('../render/diagnostics.js');
+      const { planJson, renderPlanText } = await import('../render/plan.js');
+      const now = Date.now();
+      const result = planFile(file, { cwd: ctx.cwd, vars: flags.var, ...(flags.vars ? { varsFile: flags.vars } : {}), ...(flags.start ? { start: flags.start, now } : {}) });
+      if (result.unreadable) throw new UsageError(result.diagnostics[0]!.message);
+      const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
+      if (!result.plan) {
+        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd }));
+        ctx.exitCode = ExitCodes.INVALID;
+        return;
+      }
+      ctx.stdout.write(flags.json ? `${JSON.stringify(planJson(result.plan, warnings, ctx.cwd), null, 2)}\n` : renderPlanText(result.plan, warnings, { color: ctx.color, cwd: ctx.cwd }));
+      ctx.exitCode = 0;
     });
 }

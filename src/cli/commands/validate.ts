@@ -1,13 +1,46 @@
 import type { Command } from 'commander';
-import { RunbookError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 
-/** Placeholder until the command is built; see the open issues. */
-export function defineValidate(program: Command, _ctx: CliContext): void {
+interface ValidateFlags {
+  format: string;
+  var: string[];
+  vars?: string;
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `runbook validate FILE…`: schema and every rule, no network, no credentials. Exit 0 valid, 1 invalid, 2 usage. */
+export function defineValidate(program: Command, ctx: CliContext): void {
   program
     .command('validate')
-    .description('not built yet')
-    .action(() => {
-      throw new RunbookError('E_NOT_BUILT', 'validate is not built yet');
+    .description('check playbooks against the schema and every rule (no network, no credentials)')
+    .argument('<files...>', 'playbook files')
+    .option('--format <format>', 'text, json or github (GitHub Actions annotations)', 'text')
+    .option('--var <name=value>', 'set a variable (repeatable; highest precedence)', collect, [])
+    .option('--vars <file>', 'a YAML/JSON file of variables')
+    .action(async (files: string[], flags: ValidateFlags) => {
+      if (!['text', 'json', 'github'].includes(flags.format)) throw new UsageError(`--format must be text, json or github, got ${JSON.stringify(flags.format)}`);
+      const { validateFiles } = await import('../../api/index.js');
+      const { renderDiagnosticsText, renderDiagnosticsGithub, diagnosticJson } = await import('../render/diagnostics.js');
+      const result = validateFiles(files, { cwd: ctx.cwd, vars: flags.var, ...(flags.vars ? { varsFile: flags.vars } : {}) });
+      const unreadable = result.files.find((f) => f.unreadable);
+      if (unreadable) throw new UsageError(unreadable.diagnostics[0]!.message);
+      const all = [...result.files.flatMap((f) => f.diagnostics), ...result.crossFile];
+      if (flags.format === 'json') {
+        ctx.stdout.write(
+          `${JSON.stringify({ ok: result.ok, files: result.files.map((f) => ({ file: f.file, ok: !f.diagnostics.some((d) => d.severity === 'error'), diagnostics: f.diagnostics.map(diagnosticJson) })), crossFile: result.crossFile.map(diagnosticJson) }, null, 2)}\n`,
+        );
+      } else if (flags.format === 'github') {
+        ctx.stdout.write(renderDiagnosticsGithub(all));
+      } else {
+        ctx.stdout.write(renderDiagnosticsText(all, { color: ctx.color, cwd: ctx.cwd }));
+        const errors = all.filter((d) => d.severity === 'error').length;
+        const warnings = all.length - errors;
+        ctx.stdout.write(result.ok ? `${files.length} playbook${files.length > 1 ? 's' : ''} valid${warnings ? `, ${warnings} warning(s)` : ''}\n` : `${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}\n`);
+      }
+      ctx.exitCode = result.ok ? 0 : 1;
     });
 }

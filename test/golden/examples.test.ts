@@ -1,0 +1,46 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+/**
+ * Every example is validated and planned by the real CLI; the output is compared with the golden file
+ * beside it. Regenerate with `UPDATE_GOLDEN=1 npx vitest run test/golden`.
+ */
+const update = process.env['UPDATE_GOLDEN'] === '1';
+const lessons = readdirSync(join(ROOT, 'examples', 'lessons')).filter((f) => f.endsWith('.yaml'));
+const invalid = readdirSync(join(ROOT, 'examples', 'invalid')).filter((f) => f.endsWith('.yaml'));
+
+function golden(path: string, actual: string): void {
+  if (update || !existsSync(path)) writeFileSync(path, actual);
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('examples/lessons', () => {
+  it.each(lessons)('%s is valid and plans to its golden plan', async (name) => {
+    const file = `examples/lessons/${name}`;
+    const v = await runCli(['validate', file]);
+    expect(v.stderr).toBe('');
+    expect(v.code).toBe(0);
+    const p = await runCli(['plan', file, '--json']);
+    expect(p.code).toBe(0);
+    const plan = JSON.parse(p.stdout) as { actions: { at: string }[] };
+    expect(plan.actions.length).toBeGreaterThan(0);
+    golden(join(ROOT, 'examples', 'lessons', name.replace(/\.yaml$/, '.plan.expected.json')), p.stdout);
+  });
+
+  it('validates the lessons together (no check-in collides across them)', async () => {
+    const v = await runCli(['validate', ...lessons.map((l) => `examples/lessons/${l}`)]);
+    expect(v.code).toBe(0);
+  });
+});
+
+describe('examples/invalid', () => {
+  it.each(invalid)('%s gives its golden diagnostics and exit 1', async (name) => {
+    const v = await runCli(['validate', `examples/invalid/${name}`]);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toBe('');
+    expect(v.stdout).toMatch(/^examples\/invalid\/[\w.-]+:\d+:\d+: error RB\d{4} /m);
+    golden(join(ROOT, 'examples', 'invalid', name.replace(/\.yaml$/, '.expected.txt')), v.stdout);
+  });
+});

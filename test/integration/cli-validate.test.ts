@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+describe('runbook validate (real process)', () => {
+  it('exits 2 with one line for a missing file', async () => {
+    const r = await runCli(['validate', 'no/such/file.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('no/such/file.yaml');
+  });
+
+  it('exits 2 on an unknown flag or format', async () => {
+    expect((await runCli(['validate', '--nope', 'x.yaml'])).code).toBe(2);
+    expect((await runCli(['validate', '--format', 'xml', 'examples/lessons/lesson-01-intro.yaml'])).code).toBe(2);
+  });
+
+  it('prints GitHub annotations', async () => {
+    const r = await runCli(['validate', '--format', 'github', 'examples/invalid/checkin-gap-4s.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=examples\/invalid\/checkin-gap-4s\.yaml,line=9,col=5,title=RB4009::/m);
+  });
+
+  it('prints stable JSON', async () => {
+    const r = await runCli(['validate', '--format', 'json', 'examples/invalid/overlapping-checkins.yaml']);
+    const out = JSON.parse(r.stdout) as { ok: boolean; files: { diagnostics: { code: string; line: number; stepId: string; related: { line: number }[] }[] }[] };
+    expect(out.ok).toBe(false);
+    expect(out.files[0]!.diagnostics[0]).toMatchObject({ code: 'RB4008', line: 9, stepId: 'second', related: [{ line: 5 }] });
+  });
+
+  it('checks check-ins across files that share a channel', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-cross-'));
+    const lesson = (name: string, at: string): string => {
+      const f = join(dir, `${name}.yaml`);
+      writeFileSync(f, `event: { name: ${name}, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1h }\nchannels: { main: "1000001" }\nsteps:\n  - id: ${name}-checkin\n    kind: checkin\n    at: ${at}\n    duration: 60s\n`);
+      return f;
+    };
+    const a = lesson('a', '+10m');
+    const b = lesson('b', '+11m3s');
+    expect((await runCli(['validate', a])).code).toBe(0);
+    expect((await runCli(['validate', b])).code).toBe(0);
+    const both = await runCli(['validate', '--format', 'json', a, b]);
+    expect(both.code).toBe(1);
+    const out = JSON.parse(both.stdout) as { crossFile: { code: string; stepId: string }[] };
+    expect(out.crossFile).toMatchObject([{ code: 'RB4009', stepId: 'b-checkin' }]);
+  });
+
+  it('applies --var over vars, and reports a wrongly typed --var', async () => {
+    const ok = await runCli(['plan', 'examples/lessons/lesson-01-intro.yaml', '--json', '--var', 'teacher=张老师']);
+    expect(ok.stdout).toContain('张老师');
+    const bad = await runCli(['validate', 'examples/lessons/lesson-01-intro.yaml', '--var', 'lesson=one']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/<command line>:1:1: error RB3004/);
+  });
+
+  it('answers --help and --version without a stack trace', async () => {
+    const h = await runCli(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('validate');
+    const v = await runCli(['--version']);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
