@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SandboxCredentials } from './credentials.js';
 import { intervalsCollide, type CheckinInterval } from '../polyv/checkin-rule.js';
 import { v3Error, v3Ok, v4Error, v4Ok, type Reply } from './envelope-reply.js';
-import { SpeakStore } from './speak-store.js';
+import type { SpeakStore } from './speak-store.js';
 
 /** A message the sandbox accepted through send-custom-message. */
 export interface StoredMessage {

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { polyvSign } from '../polyv/sign.js';
 import { Endpoints, type EndpointName } from '../polyv/types.js';
@@ -59,7 +59,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const rate: RateLimitOptions = { ...PLATFORM_RATE_LIMIT, ...options.rateLimit };
   const hits = new Map<string, { times: number[]; blockedUntil: number }>();
   const log = new SandboxLog(options.log);
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   let seq = 0;
   let baseUrl = '';
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -12,7 +12,7 @@ export interface CliRun {
 }
 
 /** Runs the real, bundled CLI as a child process. */
-export function runCli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number; onStdout?: (chunk: string, child: import('node:child_process').ChildProcess) => void } = {}): Promise<CliRun> {
+export function runCli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number; onStdout?: (chunk: string, child: ChildProcess) => void } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
