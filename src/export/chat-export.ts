@@ -1,0 +1,62 @@
+import { ExitCodes, RunbookError } from '../core/errors.js';
+import type { PolyvApi } from '../transport/api.js';
+import { abortableSleep } from '../transport/rate-limiter.js';
+import { writeAtomically } from './atomic-file.js';
+import type { CheckpointPort } from './checkpoint.js';
+import { allowedExtension, exportFileName, insideDir } from './safe-path.js';
+
+export interface ExportDone {
+  readonly file: string;
+  readonly bytes: number;
+  readonly records?: number;
+}
+
+export interface ChatExportOptions {
+  readonly channelId: string;
+  readonly outDir: string;
+  /** yyyymmdd for the file name (the event's date in its zone). */
+  readonly date: string;
+  readonly stepId?: string;
+  readonly signal?: AbortSignal;
+  /** Give up polling after this long. Default 30 minutes. */
+  readonly maxWaitMs?: number;
+  readonly pollBaseMs?: number;
+  readonly pollMaxMs?: number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The chat-export task did not finish in time. */
+export class ExportTimeoutError extends RunbookError {
+  override readonly name = 'ExportTimeoutError';
+  constructor(message: string) {
+    super('E_EXPORT_TIMEOUT', message, ExitCodes.FAILED);
+  }
+}
+
+/**
+ * create-task → poll with backoff while todo/doing → download the file atomically under a name
+ * runbook chooses. A finished export recorded in the checkpoint is not redone.
+ */
+export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpoint: CheckpointPort<ExportDone>): Promise<ExportDone> {
+  const done = checkpoint.load();
+  if (done) return done;
+  const sleep = o.sleep ?? abortableSleep;
+  const started = Date.now();
+  const maxWait = o.maxWaitMs ?? 30 * 60_000;
+  let delay = o.pollBaseMs ?? 1000;
+  for (;;) {
+    const task = await api.createChatExportTask({ channelId: o.channelId }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) });
+    if (task.status === 'done' && task.url) {
+      const ext = allowedExtension(task.url, ['xls', 'xlsx', 'csv', 'txt'], 'xls');
+      const file = insideDir(o.outDir, exportFileName(o.channelId, o.date, 'chat-export', ext));
+      const body = await api.download(task.url, { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) });
+      const bytes = await writeAtomically(body, file, o.signal);
+      const result = { file, bytes };
+      await checkpoint.save(result);
+      return result;
+    }
+    if (Date.now() - started > maxWait) throw new ExportTimeoutError(`${o.stepId ? `step ${o.stepId}: ` : ''}chat export of channel ${o.channelId} still "${task.status}" after ${Math.round(maxWait / 1000)} s`);
+    await sleep(delay, o.signal);
+    delay = Math.min(delay * 2, o.pollMaxMs ?? 30_000);
+  }
+}

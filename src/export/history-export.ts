@@ -1,0 +1,132 @@
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SpeakRecord } from '../polyv/types.js';
+import type { PolyvApi } from '../transport/api.js';
+import { fsyncFile } from './atomic-file.js';
+import type { ExportDone } from './chat-export.js';
+import type { CheckpointPort } from './checkpoint.js';
+import { csvHeader, csvRow, jsonlRow } from './record-format.js';
+import { exportFileName, insideDir } from './safe-path.js';
+
+export interface HistoryCheckpoint {
+  /** The cursor to ask for next; absent before the first page. */
+  readonly cursor?: string;
+  /** Bytes of the partial file that are durable and belong to the pages before `cursor`. */
+  readonly bytes: number;
+  readonly records: number;
+  /** Ids written from the last page, to drop a record a page boundary repeats. */
+  readonly lastIds: readonly string[];
+  readonly done?: ExportDone;
+}
+
+export interface HistoryProgress {
+  readonly pages: number;
+  readonly records: number;
+  readonly recordsPerSecond: number;
+}
+
+export interface HistoryExportOptions {
+  /** Keep only this channel's records (the API is account-wide: a channel's records are those whose roomId matches). */
+  readonly channelId?: string;
+  readonly from?: number;
+  readonly to?: number;
+  readonly format: 'jsonl' | 'csv';
+  readonly pageSize?: number;
+  readonly outDir: string;
+  readonly date: string;
+  readonly stepId?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: HistoryProgress) => void;
+  /** Checkpoint at most this often (each checkpoint fsyncs the data first). Default 1000 ms. */
+  readonly checkpointEveryMs?: number;
+  /** Test hook: called after each page is written. */
+  readonly afterPage?: (pages: number) => void;
+}
+
+/**
+ * The full chat history, cursor page by cursor page until a page comes back empty, streamed to
+ * JSON Lines or CSV in constant memory. Resumable: the last cursor and the byte length of the
+ * partial file are checkpointed after the data is fsynced; a resumed export cuts the partial file
+ * back to that length and asks for the next page from that cursor, so no record is lost or doubled.
+ * Deduplication keeps only the previous page's ids: cursors move forward, so a repeat can only
+ * straddle one boundary. The finished file is renamed from `<name>.partial` atomically.
+ */
+export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, checkpoint: CheckpointPort<HistoryCheckpoint>): Promise<ExportDone> {
+  const saved = checkpoint.load();
+  if (saved?.done) return saved.done;
+  const name = exportFileName(o.channelId ?? 'all', o.date, 'history', o.format);
+  const file = insideDir(o.outDir, name);
+  const partial = `${file}.partial`;
+  await mkdir(dirname(file), { recursive: true });
+  let state: HistoryCheckpoint = saved ?? { bytes: 0, records: 0, lastIds: [] };
+  const fh: FileHandle = await open(partial, saved ? 'r+' : 'w', 0o644);
+  try {
+    if (saved) await fh.truncate(saved.bytes);
+    let position = state.bytes;
+    const writeText = async (text: string): Promise<void> => {
+      const buf = Buffer.from(text, 'utf8');
+      let off = 0;
+      while (off < buf.length) {
+        const { bytesWritten } = await fh.write(buf, off, buf.length - off, position);
+        off += bytesWritten;
+        position += bytesWritten;
+      }
+    };
+    if (!saved && o.format === 'csv') await writeText(csvHeader());
+    const started = Date.now();
+    let lastCheckpoint = 0;
+    let pages = 0;
+    let records = state.records;
+    let cursor = state.cursor;
+    let prevIds = new Set(state.lastIds);
+    const fetchPage = (c: string | undefined): Promise<{ list: readonly SpeakRecord[]; cursor: string }> =>
+      api.getSpeakList(
+        { userId: api.userId, ...(o.from !== undefined ? { startTime: o.from } : {}), ...(o.to !== undefined ? { endTime: o.to } : {}), size: o.pageSize ?? 1000, ...(c ? { cursor: c } : {}) },
+        { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
+      );
+    let next = fetchPage(cursor);
+    for (;;) {
+      const page = await next;
+      if (page.list.length === 0) break;
+      // Ask for the following page while this one is written.
+      next = fetchPage(page.cursor);
+      next.catch(() => undefined);
+      const ids = new Set<string>();
+      let text = '';
+      for (const r of page.list) {
+        if (ids.has(r.id) || prevIds.has(r.id)) continue;
+        ids.add(r.id);
+        if (o.channelId !== undefined && String(r.roomId) !== o.channelId) continue;
+        text += o.format === 'csv' ? csvRow(r) : jsonlRow(r);
+        records += 1;
+      }
+      if (text) await writeText(text);
+      prevIds = ids;
+      cursor = page.cursor;
+      pages += 1;
+      if (Date.now() - lastCheckpoint >= (o.checkpointEveryMs ?? 1000)) {
+        await fh.sync();
+        state = { cursor, bytes: position, records, lastIds: [...ids] };
+        await checkpoint.save(state);
+        lastCheckpoint = Date.now();
+      }
+      o.onProgress?.({ pages, records, recordsPerSecond: records / Math.max(0.001, (Date.now() - started) / 1000) });
+      o.afterPage?.(pages);
+    }
+    await fh.sync();
+    await fh.close();
+    await rename(partial, file);
+    await fsyncFile(dirname(file));
+    const done: ExportDone = { file, bytes: position, records };
+    await checkpoint.save({ ...state, done });
+    return done;
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Removes a partial file (when an export is abandoned rather than resumed). */
+export async function removePartial(file: string): Promise<void> {
+  await rm(`${file}.partial`, { force: true });
+}

@@ -1,0 +1,65 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { ExitCodes, RunbookError } from '../core/errors.js';
+
+export interface LockHolder {
+  readonly host: string;
+  readonly pid: number;
+  readonly since: number;
+}
+
+/** Another `runbook run` of the same run holds the lock. */
+export class LockHeldError extends RunbookError {
+  override readonly name = 'LockHeldError';
+  constructor(readonly holder: LockHolder, readonly path: string) {
+    super('E_LOCKED', `another runbook run of this run is active: pid ${holder.pid} on ${holder.host}, since ${new Date(holder.since).toISOString()} (lock ${path})`, ExitCodes.LOCKED);
+  }
+}
+
+/**
+ * One writer per run: a lock file created with O_EXCL. A lock left by a process that died on this
+ * host is taken over (the caller is told, to print a notice); one held by a live process, or by
+ * another host, is respected.
+ */
+export function acquireLock(stateDir: string, runId: string, isAlive: (pid: number) => boolean, pid: number): { release: () => void; recovered?: LockHolder } {
+  mkdirSync(stateDir, { recursive: true });
+  const path = join(stateDir, `${runId}.lock`);
+  const me: LockHolder = { host: hostname(), pid, since: Date.now() };
+  let recovered: LockHolder | undefined;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, JSON.stringify(me));
+      closeSync(fd);
+      return {
+        release: () => {
+          try {
+            const cur = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
+            if (cur.pid === me.pid && cur.host === me.host) unlinkSync(path);
+          } catch {
+            /* already gone */
+          }
+        },
+        ...(recovered ? { recovered } : {}),
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let holder: LockHolder;
+      try {
+        holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
+      } catch {
+        // A lock file torn by a crash between create and write: nobody holds it.
+        unlinkSync(path);
+        continue;
+      }
+      if (holder.host === me.host && !isAlive(holder.pid)) {
+        recovered = holder;
+        unlinkSync(path);
+        continue;
+      }
+      throw new LockHeldError(holder, path);
+    }
+  }
+  throw new RunbookError('E_LOCKED', `could not take the lock ${path}`, ExitCodes.LOCKED);
+}

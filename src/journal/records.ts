@@ -1,0 +1,22 @@
+/**
+ * The journal's records, one JSON object per line. A *unit* is what one call does: a message action,
+ * a check-in batch registration, or an export action. Nothing secret is ever written: no appSecret,
+ * no sign, no timestamp of a signed request.
+ */
+export type JournalRecord =
+  | { readonly t: 'run-start'; readonly runId: string; readonly at: number; readonly pid: number; readonly host: string; readonly file: string; readonly start: number; readonly actions: readonly JournalAction[] }
+  | { readonly t: 'intent'; readonly unit: string; readonly at: number }
+  | { readonly t: 'outcome'; readonly unit: string; readonly at: number; readonly result: UnitResult; readonly code?: number | string; readonly message?: string; readonly latenessMs?: number; readonly failedActions?: readonly string[] }
+  | { readonly t: 'checkpoint'; readonly unit: string; readonly at: number; readonly data: unknown }
+  | { readonly t: 'run-stop'; readonly at: number; readonly reason: string };
+
+export type UnitResult = 'ok' | 'failed' | 'ambiguous' | 'skipped';
+
+/** What `runbook status` needs to know of the plan without re-planning it. */
+export interface JournalAction {
+  readonly id: string;
+  readonly unit: string;
+  readonly kind: string;
+  readonly channelId: string;
+  readonly at: number;
+}
