@@ -1,1 +1,3 @@
 export * from './pipeline.js';
+export * from './run.js';
+export * from './status.js';

@@ -1,13 +1,102 @@
 import type { Command } from 'commander';
-import { RunbookError } from '../../core/errors.js';
+import { ExitCodes, UsageError } from '../../core/errors.js';
+import type { EngineEvent } from '../../engine/events.js';
 import type { CliContext } from '../context.js';
+import { collect } from './validate.js';
 
-/** Placeholder until the command is built; see the open issues. */
-export function defineRun(program: Command, _ctx: CliContext): void {
+interface RunFlags {
+  dryRun?: boolean;
+  sandbox?: boolean;
+  endpoint?: string;
+  start?: string;
+  stateDir?: string;
+  json?: boolean;
+  profile?: string;
+  credentials?: string;
+  var: string[];
+  vars?: string;
+}
+
+/** `runbook run FILE`: the lesson, unattended — or rehearsed (--sandbox), or shown (--dry-run). */
+export function defineRun(program: Command, ctx: CliContext): void {
   program
     .command('run')
-    .description('not built yet')
-    .action(() => {
-      throw new RunbookError('E_NOT_BUILT', 'run is not built yet');
+    .description('run a playbook: send each action at its time, journal it, resume after a crash')
+    .argument('<file>', 'playbook file')
+    .option('--dry-run', 'run on a virtual clock: no network, no journal; print every call it would make')
+    .option('--sandbox', 'start the built-in sandbox and run against it with its demo credentials')
+    .option('--endpoint <url>', 'the platform base URL (default https://api.polyv.net)')
+    .option('--start <when>', 'move the event start: ISO time, now, or now+DURATION')
+    .option('--state-dir <dir>', 'where the journal and lock live (default .runbook/ beside the playbook)')
+    .option('--json', 'print progress as JSON lines')
+    .option('--profile <name>', 'credentials profile (credentials file)')
+    .option('--credentials <file>', 'credentials file (default ~/.config/runbook/credentials.yaml)')
+    .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
+    .option('--vars <file>', 'a YAML/JSON file of variables')
+    .action(async (file: string, flags: RunFlags) => {
+      if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
+      const { runPlaybook } = await import('../../api/index.js');
+      const { renderDiagnosticsText } = await import('../render/diagnostics.js');
+      const { lineRenderer, liveRenderer, renderSummary } = await import('../render/progress-lines.js');
+      const crashAfter = Number(ctx.env['RUNBOOK_TEST_CRASH_AFTER_WRITES'] ?? 0);
+      let onEvent: ((e: EngineEvent) => void) | undefined;
+      let stopLive: (() => void) | undefined;
+      const result = await runPlaybook({
+        file,
+        cwd: ctx.cwd,
+        env: ctx.env,
+        ...(flags.start ? { start: flags.start } : {}),
+        vars: flags.var,
+        ...(flags.vars ? { varsFile: flags.vars } : {}),
+        ...(flags.dryRun ? { dryRun: true } : {}),
+        ...(flags.sandbox ? { sandbox: true } : {}),
+        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+        ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+        ...(flags.profile ? { profile: flags.profile } : {}),
+        ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
+        signal: ctx.signal,
+        onEvent: (e) => {
+          if (!onEvent) return;
+          onEvent(e);
+        },
+        onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
+        // Test hook: die hard after N journal writes, to prove resume (documented in README).
+        ...(crashAfter > 0 ? { afterJournalWrite: (n: number) => n >= crashAfter && process.kill(process.pid, 'SIGKILL') } : {}),
+        isAlive: (pid) => {
+          try {
+            process.kill(pid, 0);
+            return true;
+          } catch (err) {
+            return (err as NodeJS.ErrnoException).code === 'EPERM';
+          }
+        },
+        pid: process.pid,
+        onPlan: (plan) => {
+          if (flags.json) onEvent = (e) => ctx.stdout.write(`${JSON.stringify(e)}\n`);
+          else if (ctx.isTTY && !flags.dryRun) {
+            const live = liveRenderer(ctx.stdout, plan, ctx.color, Date.now);
+            onEvent = live.onEvent;
+            stopLive = live.stop;
+          } else onEvent = lineRenderer(ctx.stdout, plan, Boolean(flags.dryRun));
+          if (flags.sandbox && !flags.json) ctx.stdout.write('rehearsal against the built-in sandbox (demo credentials)\n');
+        },
+      });
+      stopLive?.();
+      if (!result.plan || !result.summary) {
+        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd }));
+        ctx.exitCode = ExitCodes.INVALID;
+        return;
+      }
+      const s = result.summary;
+      if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: s.actions })}\n`);
+      else ctx.stdout.write(`\n${renderSummary(s, result.plan)}`);
+      if (s.interrupted) {
+        const resume = `runbook run ${file} --start ${new Date(result.plan.event.start).toISOString()}${flags.stateDir ? ` --state-dir ${flags.stateDir}` : ''}${flags.sandbox ? ' --sandbox' : ''}`;
+        ctx.stderr.write(`interrupted: the journal is consistent. To resume: ${resume}\n`);
+        ctx.exitCode = ExitCodes.INTERRUPTED;
+        return;
+      }
+      const has = (r: string): boolean => s.actions.some((a) => a.result === r);
+      ctx.exitCode = has('failed') || has('skipped') ? ExitCodes.FAILED : has('ambiguous') ? ExitCodes.AMBIGUOUS : ExitCodes.OK;
     });
 }

@@ -1,13 +1,34 @@
 import type { Command } from 'commander';
-import { RunbookError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 
-/** Placeholder until the command is built; see the open issues. */
-export function defineStatus(program: Command, _ctx: CliContext): void {
+interface StatusFlags {
+  json?: boolean;
+  stateDir?: string;
+}
+
+/** `runbook status [FILE|RUN]`: planned, done, failed, ambiguous and pending actions, from the journal. */
+export function defineStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('not built yet')
-    .action(() => {
-      throw new RunbookError('E_NOT_BUILT', 'status is not built yet');
+    .description('show what a run did and has left, from its journal')
+    .argument('[target]', 'a playbook file or a run id (default: the newest run in ./.runbook)')
+    .option('--state-dir <dir>', 'where the journals live')
+    .option('--json', 'print JSON')
+    .action(async (target: string | undefined, flags: StatusFlags) => {
+      const { runStatus } = await import('../../api/index.js');
+      const { DateTime } = await import('luxon');
+      const st = runStatus(target, { cwd: ctx.cwd, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) });
+      if (flags.json) {
+        ctx.stdout.write(`${JSON.stringify(st, null, 2)}\n`);
+      } else {
+        const lines = [`run ${st.runId} of ${st.file} (started ${st.runs} time(s)), journal ${st.journal}`];
+        for (const r of st.rows) lines.push(`  ${r.state.padEnd(10)} ${DateTime.fromMillis(r.at).toUTC().toFormat("yyyy-MM-dd HH:mm:ss'Z'")}  ${r.kind.padEnd(13)} ${r.id}${r.message ? `  ${r.message}` : ''}`);
+        const count = (s: string): number => st.rows.filter((r) => r.state === s).length;
+        lines.push(`${st.rows.length} planned: ${count('done')} done, ${count('failed')} failed, ${count('ambiguous')} ambiguous, ${count('skipped')} skipped, ${count('pending')} pending, ${count('in-flight')} in flight`);
+        const amb = st.rows.filter((r) => r.state === 'ambiguous').map((r) => r.id);
+        if (amb.length) lines.push(`ambiguous: ${amb.join(', ')}`);
+        ctx.stdout.write(`${lines.join('\n')}\n`);
+      }
+      ctx.exitCode = 0;
     });
 }

@@ -1,0 +1,109 @@
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { hasErrors } from '../core/diagnostic.js';
+import { VirtualClock, realClock, type EngineClock } from '../engine/clock.js';
+import { runEngine, type RunSummary } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/events.js';
+import { acquireLock, type LockHolder } from '../journal/lock.js';
+import { Journal, journalPath, readJournal } from '../journal/journal.js';
+import type { Plan } from '../plan/types.js';
+import { DEMO_CREDENTIALS } from '../sandbox/credentials.js';
+import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { PolyvClient, type ClientEvent } from '../transport/client.js';
+import { Credentials, loadCredentials } from '../transport/credentials.js';
+import { planFile } from './pipeline.js';
+
+export interface RunPlaybookOptions {
+  readonly file: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly start?: string;
+  readonly vars?: readonly string[];
+  readonly varsFile?: string;
+  readonly dryRun?: boolean;
+  /** Start the built-in sandbox in this process and run against it with its demo credentials. */
+  readonly sandbox?: boolean;
+  readonly endpoint?: string;
+  readonly stateDir?: string;
+  readonly profile?: string;
+  readonly credentialsFile?: string;
+  readonly signal: AbortSignal;
+  readonly onEvent?: (e: EngineEvent) => void;
+  readonly onClientEvent?: (e: ClientEvent) => void;
+  /** Told when a stale lock of a dead process was taken over. */
+  readonly onLockRecovered?: (holder: LockHolder) => void;
+  /** Called after each durable journal write (the CLI's crash test hook uses it). */
+  readonly afterJournalWrite?: (count: number) => void;
+  readonly isAlive: (pid: number) => boolean;
+  readonly pid: number;
+  readonly clock?: EngineClock;
+  /** Called once the plan is made, before anything runs (the CLI picks its progress view). */
+  readonly onPlan?: (plan: Plan) => void;
+}
+
+export interface RunPlaybookResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly plan?: Plan;
+  readonly summary?: RunSummary;
+  readonly journal?: string;
+  readonly sandboxUrl?: string;
+}
+
+/**
+ * `runbook run`: plan (refusing to start on any error, so nothing can fail on templating mid-lesson),
+ * take the run's lock, open its journal, and run the engine — or, with `dryRun`, run it on a virtual
+ * clock with no network, no journal and no credentials.
+ */
+export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookResult> {
+  const clock = o.clock ?? realClock;
+  const now = clock.now();
+  const planned = planFile(o.file, { cwd: o.cwd, ...(o.vars ? { vars: o.vars } : {}), ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.start ? { start: o.start } : {}), now });
+  if (!planned.plan || hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics };
+  const plan = planned.plan;
+  o.onPlan?.(plan);
+
+  if (o.dryRun) {
+    const summary = await runEngine({ plan, clock: new VirtualClock(now), signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+    return { diagnostics: planned.diagnostics, plan, summary };
+  }
+
+  let sandbox: Sandbox | undefined;
+  let credentials: Credentials;
+  let endpoint = o.endpoint;
+  if (o.sandbox) {
+    sandbox = await startSandbox({ channels: Object.values(plan.channels), seedMessages: 50 });
+    credentials = new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'sandbox demo');
+    endpoint = sandbox.url;
+  } else {
+    credentials = loadCredentials({ env: o.env, ...(o.profile ? { profile: o.profile } : {}), ...(o.credentialsFile ? { file: o.credentialsFile } : {}) });
+  }
+  const stateDir = o.stateDir ? resolve(o.cwd, o.stateDir) : resolve(dirname(resolve(o.cwd, o.file)), '.runbook');
+  const lock = acquireLock(stateDir, plan.runId, o.isAlive, o.pid);
+  if (lock.recovered) o.onLockRecovered?.(lock.recovered);
+  const path = journalPath(stateDir, plan.runId);
+  const prior = readJournal(path);
+  const journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
+  const client = new PolyvClient({ credentials, ...(endpoint ? { baseUrl: endpoint } : {}), ...(o.onClientEvent ? { onEvent: o.onClientEvent } : {}) });
+  try {
+    journal.appendDurable([
+      {
+        t: 'run-start',
+        runId: plan.runId,
+        at: Date.now(),
+        pid: o.pid,
+        host: hostname(),
+        file: resolve(o.cwd, o.file),
+        start: plan.event.start,
+        actions: plan.actions.map((a) => ({ id: a.id, unit: a.kind === 'checkin' ? a.batchId : a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
+      },
+    ]);
+    const summary = await runEngine({ plan, api: client, journal, prior, clock, signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+    return { diagnostics: planned.diagnostics, plan, summary, journal: path, ...(sandbox ? { sandboxUrl: sandbox.url } : {}) };
+  } finally {
+    await journal.close();
+    lock.release();
+    await client.close();
+    await sandbox?.close();
+  }
+}

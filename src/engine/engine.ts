@@ -1,0 +1,244 @@
+import { DateTime } from 'luxon';
+import { replay } from '../journal/replay.js';
+import type { Journal } from '../journal/journal.js';
+import type { JournalRecord, UnitResult } from '../journal/records.js';
+import type { CheckinAction, Plan } from '../plan/types.js';
+import { getSpeakListRequest, type ApiRequest } from '../polyv/requests.js';
+import type { PolyvApi } from '../transport/api.js';
+import { outcomeOf } from '../transport/classify.js';
+import { PolyvApiError } from '../transport/errors.js';
+import type { CheckpointPort } from '../export/checkpoint.js';
+import { runChatExport, type ExportDone } from '../export/chat-export.js';
+import { runHistoryExport, type HistoryCheckpoint } from '../export/history-export.js';
+import { runReportExport } from '../export/report-export.js';
+import type { EngineClock } from './clock.js';
+import type { EngineEvent } from './events.js';
+import { actionIdsOf, unitsOf, type Unit } from './units.js';
+
+/** An action's place in the run's result. `pending`: not reached (interrupted, or not yet due). */
+export interface ActionReport {
+  readonly id: string;
+  readonly unit: string;
+  readonly kind: string;
+  readonly channelId: string;
+  readonly plannedAt: number;
+  result: UnitResult | 'pending';
+  latenessMs?: number;
+  message?: string;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly actions: readonly ActionReport[];
+  readonly interrupted: boolean;
+  readonly resumed: boolean;
+}
+
+export interface EngineOptions {
+  readonly plan: Plan;
+  /** Absent in a dry run: nothing is sent. */
+  readonly api?: PolyvApi;
+  /** Absent in a dry run: nothing is written. */
+  readonly journal?: Journal;
+  /** The journal's records from earlier runs of the same run id (resume). */
+  readonly prior?: readonly JournalRecord[];
+  readonly clock: EngineClock;
+  readonly signal: AbortSignal;
+  readonly onEvent?: (e: EngineEvent) => void;
+  /** How late an action may start before it counts as *missed* and its policy decides. Default 2 s. */
+  readonly missedAfterMs?: number;
+  /** Units in flight at once. Default 128. */
+  readonly concurrency?: number;
+}
+
+/**
+ * Runs a plan: waits for each unit's time (never early), writes the intents of everything due at
+ * that instant in one fsynced journal write, then dispatches the calls concurrently (the client's
+ * shared limiter paces them), and journals each outcome. A resumed run skips what the journal says
+ * is done and reports, by id, what has an intent and no outcome (ambiguous) unless the step's policy
+ * says to resend. Ctrl-C (the signal) stops scheduling; calls in flight finish and are journaled.
+ */
+export async function runEngine(o: EngineOptions): Promise<RunSummary> {
+  const { plan, clock } = o;
+  const emit = (e: EngineEvent): void => o.onEvent?.(e);
+  const units = unitsOf(plan);
+  const { units: past, checkpoints } = replay(o.prior ?? []);
+  const resumed = (o.prior ?? []).some((r) => r.t === 'run-start');
+  const reports = new Map<string, ActionReport>();
+  for (const a of plan.actions) {
+    const unit = a.kind === 'checkin' ? a.batchId : a.id;
+    reports.set(a.id, { id: a.id, unit, kind: a.kind, channelId: a.channelId, plannedAt: a.kind === 'checkin' ? a.startsAt : a.at, result: 'pending' });
+  }
+  const setResult = (u: Unit, result: UnitResult, extra: { latenessMs?: number; message?: string; failedActions?: readonly string[] } = {}): void => {
+    for (const id of actionIdsOf(u)) {
+      const r = reports.get(id)!;
+      r.result = extra.failedActions && result === 'failed' && !extra.failedActions.includes(id) ? 'failed' : result;
+      if (extra.latenessMs !== undefined) r.latenessMs = extra.latenessMs;
+      if (extra.message !== undefined) r.message = extra.message;
+    }
+  };
+  const record = (u: Unit, result: UnitResult, extra: { latenessMs?: number; message?: string; code?: number | string; failedActions?: readonly string[] } = {}): Promise<void> => {
+    setResult(u, result, extra);
+    emit({ type: 'outcome', unit: u.id, result, actions: actionIdsOf(u), ...extra });
+    return o.journal ? o.journal.appendLater({ t: 'outcome', unit: u.id, at: Date.now(), result, ...extra }) : Promise.resolve();
+  };
+
+  // What the journal already knows.
+  const queue: Unit[] = [];
+  const writes: Promise<void>[] = [];
+  for (const u of units) {
+    const state = past.get(u.id);
+    if (state?.outcome) {
+      setResult(u, state.outcome.result, { ...(state.outcome.latenessMs !== undefined ? { latenessMs: state.outcome.latenessMs } : {}), ...(state.outcome.message ? { message: state.outcome.message } : {}), ...(state.outcome.failedActions ? { failedActions: state.outcome.failedActions } : {}) });
+      emit({ type: 'skip-done', unit: u.id, actions: actionIdsOf(u) });
+      continue;
+    }
+    if (state?.intent && u.kind !== 'export' && policyOf(u).ambiguous !== 'resend') {
+      // Sent, perhaps: the platform may have it. Never resent unless the step's policy says so.
+      writes.push(record(u, 'ambiguous', { message: 'the previous run crashed after sending this call and before recording its answer; not resent (policy ambiguous: report)' }));
+      continue;
+    }
+    queue.push(u);
+  }
+  emit({ type: 'start', runId: plan.runId, units: units.length, resumed, at: clock.now() });
+
+  const limit = o.concurrency ?? 128;
+  const inflight = new Set<Promise<void>>();
+  const missedAfter = o.missedAfterMs ?? 2000;
+  let interrupted = false;
+  let next = 0;
+  while (next < queue.length) {
+    try {
+      await clock.sleepUntil(queue[next]!.at, o.signal);
+    } catch {
+      interrupted = true;
+      break;
+    }
+    if (o.signal.aborted) {
+      interrupted = true;
+      break;
+    }
+    const now = clock.now();
+    const due: Unit[] = [];
+    while (next < queue.length && queue[next]!.at <= now) due.push(queue[next++]!);
+    const go: { u: Unit; lateness: number; drop: readonly string[] }[] = [];
+    for (const u of due) {
+      const lateness = now - u.at;
+      const p = policyOf(u);
+      const missed = lateness > missedAfter && (p.missed === 'skip' || (p.missed === 'grace' && lateness > p.graceSeconds * 1000));
+      if (missed && u.kind !== 'export') {
+        writes.push(record(u, 'skipped', { latenessMs: lateness, message: `missed: ${Math.round(lateness / 1000)} s late (policy missed: ${p.missed})` }));
+        continue;
+      }
+      // Check-ins whose start has passed cannot be registered (the platform needs a future delayTime).
+      const drop = u.kind === 'checkinBatch' ? u.checkins.filter((c) => c.startsAt <= now + 1000).map((c) => c.id) : [];
+      if (u.kind === 'checkinBatch' && drop.length === u.checkins.length) {
+        writes.push(record(u, 'skipped', { latenessMs: lateness, message: 'missed: every check-in of this batch has already started' }));
+        continue;
+      }
+      go.push({ u, lateness, drop });
+    }
+    // Group commit: every intent of this instant in one durable write, before any call goes out.
+    o.journal?.appendDurable(go.filter((g) => g.u.kind !== 'export' || true).map((g) => ({ t: 'intent' as const, unit: g.u.id, at: Date.now() })));
+    for (const g of go) {
+      while (inflight.size >= limit) await Promise.race(inflight);
+      const p = execute(g.u, g.drop).finally(() => inflight.delete(p));
+      inflight.add(p);
+    }
+  }
+  await Promise.all(inflight);
+  await Promise.all(writes);
+  if (o.journal) await o.journal.appendLater({ t: 'run-stop', at: Date.now(), reason: interrupted ? 'interrupted' : 'finished' });
+  emit({ type: 'stop', reason: interrupted ? 'interrupted' : 'finished' });
+  return { runId: plan.runId, actions: [...reports.values()], interrupted, resumed };
+
+  async function execute(u: Unit, drop: readonly string[]): Promise<void> {
+    const at = Date.now();
+    const latenessMs = at - u.at;
+    emit({ type: 'dispatch', unit: u.id, kind: u.kind, actions: actionIdsOf(u), plannedAt: u.at, at, latenessMs, call: describeUnit(u) });
+    if (!o.api) {
+      await record(u, 'ok', { latenessMs, message: 'dry run: not sent' });
+      return;
+    }
+    const api = o.api;
+    try {
+      if (u.kind === 'message') {
+        const a = u.action;
+        await api.sendCustomMessage({ channelId: a.channelId, ...(a.text !== undefined ? { content: a.text } : {}), ...(a.imageUrl ? { imgUrl: a.imageUrl } : {}), joinHistoryList: a.joinHistoryList, watchType: a.watchType }, { stepId: a.stepId });
+        await record(u, 'ok', { latenessMs });
+      } else if (u.kind === 'checkinBatch') {
+        const send = u.checkins.filter((c) => !drop.includes(c.id));
+        await registerBatch(api, u, send, drop, latenessMs);
+      } else {
+        await runExportUnit(api, u);
+        await record(u, 'ok', { latenessMs });
+      }
+    } catch (err) {
+      const endpoint = u.kind === 'message' ? 'sendCustomMessage' : u.kind === 'checkinBatch' ? 'batchCheckin' : 'getSpeakList';
+      const result = u.kind === 'export' ? 'failed' : outcomeOf(endpoint, err);
+      const code = err instanceof PolyvApiError ? err.platformCode : (err as { code?: string }).code;
+      await record(u, result, { latenessMs, message: err instanceof Error ? err.message : String(err), ...(code !== undefined ? { code } : {}) });
+    }
+  }
+
+  async function registerBatch(api: PolyvApi, u: Extract<Unit, { kind: 'checkinBatch' }>, send: readonly CheckinAction[], drop: readonly string[], latenessMs: number): Promise<void> {
+    try {
+      await api.batchCheckin(send.map((c) => c.item), { stepId: u.id });
+      await record(u, 'ok', { latenessMs });
+      if (drop.length) for (const id of drop) Object.assign(reports.get(id)!, { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' });
+    } catch (err) {
+      if (err instanceof PolyvApiError && err.platformCode === 1099) {
+        // "序号为[0,2]": indices into the array we sent. The batch is all-or-nothing on the platform.
+        const m = /\[([\d,\s]+)\]/.exec(err.platformMessage);
+        const named = (m?.[1] ?? '').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n)).map((i) => send[i]?.id).filter((x): x is string => Boolean(x));
+        await record(u, 'failed', { latenessMs, code: 1099, failedActions: named, message: err.message });
+        for (const c of send) {
+          const r = reports.get(c.id)!;
+          r.message = named.includes(c.id) ? `rejected by the platform (1099): overlaps or is within 5 s of another check-in on channel ${c.channelId}` : `not registered: the batch was rejected because of ${named.join(', ') || 'another check-in'} (1099)`;
+        }
+        return;
+      }
+      throw err;
+    }
+  }
+
+  async function runExportUnit(api: PolyvApi, u: Extract<Unit, { kind: 'export' }>): Promise<void> {
+    const a = u.action;
+    const date = DateTime.fromMillis(plan.event.start, { zone: plan.event.zone }).toFormat('yyyyLLdd');
+    const port = <T>(): CheckpointPort<T> => ({
+      load: () => checkpoints.get(u.id) as T | undefined,
+      save: async (data: T) => {
+        checkpoints.set(u.id, data);
+        if (o.journal) await o.journal.appendLater({ t: 'checkpoint', unit: u.id, at: Date.now(), data });
+      },
+    });
+    const common = { channelId: a.channelId, outDir: a.outDir, date, stepId: a.stepId };
+    if (a.kind === 'chatExport') await runChatExport(api, common, port<ExportDone>());
+    else if (a.kind === 'reportExport') await runReportExport(api, { ...common, sessionId: a.sessionId, deadline: u.at + a.deadlineMs }, port<ExportDone>());
+    else
+      await runHistoryExport(
+        api,
+        { ...common, from: a.from, to: a.to, format: a.format, pageSize: a.pageSize, onProgress: (p) => emit({ type: 'export-progress', unit: u.id, ...p }) },
+        port<HistoryCheckpoint>(),
+      );
+  }
+}
+
+function policyOf(u: Unit): { missed: string; graceSeconds: number; ambiguous: string } {
+  return u.kind === 'checkinBatch' ? u.checkins[0]!.policy : u.action.policy;
+}
+
+/** "POST /path channelId=…": what a unit calls, for dry runs and logs. No credential, no sign. */
+function describeUnit(u: Unit): string {
+  const req: ApiRequest =
+    u.kind === 'message'
+      ? u.action.request
+      : u.kind === 'checkinBatch'
+        ? { endpoint: 'batchCheckin', method: 'POST', path: '/live/v4/chat/batch-checkin', signed: {}, signedIn: 'query', json: u.checkins.map((c) => c.item) }
+        : u.action.kind === 'historyExport'
+          ? getSpeakListRequest({ userId: '<userId>', startTime: u.action.from, endTime: u.action.to, size: u.action.pageSize })
+          : u.action.request;
+  const params = Object.entries(req.signed).map(([k, v]) => `${k}=${v}`);
+  const form = req.form ? Object.entries(req.form).map(([k, v]) => `${k}=${v}`) : [];
+  return `${req.method} ${req.path}?${[...params, 'appId=<appId>', 'timestamp=<now>', 'sign=<redacted>'].join('&')}${form.length ? ` form: ${form.join('&')}` : ''}${req.json !== undefined ? ` json: ${JSON.stringify(req.json)}` : ''}`;
+}
