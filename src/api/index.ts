@@ -1,3 +1,4 @@
 export * from './pipeline.js';
 export * from './run.js';
 export * from './status.js';
+export * from './export.js';

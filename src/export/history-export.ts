@@ -118,6 +118,7 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     await rename(partial, file);
     await fsyncFile(dirname(file));
     const done: ExportDone = { file, bytes: position, records };
+    state = { ...state, cursor, bytes: position, records };
     await checkpoint.save({ ...state, done });
     return done;
   } catch (err) {

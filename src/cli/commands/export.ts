@@ -1,13 +1,72 @@
 import type { Command } from 'commander';
-import { RunbookError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 
-/** Placeholder until the command is built; see the open issues. */
-export function defineExport(program: Command, _ctx: CliContext): void {
+interface ExportFlags {
+  channel?: string;
+  session?: string;
+  from?: string;
+  to?: string;
+  format: string;
+  out: string;
+  endpoint?: string;
+  sandbox?: boolean;
+  profile?: string;
+  credentials?: string;
+  wait?: string;
+}
+
+/** `runbook export chat|history|report --channel ID …`: one export, without a playbook. */
+export function defineExport(program: Command, ctx: CliContext): void {
   program
     .command('export')
-    .description('not built yet')
-    .action(() => {
-      throw new RunbookError('E_NOT_BUILT', 'export is not built yet');
+    .description('export the chat (export task), the full chat history, or the session report of a channel')
+    .argument('<kind>', 'chat, history or report')
+    .requiredOption('--channel <id>', 'the channel id')
+    .option('--session <id>', 'the session id (report)')
+    .option('--from <time>', 'history window start: ISO 8601 with offset, or epoch ms (default: 24 h ago)')
+    .option('--to <time>', 'history window end (default: now)')
+    .option('--format <format>', 'history format: jsonl or csv', 'jsonl')
+    .option('--out <dir>', 'output folder', 'exports')
+    .option('--endpoint <url>', 'the platform base URL (default https://api.polyv.net)')
+    .option('--sandbox', 'export from the built-in sandbox (seeded demo data)')
+    .option('--profile <name>', 'credentials profile (credentials file)')
+    .option('--credentials <file>', 'credentials file')
+    .option('--wait <duration>', 'report: keep retrying "not ready" this long (default 10m)')
+    .action(async (kind: string, flags: ExportFlags) => {
+      if (kind !== 'chat' && kind !== 'history' && kind !== 'report') throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);
+      if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new UsageError('--format must be jsonl or csv');
+      const { exportOneOff } = await import('../../api/index.js');
+      const { parseDuration } = await import('../../core/duration.js');
+      const waitMs = flags.wait ? parseDuration(flags.wait) : undefined;
+      if (flags.wait && waitMs === undefined) throw new UsageError(`--wait ${flags.wait} is not a duration`);
+      const crashAfterPages = Number(ctx.env['RUNBOOK_TEST_CRASH_AFTER_PAGES'] ?? 0);
+      let lastShown = 0;
+      const done = await exportOneOff({
+        kind,
+        channel: flags.channel!,
+        ...(flags.session ? { session: flags.session } : {}),
+        ...(flags.from ? { from: flags.from } : {}),
+        ...(flags.to ? { to: flags.to } : {}),
+        format: flags.format,
+        out: flags.out,
+        cwd: ctx.cwd,
+        env: ctx.env,
+        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+        ...(flags.sandbox ? { sandbox: true } : {}),
+        ...(flags.profile ? { profile: flags.profile } : {}),
+        ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
+        ...(waitMs !== undefined ? { waitMs } : {}),
+        signal: ctx.signal,
+        onProgress: (p) => {
+          if (Date.now() - lastShown < 1000) return;
+          lastShown = Date.now();
+          ctx.stderr.write(`${p.records} records, ${p.pages} pages, ${Math.round(p.recordsPerSecond)} records/s\n`);
+        },
+        // Test hook: die hard after N pages, to prove the history export resumes (documented in README).
+        ...(crashAfterPages > 0 ? { afterPage: (n: number) => n >= crashAfterPages && process.kill(process.pid, 'SIGKILL') } : {}),
+      });
+      ctx.stdout.write(`wrote ${done.file} (${done.bytes} bytes${done.records !== undefined ? `, ${done.records} records` : ''})\n`);
+      ctx.exitCode = 0;
     });
 }

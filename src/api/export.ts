@@ -1,0 +1,110 @@
+import { mkdirSync, openSync, closeSync, fsyncSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { UsageError } from '../core/errors.js';
+import type { CheckpointPort } from '../export/checkpoint.js';
+import { runChatExport, type ExportDone } from '../export/chat-export.js';
+import { runHistoryExport, type HistoryProgress } from '../export/history-export.js';
+import { runReportExport } from '../export/report-export.js';
+import { DEMO_CREDENTIALS } from '../sandbox/credentials.js';
+import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { PolyvClient } from '../transport/client.js';
+import { Credentials, loadCredentials } from '../transport/credentials.js';
+
+export interface ExportCommandOptions {
+  readonly kind: 'chat' | 'history' | 'report';
+  readonly channel: string;
+  readonly session?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly format?: 'jsonl' | 'csv';
+  readonly out: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly endpoint?: string;
+  readonly sandbox?: boolean;
+  readonly profile?: string;
+  readonly credentialsFile?: string;
+  /** How long to keep asking for a report that is not ready. Default 10 minutes. */
+  readonly waitMs?: number;
+  readonly signal: AbortSignal;
+  readonly onProgress?: (p: HistoryProgress) => void;
+  /** Test hook: called after each history page is written. */
+  readonly afterPage?: (pages: number) => void;
+  readonly now?: number;
+}
+
+/**
+ * `runbook export chat|history|report`: one export without a playbook. Progress is checkpointed in
+ * a small file in the output folder, so an interrupted history export continues where it stopped
+ * when the same command is run again; the checkpoint is removed once the export is complete.
+ */
+export async function exportOneOff(o: ExportCommandOptions): Promise<ExportDone> {
+  if (!/^\d{1,20}$/.test(o.channel)) throw new UsageError(`--channel must be a numeric channel id, got ${JSON.stringify(o.channel)}`);
+  if (o.kind === 'report' && !o.session) throw new UsageError('export report needs --session ID');
+  const now = o.now ?? Date.now();
+  const from = o.from !== undefined ? parseInstant(o.from, '--from') : now - 24 * 3_600_000;
+  const to = o.to !== undefined ? parseInstant(o.to, '--to') : now;
+  if (o.kind === 'history' && to <= from) throw new UsageError('--to must be after --from');
+  const outDir = resolve(o.cwd, o.out);
+  mkdirSync(outDir, { recursive: true });
+  let sandbox: Sandbox | undefined;
+  let credentials: Credentials;
+  let endpoint = o.endpoint;
+  if (o.sandbox) {
+    sandbox = await startSandbox({ channels: [o.channel], seedMessages: 2500, seedStartMs: from, seedSpacingMs: Math.max(1, Math.floor((to - from) / 2500)) });
+    credentials = new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'sandbox demo');
+    endpoint = sandbox.url;
+  } else {
+    credentials = loadCredentials({ env: o.env, ...(o.profile ? { profile: o.profile } : {}), ...(o.credentialsFile ? { file: o.credentialsFile } : {}) });
+  }
+  const client = new PolyvClient({ credentials, ...(endpoint ? { baseUrl: endpoint } : {}) });
+  const date = DateTime.fromMillis(o.kind === 'history' ? from : now).toFormat('yyyyLLdd');
+  const checkpointFile = join(outDir, `.runbook-export-${o.kind}-${o.channel}${o.session ? `-${o.session.replace(/[^\w-]/g, '_')}` : ''}.json`);
+  const port = fileCheckpoint<never>(checkpointFile);
+  try {
+    const common = { channelId: o.channel, outDir, date, signal: o.signal };
+    let done: ExportDone;
+    if (o.kind === 'chat') done = await runChatExport(client, common, port);
+    else if (o.kind === 'report') done = await runReportExport(client, { ...common, sessionId: o.session!, deadline: Date.now() + (o.waitMs ?? 600_000) }, port);
+    else
+      done = await runHistoryExport(
+        client,
+        { ...common, from, to, format: o.format ?? 'jsonl', ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.afterPage ? { afterPage: o.afterPage } : {}), checkpointEveryMs: 0 },
+        port,
+      );
+    rmSync(checkpointFile, { force: true });
+    return done;
+  } finally {
+    await client.close();
+    await sandbox?.close();
+  }
+}
+
+function parseInstant(text: string, flag: string): number {
+  if (/^\d{13}$/.test(text)) return Number(text);
+  const dt = DateTime.fromISO(text, { setZone: true });
+  if (!dt.isValid) throw new UsageError(`${flag} ${text}: use an ISO 8601 time (with an offset, e.g. 2026-12-01T19:30+08:00) or epoch milliseconds`);
+  return dt.toMillis();
+}
+
+/** A checkpoint kept in a JSON file, replaced atomically and fsynced on every save. */
+function fileCheckpoint<T>(path: string): CheckpointPort<T> {
+  return {
+    load: () => {
+      try {
+        return JSON.parse(readFileSync(path, 'utf8')) as T;
+      } catch {
+        return undefined;
+      }
+    },
+    save: async (data) => {
+      const tmp = `${path}.tmp`;
+      const fd = openSync(tmp, 'w', 0o600);
+      writeSync(fd, JSON.stringify(data));
+      fsyncSync(fd);
+      closeSync(fd);
+      renameSync(tmp, path);
+    },
+  };
+}
