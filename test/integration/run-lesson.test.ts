@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -59,7 +60,7 @@ describe('runbook run against the sandbox', () => {
 
   it('refuses a second run of the same run (the lock) and takes over a dead holder', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
-    const { file, dir } = twoChannelLesson({ messages: 2, spacingS: 2 });
+    const { file } = twoChannelLesson({ messages: 2, spacingS: 2 });
     const start = new Date(Date.now() + 2500).toISOString();
     const first = runCli(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv() });
     await new Promise((r) => setTimeout(r, 1200));
@@ -77,9 +78,8 @@ describe('runbook run against the sandbox', () => {
     const s2 = new Date(Date.now() + 2000).toISOString();
     const plan = await runCli(['plan', other.file, '--json', '--start', s2]);
     const runId = (JSON.parse(plan.stdout) as { runId: string }).runId;
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(join(other.dir, '.runbook'), { recursive: true });
-    writeFileSync(join(other.dir, '.runbook', `${runId}.lock`), JSON.stringify({ host: (await import('node:os')).hostname(), pid: 999_999, since: Date.now() - 60_000 }));
+    writeFileSync(join(other.dir, '.runbook', `${runId}.lock`), JSON.stringify({ host: hostname(), pid: 999_999, since: Date.now() - 60_000 }));
     const third = await runCli(['run', other.file, '--endpoint', sb.url, '--start', s2], { env: demoEnv() });
     expect(third.stderr).toContain('took over the lock of pid 999999');
     expect(third.code).toBe(0);
