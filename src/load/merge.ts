@@ -17,6 +17,7 @@ export function mergeChain(chain: readonly YamlFile[]): { doc: RunbookPlaybook; 
   const merged: Obj = Object.create(null) as Obj;
   const fieldOrigin = new Map<string, number>();
   const steps: Obj[] = [];
+  const stepIndexById = new Map<string, number>();
   const stepOrigin: { file: number; index: number }[] = [];
   const params: Record<string, DeclaredParam> = Object.create(null) as Record<string, DeclaredParam>;
   // chain is [lesson, template, ...]; merge from the far end.
@@ -62,13 +63,14 @@ export function mergeChain(chain: readonly YamlFile[]): { doc: RunbookPlaybook; 
           return;
         }
         idsInFile.set(id, i);
-        const replaced = steps.findIndex((s) => s['id'] === id);
+        const replaced = stepIndexById.get(id) ?? -1;
         if (replaced >= 0) {
           steps[replaced] = step as Obj;
           stepOrigin[replaced] = { file: f, index: i };
           return;
         }
       }
+      if (id !== undefined) stepIndexById.set(id, steps.length);
       steps.push(step as Obj);
       stepOrigin.push({ file: f, index: i });
     });

@@ -63,6 +63,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
   const baseDir = dirname(pb.file);
   const actions: PlannedAction[] = [];
   const checkins: (CheckinAction & { end: number; start: number })[] = [];
+  const allAliases = Object.keys(channels);
 
   steps.forEach((step, i) => {
     const stepId = ids[i]!;
@@ -79,12 +80,12 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
       return undefined;
     };
     const at = timeOf(step.at, 'at');
-    const targets = targetChannels(step, defaults.channels, Object.keys(channels));
+    const targets = targetChannels(step, defaults.channels, allAliases);
     const refs = typeof step.channels === 'string' ? [step.channels] : (step.channels ?? []);
     for (const alias of targets) {
       if (!(alias in channels)) {
         const k = refs.indexOf(alias);
-        err(DiagnosticCodes.UNKNOWN_CHANNEL, `unknown channel \`${alias}\` (known: ${Object.keys(channels).join(', ') || 'none'})`, step.channels === undefined ? pb.source.locate(['defaults', 'channels']) : loc(...(typeof step.channels === 'string' || k < 0 ? ['channels'] : ['channels', k])));
+        err(DiagnosticCodes.UNKNOWN_CHANNEL, `unknown channel \`${alias}\` (known: ${allAliases.join(', ') || 'none'})`, step.channels === undefined ? pb.source.locate(['defaults', 'channels']) : loc(...(typeof step.channels === 'string' || k < 0 ? ['channels'] : ['channels', k])));
       }
     }
     if (targets.length === 0) err(DiagnosticCodes.UNKNOWN_CHANNEL, 'this step targets no channel: declare `channels:` in the playbook', loc());

@@ -30,6 +30,8 @@ export function renderPlaybook(loaded: LoadedPlaybook, external: ExternalVars = 
 
   const renderString = (text: string, path: DocPath, context: object): string => {
     if (!text.includes('{{')) return text;
+    const simple = substituteSimple(text, context);
+    if (simple !== undefined) return simple;
     let fn = cache.get(text);
     try {
       if (!fn) {
@@ -69,6 +71,37 @@ export function renderPlaybook(loaded: LoadedPlaybook, external: ExternalVars = 
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return { rendered: { ...loaded, doc: out as RunbookPlaybook, vars }, diagnostics };
+}
+
+const SIMPLE = /\{\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*\}\}/g;
+const SIMPLE_ONLY = /^(?:[^{}]|\{(?!\{)|\}|\{\{\s*[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*\s*\}\})*$/;
+const RESERVED = new Set(['constructor', '__proto__', 'prototype', 'this', 'else']);
+
+/**
+ * The common case — plain `{{name}}` or `{{event.start}}` substitutions — without compiling a
+ * template: same result as strict, non-escaping handlebars (own properties only). Anything else
+ * (helpers, blocks, a missing or reserved name) returns undefined and goes through handlebars, which
+ * then reports the error.
+ */
+function substituteSimple(text: string, context: object): string | undefined {
+  if (text.includes('\\{{') || !SIMPLE_ONLY.test(text)) return undefined;
+  let failed = false;
+  const out = text.replace(SIMPLE, (_m, path: string) => {
+    let v: unknown = context;
+    for (const part of path.split('.')) {
+      if (RESERVED.has(part) || v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, part)) {
+        failed = true;
+        return '';
+      }
+      v = (v as Record<string, unknown>)[part];
+    }
+    if (v === undefined || v === null || typeof v === 'object' || typeof v === 'function') {
+      failed = true;
+      return '';
+    }
+    return String(v);
+  });
+  return failed ? undefined : out;
 }
 
 function templateDiagnostic(err: unknown, text: string, path: DocPath, loaded: LoadedPlaybook): Diagnostic {

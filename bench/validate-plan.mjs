@@ -1,0 +1,17 @@
+// Bar (issue 2): validate + plan of a generated 10,000-step playbook on 1,000 channels, whole CLI
+// process: ≤ 0.5 s median, ≤ 200 MB peak RSS.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePlaybook } from './gen-playbook.mjs';
+import { machine, median, timeProcess } from './lib-stats.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const file = join(mkdtempSync(join(tmpdir(), 'rb-big-')), 'big.yaml');
+const steps = generatePlaybook(file, { steps: 10_000, channels: 1000 });
+const runs = Number(process.env.RUNS ?? 10);
+const validate = timeProcess(['bin/runbook.js', 'validate', file], { runs, cwd: root });
+const plan = timeProcess(['bin/runbook.js', 'plan', file, '--json'], { runs, cwd: root });
+console.log(`machine: ${machine()}; playbook: ${steps} steps on 1000 channels`);
+console.log(`validate: median ${median(validate.times).toFixed(0)} ms, peak RSS ${validate.peakRssMb.toFixed(0)} MB (bar ≤ 500 ms, ≤ 200 MB)`);
+console.log(`plan --json: median ${median(plan.times).toFixed(0)} ms, peak RSS ${plan.peakRssMb.toFixed(0)} MB`);
