@@ -26,12 +26,34 @@ export function parseUser(user: string): Record<string, unknown> {
 }
 
 export function csvRow(r: SpeakRecord): string {
-  const u = parseUser(r.user);
+  const u = cachedUser(r.user).parsed;
   const row = [r.id, r.time, new Date(r.time).toISOString(), r.roomId, r.sessionId, r.msgType, r.content, r.image, u['nick'], u['userType'] ?? r.userType, u['userId'], u['actor'], u['clientIp'], r.quote];
   return `${row.map(csvField).join(',')}\r\n`;
 }
 
-/** JSON Lines: the record as the platform sent it, with `user` parsed into an object. */
+/**
+ * The same speakers post many messages: each distinct `user` string is parsed (and re-serialised)
+ * once. Bounded, so memory stays constant however long the history is.
+ */
+const userCache = new Map<string, { parsed: Record<string, unknown>; json: string }>();
+const USER_CACHE_MAX = 10_000;
+
+function cachedUser(user: string): { parsed: Record<string, unknown>; json: string } {
+  let hit = userCache.get(user);
+  if (!hit) {
+    if (userCache.size >= USER_CACHE_MAX) userCache.clear();
+    const parsed = parseUser(user);
+    hit = { parsed, json: JSON.stringify(parsed) };
+    userCache.set(user, hit);
+  }
+  return hit;
+}
+
+/**
+ * JSON Lines: the record as the platform sent it, with `user` parsed into an object. The user's JSON
+ * is spliced in from the cache: the only `"user":null` in the serialised record is its own key,
+ * since quotes inside string values are escaped.
+ */
 export function jsonlRow(r: SpeakRecord): string {
-  return `${JSON.stringify({ ...r, user: parseUser(r.user) })}\n`;
+  return `${JSON.stringify({ ...r, user: null }).replace('"user":null', `"user":${cachedUser(r.user).json}`)}\n`;
 }
