@@ -15,6 +15,9 @@ import type { EngineClock } from './clock.js';
 import type { EngineEvent } from './events.js';
 import { actionIdsOf, unitsOf, type Unit } from './units.js';
 
+/** How long before its instant a unit's intent is written (see commitAhead). */
+const INTENT_AHEAD_MS = 30;
+
 /** An action's place in the run's result. `pending`: not reached (interrupted, or not yet due). */
 export interface ActionReport {
   readonly id: string;
@@ -107,8 +110,21 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   const missedAfter = o.missedAfterMs ?? 2000;
   let interrupted = false;
   let next = 0;
+  // Intents are made durable a little *before* their instant (one fsync for everything due then), so
+  // the disk is not on the critical path at the instant itself. A crash in that window leaves an
+  // intent with no call: reported ambiguous, never resent — the safe side.
+  const committed = new Set<string>();
+  const commitAhead = (until: number): void => {
+    const batch: Unit[] = [];
+    for (let i = next; i < queue.length && queue[i]!.at <= until; i += 1) if (!committed.has(queue[i]!.id)) batch.push(queue[i]!);
+    if (batch.length === 0) return;
+    o.journal?.appendDurable(batch.map((u) => ({ t: 'intent' as const, unit: u.id, at: Date.now() })));
+    for (const u of batch) committed.add(u.id);
+  };
   while (next < queue.length) {
     try {
+      await clock.sleepUntil(queue[next]!.at - INTENT_AHEAD_MS, o.signal);
+      if (o.journal && !o.signal.aborted && queue[next]!.at - clock.now() <= INTENT_AHEAD_MS + 5) commitAhead(queue[next]!.at);
       await clock.sleepUntil(queue[next]!.at, o.signal);
     } catch {
       interrupted = true;
@@ -138,8 +154,9 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       }
       go.push({ u, lateness, drop });
     }
-    // Group commit: every intent of this instant in one durable write, before any call goes out.
-    o.journal?.appendDurable(go.filter((g) => g.u.kind !== 'export' || true).map((g) => ({ t: 'intent' as const, unit: g.u.id, at: Date.now() })));
+    // Anything not committed ahead (a late start, a resume) is committed now, before any call goes out.
+    const late = go.filter((g) => !committed.has(g.u.id));
+    o.journal?.appendDurable(late.map((g) => ({ t: 'intent' as const, unit: g.u.id, at: Date.now() })));
     for (const g of go) {
       while (inflight.size >= limit) await Promise.race(inflight);
       const p = execute(g.u, g.drop).finally(() => inflight.delete(p));

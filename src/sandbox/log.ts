@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 
 /**
  * One JSON line per request the sandbox received: when (ms epoch, and a high-resolution receive time
@@ -23,13 +23,22 @@ export interface SandboxLogEntry {
 
 export class SandboxLog {
   readonly entries: SandboxLogEntry[] = [];
-  constructor(private readonly sink?: string | ((line: string) => void)) {}
+  private readonly stream?: WriteStream;
+  constructor(private readonly sink?: string | ((line: string) => void)) {
+    // A buffered stream: a synchronous append per request would put the disk on every answer's path.
+    if (typeof sink === 'string') this.stream = createWriteStream(sink, { flags: 'a' });
+  }
 
   write(entry: SandboxLogEntry): void {
     this.entries.push(entry);
     if (!this.sink) return;
     const line = `${JSON.stringify(entry)}\n`;
-    if (typeof this.sink === 'string') appendFileSync(this.sink, line);
-    else this.sink(line);
+    if (this.stream) this.stream.write(line);
+    else if (typeof this.sink === 'function') this.sink(line);
+  }
+
+  /** Flushes the file (called when the sandbox closes). */
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.stream ? this.stream.end(resolve) : resolve()));
   }
 }

@@ -93,7 +93,7 @@ export class PolyvClient implements PolyvApi {
     this.random = options.random ?? Math.random;
     this.agent = new Agent({
       connect: { timeout: options.connectTimeoutMs ?? 5_000 },
-      connections: options.maxConnections ?? 64,
+      connections: options.maxConnections ?? 256,
       keepAliveTimeout: 4_000,
       pipelining: 1,
     });
