@@ -1,13 +1,71 @@
 import type { Command } from 'commander';
-import { RunbookError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 
-/** Placeholder until the command is built; see the open issues. */
-export function defineSandbox(program: Command, _ctx: CliContext): void {
+interface SandboxFlags {
+  port: string;
+  host: string;
+  appId?: string;
+  appSecret?: string;
+  userId?: string;
+  channels?: string;
+  faults?: string;
+  seed: string;
+  seedMessages: string;
+  log?: string;
+}
+
+/** `runbook sandbox`: the built-in Polyv-compatible server, until Ctrl-C. */
+export function defineSandbox(program: Command, ctx: CliContext): void {
   program
     .command('sandbox')
-    .description('not built yet')
-    .action(() => {
-      throw new RunbookError('E_NOT_BUILT', 'sandbox is not built yet');
+    .description('serve the built-in Polyv-compatible sandbox on loopback (demo credentials unless given)')
+    .option('--port <n>', 'port (0 picks a free one)', '0')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--app-id <id>', 'accept this appId instead of the demo one')
+    .option('--app-secret <secret>', 'and this secret (for a local rehearsal only; prefer the demo credentials)')
+    .option('--user-id <id>', 'and this userId')
+    .option('--channels <ids>', 'comma-separated known channel ids (default: any numeric id)')
+    .option('--faults <spec>', "e.g. '5xx=0.1,reset-before=0.05,reset-after=0.05,slow=0.05:3000,break-download=0.1,endpoints=sendCustomMessage|batchCheckin'")
+    .option('--seed <n>', 'seed for faults and generated chat records', '1')
+    .option('--seed-messages <n>', 'generated chat records served by get-speak-list', '100')
+    .option('--log <file>', 'append one JSON line per request to this file')
+    .action(async (flags: SandboxFlags) => {
+      const { startSandbox, DEMO_CREDENTIALS, parseFaultSpec } = await import('../../sandbox/index.js');
+      const num = (v: string, name: string): number => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number, got ${JSON.stringify(v)}`);
+        return n;
+      };
+      const custom = flags.appId || flags.appSecret || flags.userId;
+      if (custom && !(flags.appId && flags.appSecret && flags.userId)) throw new UsageError('--app-id, --app-secret and --user-id go together');
+      const credentials = custom ? { appId: flags.appId!, appSecret: flags.appSecret!, userId: flags.userId! } : DEMO_CREDENTIALS;
+      const sb = await startSandbox({
+        port: num(flags.port, '--port'),
+        host: flags.host,
+        credentials,
+        ...(flags.channels ? { channels: flags.channels.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...(flags.faults ? { faults: parseFaultSpec(flags.faults) } : {}),
+        seed: num(flags.seed, '--seed'),
+        seedMessages: num(flags.seedMessages, '--seed-messages'),
+        ...(flags.log ? { log: flags.log } : {}),
+      });
+      ctx.stdout.write(`runbook sandbox listening on ${sb.url}\n`);
+      if (custom) {
+        ctx.stdout.write(`accepting appId ${credentials.appId}, userId ${credentials.userId} and the secret you gave\n`);
+      } else {
+        // The demo credentials are public constants that open nothing but this local server.
+        ctx.stdout.write(
+          `demo credentials (local only):\n  export POLYV_APP_ID=${DEMO_CREDENTIALS.appId} POLYV_USER_ID=${DEMO_CREDENTIALS.userId} POLYV_APP_SECRET=${DEMO_CREDENTIALS.appSecret}\n  runbook run LESSON.yaml --endpoint ${sb.url} --start now+10s\n`,
+        );
+      }
+      ctx.stdout.write('Ctrl-C to stop\n');
+      await new Promise<void>((resolve) => {
+        if (ctx.signal.aborted) resolve();
+        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await sb.close();
+      ctx.stdout.write('sandbox stopped\n');
+      ctx.exitCode = 0;
     });
 }
