@@ -93,7 +93,11 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
       next.catch(() => undefined);
       const ids = new Set<string>();
       let text = '';
-      for (const r of page.list) {
+      for (let k = 0; k < page.list.length; k += 1) {
+        // Yield now and then, so the request for the next page goes out (and its answer comes in)
+        // while this page is converted: the server prepares page N+1 while we write page N.
+        if (k % 100 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const r = page.list[k]!;
         if (ids.has(r.id) || prevIds.has(r.id)) continue;
         ids.add(r.id);
         if (o.channelId !== undefined && String(r.roomId) !== o.channelId) continue;

@@ -50,10 +50,11 @@ function cachedUser(user: string): { parsed: Record<string, unknown>; json: stri
 }
 
 /**
- * JSON Lines: the record as the platform sent it, with `user` parsed into an object. The user's JSON
- * is spliced in from the cache: the only `"user":null` in the serialised record is its own key,
- * since quotes inside string values are escaped.
+ * JSON Lines: the record as the platform sent it, with `user` parsed into an object (spliced in as
+ * JSON from the cache, as the last key).
  */
 export function jsonlRow(r: SpeakRecord): string {
-  return `${JSON.stringify({ ...r, user: null }).replace('"user":null', `"user":${cachedUser(r.user).json}`)}\n`;
+  const { user, ...rest } = r;
+  const head = JSON.stringify(rest);
+  return `${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"user":${cachedUser(user).json}}\n`;
 }

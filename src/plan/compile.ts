@@ -19,7 +19,7 @@ export const MAX_BATCH = 1000;
 export const DEFAULT_CHECKIN_LEAD_MS = 10 * 60_000;
 export const DEFAULT_REPORT_DEADLINE_MS = 2 * 3_600_000;
 /** The client's default pacing (src/transport keeps the same numbers): well under 1500 per 10 s. */
-export const CLIENT_RATE_LIMIT = Object.freeze({ requests: 1000, windowMs: 10_000 });
+export const CLIENT_RATE_LIMIT = Object.freeze({ requests: 1200, windowMs: 10_000 });
 export const DEFAULT_POLICY: ActionPolicy = Object.freeze({ missed: 'grace', graceSeconds: 60, ambiguous: 'report' });
 
 export interface CompileOptions {
