@@ -36,7 +36,8 @@ export function defineExport(program: Command, ctx: CliContext): void {
     .action(async (kind: string, flags: ExportFlags) => {
       if (kind !== 'chat' && kind !== 'history' && kind !== 'report') throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);
       if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new UsageError('--format must be jsonl or csv');
-      const { exportOneOff } = await import('../../api/index.js');
+      // Only the export pipeline: no schema, template or YAML modules in this process.
+      const { exportOneOff } = await import('../../api/export.js');
       const { parseDuration } = await import('../../core/duration.js');
       const waitMs = flags.wait ? parseDuration(flags.wait) : undefined;
       if (flags.wait && waitMs === undefined) throw new UsageError(`--wait ${flags.wait} is not a duration`);
