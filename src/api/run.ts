@@ -38,6 +38,8 @@ export interface RunPlaybookOptions {
   readonly isAlive: (pid: number) => boolean;
   readonly pid: number;
   readonly clock?: EngineClock;
+  /** Per-request timeout of the client (ms). */
+  readonly requestTimeoutMs?: number;
   /** Called once the plan is made, before anything runs (the CLI picks its progress view). */
   readonly onPlan?: (plan: Plan) => void;
 }
@@ -84,7 +86,7 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
   const path = journalPath(stateDir, plan.runId);
   const prior = readJournal(path);
   const journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
-  const client = new PolyvClient({ credentials, ...(endpoint ? { baseUrl: endpoint } : {}), ...(o.onClientEvent ? { onEvent: o.onClientEvent } : {}) });
+  const client = new PolyvClient({ credentials, ...(endpoint ? { baseUrl: endpoint } : {}), ...(o.onClientEvent ? { onEvent: o.onClientEvent } : {}), ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
   try {
     journal.appendDurable([
       {

@@ -1,5 +1,8 @@
 import { ExitCodes, RunbookError } from '../core/errors.js';
+import type { ChatExportTask } from '../polyv/types.js';
 import type { PolyvApi } from '../transport/api.js';
+import { PolyvApiError, TransportError } from '../transport/errors.js';
+import { isRateLimit } from '../transport/classify.js';
 import { abortableSleep } from '../transport/rate-limiter.js';
 import { writeAtomically } from './atomic-file.js';
 import type { CheckpointPort } from './checkpoint.js';
@@ -45,7 +48,17 @@ export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpo
   const maxWait = o.maxWaitMs ?? 30 * 60_000;
   let delay = o.pollBaseMs ?? 1000;
   for (;;) {
-    const task = await api.createChatExportTask({ channelId: o.channelId }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) });
+    let task: ChatExportTask;
+    try {
+      task = await api.createChatExportTask({ channelId: o.channelId }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) });
+    } catch (err) {
+      // The client does not resend a create-task whose fate is unknown; but this loop calls it again
+      // anyway (that is how the task is polled), so a lost answer only costs one poll.
+      if (!transient(err) || o.signal?.aborted || Date.now() - started > maxWait) throw err;
+      await sleep(delay, o.signal);
+      delay = Math.min(delay * 2, o.pollMaxMs ?? 30_000);
+      continue;
+    }
     if (task.status === 'done' && task.url) {
       const ext = allowedExtension(task.url, ['xls', 'xlsx', 'csv', 'txt'], 'xls');
       const file = insideDir(o.outDir, exportFileName(o.channelId, o.date, 'chat-export', ext));
@@ -59,4 +72,9 @@ export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpo
     await sleep(delay, o.signal);
     delay = Math.min(delay * 2, o.pollMaxMs ?? 30_000);
   }
+}
+
+function transient(err: unknown): boolean {
+  if (err instanceof TransportError) return true;
+  return err instanceof PolyvApiError && (err.httpStatus >= 500 || isRateLimit(err));
 }

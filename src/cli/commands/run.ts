@@ -15,6 +15,7 @@ interface RunFlags {
   credentials?: string;
   var: string[];
   vars?: string;
+  requestTimeout?: string;
 }
 
 /** `runbook run FILE`: the lesson, unattended — or rehearsed (--sandbox), or shown (--dry-run). */
@@ -29,6 +30,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
     .option('--start <when>', 'move the event start: ISO time, now, or now+DURATION')
     .option('--state-dir <dir>', 'where the journal and lock live (default .runbook/ beside the playbook)')
     .option('--json', 'print progress as JSON lines')
+    .option('--request-timeout <ms>', 'give up waiting for an answer after this many ms (default 15000); a send that times out is ambiguous')
     .option('--profile <name>', 'credentials profile (credentials file)')
     .option('--credentials <file>', 'credentials file (default ~/.config/runbook/credentials.yaml)')
     .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
@@ -38,6 +40,8 @@ export function defineRun(program: Command, ctx: CliContext): void {
       const { runPlaybook } = await import('../../api/index.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
       const { lineRenderer, liveRenderer, renderSummary } = await import('../render/progress-lines.js');
+      const requestTimeoutMs = flags.requestTimeout === undefined ? undefined : Number(flags.requestTimeout);
+      if (requestTimeoutMs !== undefined && !(Number.isInteger(requestTimeoutMs) && requestTimeoutMs > 0)) throw new UsageError('--request-timeout must be a positive number of milliseconds');
       const crashAfter = Number(ctx.env['RUNBOOK_TEST_CRASH_AFTER_WRITES'] ?? 0);
       let onEvent: ((e: EngineEvent) => void) | undefined;
       let stopLive: (() => void) | undefined;
@@ -54,6 +58,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
         ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
         ...(flags.profile ? { profile: flags.profile } : {}),
         ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
+        ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
         signal: ctx.signal,
         onEvent: (e) => {
           if (!onEvent) return;
