@@ -73,6 +73,10 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
         depthExceeded = true;
         return visit.BREAK;
       }
+      if (pair.key !== null && !isScalar(pair.key)) {
+        diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, 'a mapping key must be a plain value, not a list or a mapping', loc((pair.key as Node).range)));
+        return visit.SKIP;
+      }
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key === undefined) return undefined;
       if (FORBIDDEN_KEYS.has(key)) {
