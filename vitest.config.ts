@@ -8,5 +8,6 @@ export default defineConfig({
     pool: 'forks',
     // Integration tests spawn the built CLI: build once before any test file runs.
     globalSetup: ['test/global-setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
