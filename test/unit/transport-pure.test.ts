@@ -59,7 +59,7 @@ describe('the rate limiter', () => {
     const sleeps: number[] = [];
     const limiter = new RateLimiter({ max: 3, windowMs: 1000, now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) });
     const admitted: number[] = [];
-    await Promise.all(Array.from({ length: 7 }, (_, i) => limiter.acquire().then(() => admitted.push(now))));
+    await Promise.all(Array.from({ length: 7 }, () => limiter.acquire().then(() => admitted.push(now))));
     expect(admitted).toEqual([0, 0, 0, 1001, 1001, 1001, 2002]);
   });
 
