@@ -106,6 +106,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const h = hits.get(ip) ?? { times: [], blockedUntil: 0 };
     hits.set(ip, h);
     const t = Date.now();
+    if (h.blockedUntil !== 0 && h.blockedUntil <= t) {
+      // The block is over: the IP starts afresh.
+      h.times = [];
+      h.blockedUntil = 0;
+    }
     if (h.blockedUntil <= t) {
       while (h.times.length > 0 && h.times[0]! <= t - rate.windowMs) h.times.shift();
       h.times.push(t);
@@ -134,6 +139,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       for (const k of empty) {
         delete signed[k];
         delete form[k];
+        delete query[k];
       }
     }
     const reject = (reply: Reply, signOk?: boolean): void => {
