@@ -191,6 +191,8 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
         await record(u, 'ok', { latenessMs });
       }
     } catch (err) {
+      // An export stopped by Ctrl-C is left without an outcome: the resumed run redoes it from its checkpoint.
+      if (u.kind === 'export' && o.signal.aborted) return;
       const endpoint = u.kind === 'message' ? 'sendCustomMessage' : u.kind === 'checkinBatch' ? 'batchCheckin' : 'getSpeakList';
       const result = u.kind === 'export' ? 'failed' : outcomeOf(endpoint, err);
       const code = err instanceof PolyvApiError ? err.platformCode : (err as { code?: string }).code;
@@ -229,7 +231,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
         if (o.journal) await o.journal.appendLater({ t: 'checkpoint', unit: u.id, at: Date.now(), data });
       },
     });
-    const common = { channelId: a.channelId, outDir: a.outDir, date, stepId: a.stepId };
+    const common = { channelId: a.channelId, outDir: a.outDir, date, stepId: a.stepId, signal: o.signal };
     if (a.kind === 'chatExport') await runChatExport(api, common, port<ExportDone>());
     else if (a.kind === 'reportExport') await runReportExport(api, { ...common, sessionId: a.sessionId, deadline: u.at + a.deadlineMs }, port<ExportDone>());
     else
