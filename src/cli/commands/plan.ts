@@ -21,7 +21,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
     .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
     .option('--vars <file>', 'a YAML/JSON file of variables')
     .action(async (file: string, flags: PlanFlags) => {
-      const { planFile } = await import('../../api/index.js');
+      const { planFile } = await import('../../api/pipeline.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
       const { planJson, renderPlanText } = await import('../render/plan.js');
       const now = Date.now();

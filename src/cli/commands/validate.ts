@@ -23,7 +23,7 @@ export function defineValidate(program: Command, ctx: CliContext): void {
     .option('--vars <file>', 'a YAML/JSON file of variables')
     .action(async (files: string[], flags: ValidateFlags) => {
       if (!['text', 'json', 'github'].includes(flags.format)) throw new UsageError(`--format must be text, json or github, got ${JSON.stringify(flags.format)}`);
-      const { validateFiles } = await import('../../api/index.js');
+      const { validateFiles } = await import('../../api/pipeline.js');
       const { renderDiagnosticsText, renderDiagnosticsGithub, diagnosticJson } = await import('../render/diagnostics.js');
       const result = validateFiles(files, { cwd: ctx.cwd, vars: flags.var, ...(flags.vars ? { varsFile: flags.vars } : {}) });
       const unreadable = result.files.find((f) => f.unreadable);
