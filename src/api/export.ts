@@ -6,10 +6,7 @@ import type { CheckpointPort } from '../export/checkpoint.js';
 import { runChatExport, type ExportDone } from '../export/chat-export.js';
 import { runHistoryExport, type HistoryProgress } from '../export/history-export.js';
 import { runReportExport } from '../export/report-export.js';
-import { DEMO_CREDENTIALS } from '../sandbox/credentials.js';
-import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { PolyvClient } from '../transport/client.js';
-import { Credentials, loadCredentials } from '../transport/credentials.js';
+import { connect } from './connection.js';
 
 export interface ExportCommandOptions {
   readonly kind: 'chat' | 'history' | 'report';
@@ -48,17 +45,8 @@ export async function exportOneOff(o: ExportCommandOptions): Promise<ExportDone>
   if (o.kind === 'history' && to <= from) throw new UsageError('--to must be after --from');
   const outDir = resolve(o.cwd, o.out);
   mkdirSync(outDir, { recursive: true });
-  let sandbox: Sandbox | undefined;
-  let credentials: Credentials;
-  let endpoint = o.endpoint;
-  if (o.sandbox) {
-    sandbox = await startSandbox({ channels: [o.channel], seedMessages: 2500, seedStartMs: from, seedSpacingMs: Math.max(1, Math.floor((to - from) / 2500)) });
-    credentials = new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'sandbox demo');
-    endpoint = sandbox.url;
-  } else {
-    credentials = loadCredentials({ env: o.env, ...(o.profile ? { profile: o.profile } : {}), ...(o.credentialsFile ? { file: o.credentialsFile } : {}) });
-  }
-  const client = new PolyvClient({ credentials, ...(endpoint ? { baseUrl: endpoint } : {}) });
+  const conn = await connect(o, { channels: [o.channel], seedMessages: 2500, seedStartMs: from, seedSpacingMs: Math.max(1, Math.floor((to - from) / 2500)) });
+  const client = conn.client;
   const date = DateTime.fromMillis(o.kind === 'history' ? from : now).toFormat('yyyyLLdd');
   const checkpointFile = join(outDir, `.runbook-export-${o.kind}-${o.channel}${o.session ? `-${o.session.replace(/[^\w-]/g, '_')}` : ''}.json`);
   const port = fileCheckpoint<never>(checkpointFile);
@@ -76,8 +64,7 @@ export async function exportOneOff(o: ExportCommandOptions): Promise<ExportDone>
     rmSync(checkpointFile, { force: true });
     return done;
   } finally {
-    await client.close();
-    await sandbox?.close();
+    await conn.close();
   }
 }
 

@@ -8,10 +8,8 @@ import type { EngineEvent } from '../engine/events.js';
 import { acquireLock, type LockHolder } from '../journal/lock.js';
 import { Journal, journalPath, readJournal } from '../journal/journal.js';
 import type { Plan } from '../plan/types.js';
-import { DEMO_CREDENTIALS } from '../sandbox/credentials.js';
-import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { PolyvClient, type ClientEvent } from '../transport/client.js';
-import { Credentials, loadCredentials } from '../transport/credentials.js';
+import type { ClientEvent } from '../transport/client.js';
+import { connect } from './connection.js';
 import { planFile } from './pipeline.js';
 
 export interface RunPlaybookOptions {
@@ -70,23 +68,17 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
     return { diagnostics: planned.diagnostics, plan, summary };
   }
 
-  let sandbox: Sandbox | undefined;
-  let credentials: Credentials;
-  let endpoint = o.endpoint;
-  if (o.sandbox) {
-    sandbox = await startSandbox({ channels: Object.values(plan.channels), seedMessages: 50 });
-    credentials = new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'sandbox demo');
-    endpoint = sandbox.url;
-  } else {
-    credentials = loadCredentials({ env: o.env, ...(o.profile ? { profile: o.profile } : {}), ...(o.credentialsFile ? { file: o.credentialsFile } : {}) });
-  }
+  const conn = await connect(o, { channels: Object.values(plan.channels), seedMessages: 50 }, {
+    ...(o.onClientEvent ? { onEvent: o.onClientEvent } : {}),
+    ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+  });
+  const client = conn.client;
   const stateDir = o.stateDir ? resolve(o.cwd, o.stateDir) : resolve(dirname(resolve(o.cwd, o.file)), '.runbook');
   const lock = acquireLock(stateDir, plan.runId, o.isAlive, o.pid);
   if (lock.recovered) o.onLockRecovered?.(lock.recovered);
   const path = journalPath(stateDir, plan.runId);
   const prior = readJournal(path);
   const journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
-  const client = new PolyvClient({ credentials, ...(endpoint ? { baseUrl: endpoint } : {}), ...(o.onClientEvent ? { onEvent: o.onClientEvent } : {}), ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}) });
   try {
     journal.appendDurable([
       {
@@ -101,11 +93,10 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
       },
     ]);
     const summary = await runEngine({ plan, api: client, journal, prior, clock, signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
-    return { diagnostics: planned.diagnostics, plan, summary, journal: path, ...(sandbox ? { sandboxUrl: sandbox.url } : {}) };
+    return { diagnostics: planned.diagnostics, plan, summary, journal: path, ...(conn.sandbox ? { sandboxUrl: conn.sandbox.url } : {}) };
   } finally {
     await journal.close();
     lock.release();
-    await client.close();
-    await sandbox?.close();
+    await conn.close();
   }
 }
