@@ -9,7 +9,7 @@ import { acquireLock, type LockHolder } from '../journal/lock.js';
 import { Journal, journalPath, readJournal } from '../journal/journal.js';
 import type { Plan } from '../plan/types.js';
 import type { ClientEvent } from '../transport/client.js';
-import { connect } from './connection.js';
+import { connect, type Connection } from './connection.js';
 import { planFile } from './pipeline.js';
 
 export interface RunPlaybookOptions {
@@ -68,18 +68,20 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
     return { diagnostics: planned.diagnostics, plan, summary };
   }
 
-  const conn = await connect(o, { channels: Object.values(plan.channels), seedMessages: 50 }, {
-    ...(o.onClientEvent ? { onEvent: o.onClientEvent } : {}),
-    ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
-  });
-  const client = conn.client;
+  // The lock first: a second run of the same run must not even start a sandbox or touch the journal.
   const stateDir = o.stateDir ? resolve(o.cwd, o.stateDir) : resolve(dirname(resolve(o.cwd, o.file)), '.runbook');
   const lock = acquireLock(stateDir, plan.runId, o.isAlive, o.pid);
   if (lock.recovered) o.onLockRecovered?.(lock.recovered);
-  const path = journalPath(stateDir, plan.runId);
-  const prior = readJournal(path);
-  const journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
+  let conn: Connection | undefined;
+  let journal: Journal | undefined;
   try {
+    conn = await connect(o, { channels: Object.values(plan.channels), seedMessages: 50 }, {
+      ...(o.onClientEvent ? { onEvent: o.onClientEvent } : {}),
+      ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+    });
+    const path = journalPath(stateDir, plan.runId);
+    const prior = readJournal(path);
+    journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
     journal.appendDurable([
       {
         t: 'run-start',
@@ -92,11 +94,11 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
         actions: plan.actions.map((a) => ({ id: a.id, unit: a.kind === 'checkin' ? a.batchId : a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
       },
     ]);
-    const summary = await runEngine({ plan, api: client, journal, prior, clock, signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+    const summary = await runEngine({ plan, api: conn.client, journal, prior, clock, signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
     return { diagnostics: planned.diagnostics, plan, summary, journal: path, ...(conn.sandbox ? { sandboxUrl: conn.sandbox.url } : {}) };
   } finally {
-    await journal.close();
+    await journal?.close();
     lock.release();
-    await conn.close();
+    await conn?.close();
   }
 }
