@@ -62,19 +62,32 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
   const fh: FileHandle = await open(partial, saved ? 'r+' : 'w', 0o644);
   try {
     if (saved) await fh.truncate(saved.bytes);
+    // `position` is where the next write goes; it is reserved when the write is issued, so one
+    // page can be written while the next is converted (at most one write in flight).
     let position = state.bytes;
+    let lastWrite: Promise<void> = Promise.resolve();
     const writeText = async (text: string): Promise<void> => {
       const buf = Buffer.from(text, 'utf8');
-      let off = 0;
-      while (off < buf.length) {
-        const { bytesWritten } = await fh.write(buf, off, buf.length - off, position);
-        off += bytesWritten;
-        position += bytesWritten;
-      }
+      let at = position;
+      position += buf.length;
+      await lastWrite;
+      const write = async (): Promise<void> => {
+        let off = 0;
+        while (off < buf.length) {
+          const { bytesWritten } = await fh.write(buf, off, buf.length - off, at);
+          off += bytesWritten;
+          at += bytesWritten;
+        }
+      };
+      lastWrite = write();
+      // Handled here so a failing write never becomes an unhandled rejection; awaiting it still throws.
+      lastWrite.catch(() => undefined);
     };
     if (!saved && o.format === 'csv') await writeText(csvHeader());
     const started = Date.now();
     let lastCheckpoint = 0;
+    let syncing: Promise<void> | undefined;
+    let syncError: unknown;
     let pages = 0;
     let records = state.records;
     let cursor = state.cursor;
@@ -108,15 +121,28 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
       prevIds = ids;
       cursor = page.cursor;
       pages += 1;
-      if (Date.now() - lastCheckpoint >= (o.checkpointEveryMs ?? 1000)) {
-        await fh.sync();
-        state = { cursor, bytes: position, records, lastIds: [...ids] };
-        await checkpoint.save(state);
+      const every = o.checkpointEveryMs ?? 1000;
+      if (syncError) throw syncError;
+      if (!syncing && Date.now() - lastCheckpoint >= every) {
+        // fsync flushes everything written so far; the checkpoint then records exactly that much.
+        // In the background (so a slow fsync does not stall the pages), unless asked for every page.
+        const snapshot: HistoryCheckpoint = { cursor, bytes: position, records, lastIds: [...ids] };
         lastCheckpoint = Date.now();
+        const work = lastWrite
+          .then(() => fh.sync())
+          .then(() => checkpoint.save(snapshot))
+          .then(() => void (state = snapshot))
+          .catch((err: unknown) => void (syncError = err))
+          .finally(() => (syncing = undefined));
+        syncing = work;
+        if (every === 0) await work;
       }
       o.onProgress?.({ pages, records, recordsPerSecond: records / Math.max(0.001, (Date.now() - started) / 1000) });
       o.afterPage?.(pages);
     }
+    await lastWrite;
+    await syncing;
+    if (syncError) throw syncError;
     await fh.sync();
     await fh.close();
     await rename(partial, file);
