@@ -15,6 +15,9 @@ import type { EngineClock } from './clock.js';
 import type { EngineEvent } from './events.js';
 import { actionIdsOf, unitsOf, type Unit } from './units.js';
 
+/** How long to wait before re-sending a check-in batch whose answer was lost (see registerBatch). */
+const VERIFY_AFTER_MS = 2000;
+
 /** How long before its instant a unit's intent is written (see commitAhead). */
 const INTENT_AHEAD_MS = 30;
 
@@ -88,12 +91,19 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
 
   // What the journal already knows.
   const queue: Unit[] = [];
+  const verify = new Set<string>();
   const writes: Promise<void>[] = [];
   for (const u of units) {
     const state = past.get(u.id);
     if (state?.outcome) {
       setResult(u, state.outcome.result, { ...(state.outcome.latenessMs !== undefined ? { latenessMs: state.outcome.latenessMs } : {}), ...(state.outcome.message ? { message: state.outcome.message } : {}), ...(state.outcome.failedActions ? { failedActions: state.outcome.failedActions } : {}) });
       emit({ type: 'skip-done', unit: u.id, actions: actionIdsOf(u) });
+      continue;
+    }
+    if (state?.intent && u.kind === 'checkinBatch') {
+      // A batch cut off by a crash is settled by sending it again (see registerBatch).
+      verify.add(u.id);
+      queue.push(u);
       continue;
     }
     if (state?.intent && u.kind !== 'export' && policyOf(u).ambiguous !== 'resend') {
@@ -142,7 +152,9 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       const lateness = now - u.at;
       const p = policyOf(u);
       const missed = lateness > missedAfter && (p.missed === 'skip' || (p.missed === 'grace' && lateness > p.graceSeconds * 1000));
-      if (missed && u.kind !== 'export') {
+      // Exports run late rather than not at all; a late check-in registration is harmless while the
+      // check-ins are still ahead (those already started are dropped below).
+      if (missed && u.kind === 'message') {
         writes.push(record(u, 'skipped', { latenessMs: lateness, message: `missed: ${Math.round(lateness / 1000)} s late (policy missed: ${p.missed})` }));
         continue;
       }
@@ -185,7 +197,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
         await record(u, 'ok', { latenessMs });
       } else if (u.kind === 'checkinBatch') {
         const send = u.checkins.filter((c) => !drop.includes(c.id));
-        await registerBatch(api, u, send, drop, latenessMs);
+        await registerBatch(api, u, send, drop, latenessMs, verify.has(u.id));
       } else {
         await runExportUnit(api, u);
         await record(u, 'ok', { latenessMs });
@@ -200,24 +212,56 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     }
   }
 
-  async function registerBatch(api: PolyvApi, u: Extract<Unit, { kind: 'checkinBatch' }>, send: readonly CheckinAction[], drop: readonly string[], latenessMs: number): Promise<void> {
+  /**
+   * Registers a batch of check-ins. They are the one call whose fate can be settled after the fact:
+   * the platform refuses a check-in that overlaps another on its channel — its own earlier copy
+   * included — so re-sending a batch whose first answer was lost can never register anything twice.
+   * On such a re-send (`verifying`), a 1099 names the check-ins the lost call did register; the others
+   * are sent once more.
+   */
+  async function registerBatch(api: PolyvApi, u: Extract<Unit, { kind: 'checkinBatch' }>, send: readonly CheckinAction[], drop: readonly string[], latenessMs: number, verifying = false): Promise<void> {
+    let confirmed: string[] = [];
     try {
-      await api.batchCheckin(send.map((c) => c.item), { stepId: u.id });
-      await record(u, 'ok', { latenessMs });
-      if (drop.length) for (const id of drop) Object.assign(reports.get(id)!, { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' });
+      if (send.length > 0) await api.batchCheckin(send.map((c) => c.item), { stepId: u.id });
     } catch (err) {
-      if (err instanceof PolyvApiError && err.platformCode === 1099) {
-        // "序号为[0,2]": indices into the array we sent. The batch is all-or-nothing on the platform.
-        const m = /\[([\d,\s]+)\]/.exec(err.platformMessage);
-        const named = (m?.[1] ?? '').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n)).map((i) => send[i]?.id).filter((x): x is string => Boolean(x));
-        await record(u, 'failed', { latenessMs, code: 1099, failedActions: named, message: err.message });
+      const named = err instanceof PolyvApiError && err.platformCode === 1099 ? indicesOf(err, send) : undefined;
+      if (!named) {
+        if (!verifying && outcomeOf('batchCheckin', err) === 'ambiguous') {
+          // Give a slow first call time to land, then settle it by sending again.
+          await new Promise((resolve) => setTimeout(resolve, VERIFY_AFTER_MS));
+          return registerBatch(api, u, send, drop, latenessMs, true);
+        }
+        throw err;
+      }
+      if (!verifying) {
+        await record(u, 'failed', { latenessMs, code: 1099, failedActions: named, message: (err as Error).message });
         for (const c of send) {
           const r = reports.get(c.id)!;
           r.message = named.includes(c.id) ? `rejected by the platform (1099): overlaps or is within 5 s of another check-in on channel ${c.channelId}` : `not registered: the batch was rejected because of ${named.join(', ') || 'another check-in'} (1099)`;
         }
         return;
       }
-      throw err;
+      confirmed = named;
+      const rest = send.filter((c) => !named.includes(c.id));
+      if (rest.length > 0) {
+        try {
+          await api.batchCheckin(rest.map((c) => c.item), { stepId: u.id });
+        } catch (err2) {
+          const result = outcomeOf('batchCheckin', err2);
+          await record(u, result, { latenessMs, failedActions: rest.map((c) => c.id), message: `${rest.length} check-in(s) still not confirmed: ${(err2 as Error).message}` });
+          for (const id of confirmed) Object.assign(reports.get(id)!, { result: 'ok', message: 'registered (the platform refused the duplicate re-send, 1099)' });
+          return;
+        }
+      }
+    }
+    await record(u, 'ok', { latenessMs, ...(verifying ? { message: 'registered; the first answer was lost, so the batch was sent again — the platform refuses duplicates, so nothing was registered twice' } : {}) });
+    for (const id of drop) {
+      Object.assign(
+        reports.get(id)!,
+        verifying
+          ? { result: 'ambiguous', message: 'the check-in had started before its registration could be confirmed' }
+          : { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' },
+      );
     }
   }
 
@@ -260,4 +304,15 @@ function describeUnit(u: Unit): string {
   const params = Object.entries(req.signed).map(([k, v]) => `${k}=${v}`);
   const form = req.form ? Object.entries(req.form).map(([k, v]) => `${k}=${v}`) : [];
   return `${req.method} ${req.path}?${[...params, 'appId=<appId>', 'timestamp=<now>', 'sign=<redacted>'].join('&')}${form.length ? ` form: ${form.join('&')}` : ''}${req.json !== undefined ? ` json: ${JSON.stringify(req.json)}` : ''}`;
+}
+
+/** "签到失败: 序号为[0,2],…": the indices, as the ids of the check-ins sent in that order. */
+function indicesOf(err: PolyvApiError, send: readonly CheckinAction[]): string[] {
+  const m = /\[([\d,\s]+)\]/.exec(err.platformMessage);
+  return (m?.[1] ?? '')
+    .split(',')
+    .map((x) => Number(x.trim()))
+    .filter((n) => Number.isInteger(n))
+    .map((i) => send[i]?.id)
+    .filter((x): x is string => Boolean(x));
 }

@@ -83,4 +83,23 @@ steps:
     expect(sb.platform.messages.map((m) => m.text)).toEqual(['resend']);
     expect(resumed.code).toBe(4);
   });
+
+  it('settles a check-in batch whose answer was lost by sending it again: registered once, reported ok', async () => {
+    sb = await startSandbox({ channels: ['1000001', '1000002'], faults: 'slow=1:2500,endpoints=batchCheckin' });
+    const { file } = twoChannelLesson({ messages: 1 });
+    // Once the first registration has arrived (and been applied), let the next answer through.
+    const box = sb;
+    const timer = setInterval(() => {
+      if (box.log.some((e) => e.endpoint === 'batchCheckin')) box.setFaults('');
+    }, 20);
+    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+1s', '--json', '--request-timeout', '1000'], { env: demoEnv() });
+    clearInterval(timer);
+    const s = summaryOf(r.stdout);
+    expect(s.actions.filter((a) => a.id.startsWith('checkin@')).map((a) => a.result)).toEqual(['ok', 'ok']);
+    const calls = sb.log.filter((e) => e.endpoint === 'batchCheckin');
+    expect(calls.map((e) => e.code)).toEqual([200, 1099]); // applied (answer lost), then the duplicate refused
+    expect(sb.platform.checkins.get('1000001')).toHaveLength(1);
+    expect(sb.platform.checkins.get('1000002')).toHaveLength(1);
+    expect(r.code).toBe(0);
+  });
 });
