@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { SourceLocation } from '../core/location.js';
+import { parseFastYaml } from './fast-yaml.js';
 import type { DocPath, SourceIndex } from './types.js';
 
 /** Limits that keep hostile input (alias bombs, huge or deeply nested files) bounded in time and memory. */
@@ -48,7 +49,14 @@ export function readYamlFile(file: string, limits: LoadLimits, displayName: stri
   return parseYamlText(text, displayName, limits);
 }
 
-export function parseYamlText(text: string, displayName: string, limits: LoadLimits): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
+/** Files at least this large first try the fast reader (src/load/fast-yaml.ts). */
+export const FAST_PATH_MIN_BYTES = 64 * 1024;
+
+export function parseYamlText(text: string, displayName: string, limits: LoadLimits, fast = text.length >= FAST_PATH_MIN_BYTES): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
+  if (fast) {
+    const quick = parseFastYaml(text, displayName, isCredentialKey);
+    if (quick) return { yaml: { file: displayName, value: quick.value ?? {}, index: quick.index }, diagnostics: [] };
+  }
   const lc = new LineCounter();
   const pos = (offset: number): { line: number; col: number } => lc.linePos(offset);
   const loc = (range: readonly number[] | null | undefined): SourceLocation => {
