@@ -23,7 +23,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
     .action(async (file: string, flags: PlanFlags) => {
       const { planFile } = await import('../../api/pipeline.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
-      const { planJson, renderPlanText } = await import('../render/plan.js');
+      const { writePlanJson, renderPlanText } = await import('../render/plan.js');
       const now = Date.now();
       const result = planFile(file, { cwd: ctx.cwd, vars: flags.var, ...(flags.vars ? { varsFile: flags.vars } : {}), ...(flags.start ? { start: flags.start, now } : {}) });
       if (result.unreadable) throw new UsageError(result.diagnostics[0]!.message);
@@ -33,7 +33,24 @@ export function definePlan(program: Command, ctx: CliContext): void {
         ctx.exitCode = ExitCodes.INVALID;
         return;
       }
-      ctx.stdout.write(flags.json ? `${JSON.stringify(planJson(result.plan, warnings, ctx.cwd), null, 2)}\n` : renderPlanText(result.plan, warnings, { color: ctx.color, cwd: ctx.cwd }));
+      if (flags.json) {
+        // Written in ~64 KB pieces: neither one huge string nor a write per action.
+        let buf = '';
+        writePlanJson(
+          (t) => {
+            buf += t;
+            if (buf.length > 65_536) {
+              ctx.stdout.write(buf);
+              buf = '';
+            }
+          },
+          result.plan,
+          warnings,
+          ctx.cwd,
+        );
+        ctx.stdout.write(buf);
+      }
+      else ctx.stdout.write(renderPlanText(result.plan, warnings, { color: ctx.color, cwd: ctx.cwd }));
       ctx.exitCode = 0;
     });
 }
