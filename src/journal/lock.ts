@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCodes, RunbookError } from '../core/errors.js';
@@ -18,7 +18,7 @@ export class LockHeldError extends RunbookError {
 }
 
 /**
- * One writer per run: a lock file created with O_EXCL. A lock left by a process that died on this
+ * One writer per run: a lock file created exclusively (link(2) of a fully written file). A lock left by a process that died on this
  * host is taken over (the caller is told, to print a notice); one held by a live process, or by
  * another host, is respected.
  */
@@ -29,9 +29,15 @@ export function acquireLock(stateDir: string, runId: string, isAlive: (pid: numb
   let recovered: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, JSON.stringify(me));
-      closeSync(fd);
+      // Written whole under a private name, then linked into place: link() fails with EEXIST like an
+      // O_EXCL create, and the lock never exists half-written, so another process never sees a torn one.
+      const tmp = `${path}.${me.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(me), { mode: 0o600 });
+      try {
+        linkSync(tmp, path);
+      } finally {
+        unlinkSync(tmp);
+      }
       return {
         release: () => {
           try {
@@ -49,7 +55,7 @@ export function acquireLock(stateDir: string, runId: string, isAlive: (pid: numb
       try {
         holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
       } catch {
-        // A lock file torn by a crash between create and write: nobody holds it.
+        // Unreadable (a crash of an older version between create and write): nobody holds it.
         unlinkSync(path);
         continue;
       }

@@ -1,19 +1,18 @@
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import schema from '../../schemas/playbook.schema.json' with { type: 'json' };
+import type { ErrorObject } from 'ajv';
+import { validate } from './playbook.validator.generated.js';
 
 /**
- * The playbook's JSON Schema (the one source of truth for its shape), compiled once per process and
- * only when first needed, so `--help` never pays for it. The bundle inlines the schema file.
+ * The playbook's JSON Schema (the one source of truth for its shape), compiled to standalone code at
+ * build time (scripts/gen-validator.mjs, ajv's standalone mode): no process pays for compiling it, and
+ * a test fails when the generated file no longer matches the schema.
  */
-let compiled: ValidateFunction | undefined;
+export interface PlaybookValidator {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
-export function playbookValidator(): ValidateFunction {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: false, allowUnionTypes: true });
-  const fn = ajv.compile(schema);
-  compiled = fn;
-  return fn;
+export function playbookValidator(): PlaybookValidator {
+  return validate as PlaybookValidator;
 }
 
 export type SchemaError = ErrorObject;

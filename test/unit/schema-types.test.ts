@@ -15,6 +15,12 @@ describe('the schema is the one source of truth', () => {
     expect(readFileSync(join(ROOT, 'src', 'load', 'playbook.generated.ts'), 'utf8')).toBe(fresh);
   });
 
+  it('the standalone validator is up to date (npm run gen:types)', async () => {
+    // @ts-expect-error: a plain ESM script without types
+    const { generateValidator } = (await import('../../scripts/gen-validator.mjs')) as { generateValidator: () => string };
+    expect(readFileSync(join(ROOT, 'src', 'validate', 'playbook.validator.generated.ts'), 'utf8')).toBe(generateValidator());
+  });
+
   it('is draft 2020-12 with an $id', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.$id).toMatch(/^https:\/\//);
