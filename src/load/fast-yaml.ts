@@ -65,7 +65,7 @@ class FastYaml {
   }
 
   run(): { value: unknown; index: SourceIndex } {
-    const value = this.lines.length === 0 ? null : this.block(this.lines[0]!.indent, []);
+    const value = this.lines.length === 0 ? null : this.block(this.lines[0]!.indent, '', 0);
     if (this.i < this.lines.length) giveUp();
     const find = (map: Map<string, Pos>, path: DocPath): Pos | undefined => {
       for (let n = path.length; n >= 0; n -= 1) {
@@ -82,20 +82,20 @@ class FastYaml {
     return { value, index };
   }
 
-  private mark(path: DocPath, line: number, col: number, endCol: number): void {
-    this.valuePos.set(path.join(SEP), [line, col + 1, endCol + 1]);
+  private mark(key: string, line: number, col: number, endCol: number): void {
+    this.valuePos.set(key, [line, col + 1, endCol + 1]);
   }
 
   /** A block node whose first line is lines[i], at `indent`. */
-  private block(indent: number, path: DocPath): unknown {
-    if (path.length > MAX_DEPTH) giveUp(); // the full parser reports NESTING_TOO_DEEP
+  private block(indent: number, path: string, depth: number): unknown {
+    if (depth > MAX_DEPTH) giveUp(); // the full parser reports NESTING_TOO_DEEP
     const line = this.lines[this.i]!;
     if (line.indent !== indent) giveUp();
-    if (isDash(line.text, indent)) return this.sequence(indent, path);
-    return this.mapping(indent, indent, path);
+    if (isDash(line.text, indent)) return this.sequence(indent, path, depth);
+    return this.mapping(indent, indent, path, depth);
   }
 
-  private sequence(indent: number, path: DocPath): unknown[] {
+  private sequence(indent: number, path: string, depth: number): unknown[] {
     const out: unknown[] = [];
     const first = this.lines[this.i]!;
     this.mark(path, first.no, indent, indent + 1);
@@ -103,14 +103,14 @@ class FastYaml {
       const line = this.lines[this.i]!;
       if (line.indent < indent) break;
       if (line.indent > indent || !isDash(line.text, indent)) giveUp();
-      const itemPath = [...path, out.length];
+      const itemPath = child(path, out.length);
       let col = indent + 1;
       while (line.text.charCodeAt(col) === 32) col += 1;
       if (col >= line.text.length || line.text.charCodeAt(col) === 35) {
         // "-" alone: the item is the block below, or null.
         this.i += 1;
         const next = this.lines[this.i];
-        if (next && next.indent > indent) out.push(this.block(next.indent, itemPath));
+        if (next && next.indent > indent) out.push(this.block(next.indent, itemPath, depth + 1));
         else {
           this.mark(itemPath, line.no, indent, indent + 1);
           out.push(null);
@@ -118,7 +118,7 @@ class FastYaml {
         continue;
       }
       if (isDash(line.text, col)) giveUp(); // "- - x": nested compact sequences
-      if (startsMappingEntry(line.text, col)) out.push(this.mapping(col, col, itemPath, true));
+      if (startsMappingEntry(line.text, col)) out.push(this.mapping(col, col, itemPath, depth + 1, true));
       else {
         out.push(this.inlineValue(line, col, itemPath, indent));
         this.i += 1;
@@ -131,7 +131,7 @@ class FastYaml {
    * A block mapping whose entries sit at column `indent`. With `compact`, the first entry starts
    * mid-line (after "- "), and the entries below sit at that same column.
    */
-  private mapping(indent: number, firstCol: number, path: DocPath, compact = false): Record<string, unknown> {
+  private mapping(indent: number, firstCol: number, path: string, depth: number, compact = false): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     let col = firstCol;
     let firstEntry = true;
@@ -150,15 +150,15 @@ class FastYaml {
       firstEntry = false;
       const { key, end } = this.key(line, col);
       if (Object.prototype.hasOwnProperty.call(out, key) || FORBIDDEN.has(key) || this.isSuspectKey(key)) giveUp();
-      const keyPath = [...path, key];
-      this.keyPos.set(keyPath.join(SEP), [line.no, col + 1, end + 1]);
+      const keyPath = child(path, key);
+      this.keyPos.set(keyPath, [line.no, col + 1, end + 1]);
       let v = end + 1; // after ':'
       while (line.text.charCodeAt(v) === 32) v += 1;
       if (v >= line.text.length || (line.text.charCodeAt(v) === 35 && line.text.charCodeAt(v - 1) === 32)) {
         this.i += 1;
         const next = this.lines[this.i];
         if (next && (next.indent > indent || (next.indent === indent && isDash(next.text, indent) && !compact))) {
-          out[key] = this.block(next.indent, keyPath);
+          out[key] = this.block(next.indent, keyPath, depth + 1);
         } else {
           this.mark(keyPath, line.no, col, end + 1);
           out[key] = null;
@@ -199,7 +199,7 @@ class FastYaml {
    * column of the entry that owns it (its key, or its dash): a next line indented further would
    * continue a multi-line scalar, which is outside the subset.
    */
-  private inlineValue(line: Line, col: number, path: DocPath, entryCol: number): unknown {
+  private inlineValue(line: Line, col: number, path: string, entryCol: number): unknown {
     const t = line.text;
     const c = t[col]!;
     let value: unknown;
@@ -229,12 +229,12 @@ class FastYaml {
   }
 
   /** Used by Flow to record positions. */
-  markFlow(path: DocPath, line: number, col: number, endCol: number): void {
+  markFlow(path: string, line: number, col: number, endCol: number): void {
     this.mark(path, line, col, endCol);
   }
 
-  markFlowKey(path: DocPath, line: number, col: number, endCol: number): void {
-    this.keyPos.set(path.join(SEP), [line, col + 1, endCol + 1]);
+  markFlowKey(path: string, line: number, col: number, endCol: number): void {
+    this.keyPos.set(path, [line, col + 1, endCol + 1]);
   }
 
   checkKey(key: string): void {
@@ -248,20 +248,20 @@ class Flow {
     private readonly t: string,
     public pos: number,
     private readonly line: number,
-    private readonly path: DocPath,
+    private readonly path: string,
     private readonly owner: FastYaml,
   ) {}
 
   value(): unknown {
-    return this.node(this.path);
+    return this.node(this.path, 0);
   }
 
   private ws(): void {
     while (this.t[this.pos] === ' ') this.pos += 1;
   }
 
-  private node(path: DocPath): unknown {
-    if (path.length > MAX_DEPTH) giveUp();
+  private node(path: string, depth: number): unknown {
+    if (depth > MAX_DEPTH) giveUp();
     this.ws();
     const start = this.pos;
     const c = this.t[this.pos];
@@ -273,7 +273,7 @@ class Flow {
       if (this.t[this.pos] === ']') this.pos += 1;
       else
         for (;;) {
-          arr.push(this.node([...path, arr.length]));
+          arr.push(this.node(child(path, arr.length), depth + 1));
           this.ws();
           const d = this.t[this.pos];
           this.pos += 1;
@@ -295,12 +295,12 @@ class Flow {
           const key = this.scalarText(true);
           if (typeof key !== 'string' || Object.prototype.hasOwnProperty.call(obj, key)) giveUp();
           this.owner.checkKey(key);
-          this.owner.markFlowKey([...path, key], this.line, keyStart, this.pos);
+          this.owner.markFlowKey(child(path, key), this.line, keyStart, this.pos);
           this.ws();
           if (this.t[this.pos] !== ':') giveUp();
           this.pos += 1;
           if (this.t[this.pos] !== ' ') giveUp();
-          obj[key] = this.node([...path, key]);
+          obj[key] = this.node(child(path, key), depth + 1);
           this.ws();
           const d = this.t[this.pos];
           this.pos += 1;
@@ -343,6 +343,11 @@ class Flow {
 }
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Paths are kept as `DocPath.join(SEP)` strings, built one segment at a time. */
+function child(path: string, seg: string | number): string {
+  return path === '' ? String(seg) : `${path}${SEP}${seg}`;
+}
 
 function isDash(text: string, col: number): boolean {
   return text.charCodeAt(col) === 45 && (col + 1 >= text.length || text.charCodeAt(col + 1) === 32);

@@ -31,12 +31,21 @@ export function relativeLabel(at: number, plan: Plan): string {
  * hand because a plan of 10,000 actions formats 40,000 times (luxon's DateTime is ~10× slower here).
  */
 function iso(ms: number, zone?: string): string {
-  const offsetMin = zone ? zoneOf(zone).offset(ms) : 0;
+  const offsetMin = zone ? offsetAt(zone, ms) : 0;
   const text = new Date(ms + offsetMin * 60_000).toISOString().replace('.000Z', 'Z');
   if (!zone) return text;
   const sign = offsetMin < 0 ? '-' : '+';
   const abs = Math.abs(offsetMin);
   return `${text.slice(0, -1)}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** A zone's offset, looked up once per minute of time (zones change offset on whole minutes). */
+const offsets = new Map<string, number>();
+function offsetAt(zone: string, ms: number): number {
+  const key = `${zone}|${Math.floor(ms / 60_000)}`;
+  let o = offsets.get(key);
+  if (o === undefined) offsets.set(key, (o = zoneOf(zone).offset(ms)));
+  return o;
 }
 
 const zones = new Map<string, IANAZone>();
