@@ -1,6 +1,6 @@
 // Issue 3: the client fetching 1,000 pages of 1,000 records from the sandbox, against a bare undici
 // loop over the same pages in the same run. Reports both throughputs and the ratio (median of RUNS).
-import { Credentials, DEMO_CREDENTIALS, PolyvClient, RateLimiter } from '../dist/index.js';
+import { Credentials, DEFAULT_RATE_LIMIT, DEMO_CREDENTIALS, PolyvClient, RateLimiter } from '../dist/index.js';
 import { bareLoop } from './lib-bare-loop.mjs';
 import { machine, median } from './lib-stats.mjs';
 import { sandboxProcess } from './lib-sandbox.mjs';
@@ -29,19 +29,38 @@ async function viaClient() {
   return { records, ms };
 }
 
+/** Wall time and this process's CPU time (the sandbox runs in its own process, so this is the client's share). */
+async function measured(fn) {
+  const cpu0 = process.cpuUsage();
+  const r = await fn();
+  const cpu = process.cpuUsage(cpu0);
+  return { ...r, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
 const bare = [];
 const client = [];
+const bareCpu = [];
+const clientCpu = [];
 for (let i = 0; i < RUNS; i++) {
-  const b = await bareLoop(sb.url, DEMO_CREDENTIALS, { from, to });
-  const c = await viaClient();
-  if (b.records !== N || c.records !== N) throw new Error(`expected ${N} records, got bare ${b.records}, client ${c.records}`);
-  bare.push(N / (b.ms / 1000));
-  client.push(N / (c.ms / 1000));
+  // Alternate which goes first, so neither always meets a warmer sandbox.
+  const order = i % 2 === 0 ? ['bare', 'client'] : ['client', 'bare'];
+  const r = {};
+  for (const which of order) r[which] = await measured(() => (which === 'bare' ? bareLoop(sb.url, DEMO_CREDENTIALS, { from, to }) : viaClient()));
+  if (r.bare.records !== N || r.client.records !== N) throw new Error(`expected ${N} records, got bare ${r.bare.records}, client ${r.client.records}`);
+  bare.push(N / (r.bare.ms / 1000));
+  client.push(N / (r.client.ms / 1000));
+  bareCpu.push(r.bare.cpuMs / (N / 1000));
+  clientCpu.push(r.client.cpuMs / (N / 1000));
 }
 await sb.stop();
 const mb = median(bare);
 const mc = median(client);
-console.log(`machine: ${machine()}; ${N} records in pages of 1000, ${RUNS} runs`);
-console.log(`bare undici loop: median ${Math.round(mb)} records/s`);
-console.log(`PolyvClient:      median ${Math.round(mc)} records/s (default rate limiter: 1200 requests / 10 s)`);
+const pages = N / 1000;
+console.log(`machine: ${machine()}; ${N} records in ${pages} pages of 1000, ${RUNS} runs (order alternated)`);
+console.log(`bare undici loop: median ${Math.round(mb)} records/s; client-side CPU ${median(bareCpu).toFixed(2)} ms/page`);
+console.log(`PolyvClient:      median ${Math.round(mc)} records/s; client-side CPU ${median(clientCpu).toFixed(2)} ms/page (default limiter: ${DEFAULT_RATE_LIMIT.max} requests / ${DEFAULT_RATE_LIMIT.windowMs / 1000} s)`);
 console.log(`ratio client/bare: ${(mc / mb).toFixed(3)}`);
+// When the client's process is idle for much of the wall time, it is waiting for the sandbox
+// (generating and serialising pages): the sandbox, not the client, is the bound.
+const busy = (median(clientCpu) * pages) / ((N / mc) * 1000);
+console.log(`client CPU busy ${(busy * 100).toFixed(0)}% of its wall time${busy < 0.7 ? ' — the sandbox serving pages is the bottleneck, not the client' : ''}`);

@@ -12,9 +12,21 @@ import { PolyvApiError, TransportError } from './errors.js';
  * - **5xx** on a call that changes something counts as *ambiguous*: a gateway may answer 502/504 after
  *   the platform applied the call. Reads retry.
  * - **invalid timestamp.** is answered by re-synchronising the clock and retrying once (it was not applied).
- * - **invalid signature.** / **application not found.** and other 4xx business errors are final.
+ * - **invalid signature.** / **application not found.** and other 4xx business errors are final. The
+ *   documents show `invalid signature.` with body code 403 but leave the HTTP status open (403, 400, or
+ *   200 with the code in the body): all three arrive here as a PolyvApiError and are never retried —
+ *   re-signing with the same secret cannot help.
  * - A network failure is retried for reads; for calls that change something only when the request
- *   provably never reached the platform (TransportError delivery 'not-sent').
+ *   provably never reached the platform (TransportError delivery 'not-sent': connection refused, DNS
+ *   failure, connect timeout, or our own limiter gave up before sending). A reset or a timeout after
+ *   the request was written is 'unknown' and is never resent.
+ * - **createChatExportTask** is classified as a call that changes something, although calling it again
+ *   only re-polls the same task. The platform does not document that a second create-task is harmless
+ *   (it might start a new export and move `lastExportTime`), so the client does not resend it on an
+ *   ambiguous failure; the chat exporter (src/export) owns the polling loop and decides there, where a
+ *   lost answer is simply followed by its next poll.
+ * - **Signed reads** (getSpeakList, exportSessionStats) and downloads retry network errors, 5xx and the
+ *   rate limit, with exponential backoff and full jitter, within the client's RetryBudget.
  */
 export type Verdict =
   | { readonly action: 'retry'; readonly reason: string }

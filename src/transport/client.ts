@@ -24,6 +24,7 @@ import { backoffDelay, classifyFailure } from './classify.js';
 import { describeSkew, PlatformClock } from './clock.js';
 import type { Credentials } from './credentials.js';
 import { DownloadError, PolyvApiError, TransportError } from './errors.js';
+import { buildHttpRequest } from './http-request.js';
 import { abortableSleep, sharedRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 export const DEFAULT_BASE_URL = 'https://api.polyv.net';
@@ -48,24 +49,41 @@ export type ClientEvent =
 
 export interface PolyvClientOptions {
   readonly credentials: Credentials;
+  /** Default https://api.polyv.net; the sandbox's URL, or a proxy. */
   readonly baseUrl?: string;
+  /** Default: the process-wide limiter (`sharedRateLimiter()`); tests inject their own. */
   readonly limiter?: RateLimiter;
+  /** Default: a fresh PlatformClock on `Date.now`, corrected from responses' `Date` headers. */
   readonly clock?: PlatformClock;
+  /** Time allowed to open a connection (default 5 s). A connect timeout proves the request was not sent. */
   readonly connectTimeoutMs?: number;
-  /** Time allowed for the response headers, and between body chunks. */
+  /** Time allowed for the response headers, and between body chunks (default 15 s). */
   readonly requestTimeoutMs?: number;
   readonly retry?: Partial<RetryBudget>;
+  /**
+   * Keep-alive connections to the platform (default 256, one request each, no pipelining): this
+   * bounds the calls in flight; further calls wait in undici's queue.
+   */
   readonly maxConnections?: number;
+  /** Debug hook: what was sent, answered and retried. Events never hold the secret, a sign or a URL. */
   readonly onEvent?: (e: ClientEvent) => void;
+  /** For the backoff's jitter (tests make it deterministic). */
   readonly random?: () => number;
+  /** For the backoff's waits (tests record them instead of sleeping). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** The local clock is too far from the platform's even after re-synchronising. */
 export class ClockSkewError extends RunbookError {
   override readonly name = 'ClockSkewError';
-  constructor(readonly offsetMs: number, endpoint: string) {
-    super('E_CLOCK', `${endpoint}: the platform refused the timestamp twice; ${describeSkew(offsetMs)}. Fix the machine's clock (NTP) and retry.`, ExitCodes.FAILED);
+  constructor(readonly offsetMs: number, endpoint: string, measured = true) {
+    super(
+      'E_CLOCK',
+      `${endpoint}: the platform refused the timestamp twice; ` +
+        (measured ? describeSkew(offsetMs) : 'its answers carried no Date header, so the skew could not be measured') +
+        ". Fix the machine's clock (NTP) and retry.",
+      ExitCodes.FAILED,
+    );
   }
 }
 
@@ -136,6 +154,12 @@ export class PolyvClient implements PolyvApi {
     return data;
   }
 
+  /**
+   * GETs a file the platform pointed to (an export's URL), unsigned, over the same agent. Follows at
+   * most 5 redirects; retries connection failures, 5xx and 429 within the retry budget (a GET of a
+   * file changes nothing); anything else is a DownloadError naming the URL without its query string.
+   * Not paced by the limiter: files are served from a file host, not the rate-limited API domain.
+   */
   async download(url: string, o?: CallOptions): Promise<Readable> {
     const started = Date.now();
     const shown = url.split('?')[0]!;
@@ -181,14 +205,15 @@ export class PolyvClient implements PolyvApi {
         const verdict = classifyFailure(req.endpoint, err);
         if (o?.signal?.aborted) throw err;
         if (verdict.action === 'resync') {
-          if (resynced) throw new ClockSkewError(this.clock.offset, req.endpoint);
+          if (resynced) throw new ClockSkewError(this.clock.offset, req.endpoint, this.clock.isSynced);
           resynced = true;
           this.options.onEvent?.({ type: 'retry', endpoint: req.endpoint, attempt, delayMs: 0, reason: verdict.reason, ...(o?.stepId ? { stepId: o.stepId } : {}) });
           continue;
         }
         if (verdict.action === 'fail') throw err;
-        if (attempt >= this.retry.maxAttempts || Date.now() - started > this.retry.maxElapsedMs) throw err;
+        // The budget is checked before sleeping, with the sleep counted: no retry starts past it.
         const delayMs = backoffDelay(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random);
+        if (attempt >= this.retry.maxAttempts || Date.now() - started + delayMs > this.retry.maxElapsedMs) throw err;
         this.options.onEvent?.({ type: 'retry', endpoint: req.endpoint, attempt, delayMs, reason: verdict.reason, ...(o?.stepId ? { stepId: o.stepId } : {}) });
         await this.sleep(delayMs, o?.signal);
       }
@@ -201,28 +226,14 @@ export class PolyvClient implements PolyvApi {
     } catch (err) {
       throw new TransportError(req.endpoint, 'not-sent', 'aborted before sending', o?.stepId, { cause: err });
     }
-    const signed: Record<string, string> = { ...req.signed, appId: this.options.credentials.appId, timestamp: String(Math.round(this.clock.now())) };
-    signed['sign'] = this.options.credentials.sign(signed);
-    let url = this.baseUrl + req.path;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    let body: string | undefined;
-    if (req.signedIn === 'query') url += `?${new URLSearchParams(signed).toString()}`;
-    if (req.signedIn === 'form') {
-      body = new URLSearchParams({ ...signed, ...req.form }).toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    } else if (req.form && Object.keys(req.form).length > 0) {
-      body = new URLSearchParams(req.form as Record<string, string>).toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    } else if (req.json !== undefined) {
-      body = JSON.stringify(req.json);
-      headers['content-type'] = 'application/json';
-    }
+    // A fresh timestamp and sign for every attempt, retries included.
+    const wire = buildHttpRequest(req, this.options.credentials, this.baseUrl, this.clock.now());
     this.options.onEvent?.({ type: 'request', endpoint: req.endpoint, attempt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
     const sentAt = Date.now();
     let res: Dispatcher.ResponseData;
     let text: string;
     try {
-      res = await request(url, { dispatcher: this.agent, method: req.method, headers, body, signal: o?.signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
+      res = await request(wire.url, { dispatcher: this.agent, method: wire.method, headers: wire.headers, body: wire.body, signal: o?.signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
       text = await res.body.text();
     } catch (err) {
       throw this.toTransportError(req.endpoint, err, o);

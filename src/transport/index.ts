@@ -5,3 +5,4 @@ export * from './credentials.js';
 export * from './clock.js';
 export * from './classify.js';
 export * from './rate-limiter.js';
+export * from './http-request.js';

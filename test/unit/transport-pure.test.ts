@@ -40,6 +40,19 @@ describe('the retry classifier', () => {
     ['getSpeakList', api(403, 403, 'invalid signature.'), 'fail:failed'],
     ['sendCustomMessage', api(200, 20001, 'application not found.'), 'fail:failed'],
     ['createChatExportTask', new TransportError('createChatExportTask', 'unknown', 'timeout'), 'fail:ambiguous'],
+    ['createChatExportTask', new TransportError('createChatExportTask', 'not-sent', 'ECONNREFUSED'), 'retry'],
+    ['getSpeakList', new TransportError('getSpeakList', 'not-sent', 'ENOTFOUND'), 'retry'],
+    ['getSpeakList', api(400, 403, 'invalid signature.'), 'fail:failed'],
+    ['batchCheckin', api(200, 403, 'invalid signature.'), 'fail:failed'],
+    ['exportSessionStats', api(200, 429, 'request too frequent, your IP is blocked for a while.'), 'retry'],
+    ['batchCheckin', api(429, 429, ''), 'fail:failed'],
+    ['getSpeakList', api(200, 400, 'Rate limit exceeded'), 'retry'],
+    ['exportSessionStats', api(400, 400, 'Report is not ready yet, please try again later.'), 'fail:failed'],
+    ['sendCustomMessage', api(502, 502, 'HTTP 502, not a JSON answer: <html>'), 'fail:ambiguous'],
+    ['getSpeakList', api(400, 400, 'invalid timestamp.'), 'resync'],
+    ['batchCheckin', api(200, 1099, '签到失败: 序号为[0]'), 'fail:failed'],
+    ['getSpeakList', new Error('bug'), 'fail:failed'],
+    ['sendCustomMessage', new Error('bug'), 'fail:ambiguous'],
   ] as const)('%s after %s → %s', (endpoint, err, expected) => {
     const v = classifyFailure(endpoint, err);
     expect(v.action === 'fail' ? `fail:${v.outcome}` : v.action).toBe(expected);
