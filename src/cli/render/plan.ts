@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { formatDuration } from '../../core/duration.js';
 import { formatLocation } from '../../core/location.js';
@@ -111,7 +111,7 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
   const bold = (s: string): string => (opts.color ? `\u001b[1m${s}\u001b[0m` : s);
   const dim = (s: string): string => (opts.color ? `\u001b[2m${s}\u001b[0m` : s);
   const z = plan.event.zone;
-  const local = (ms: number): string => DateTime.fromMillis(ms, { zone: z }).toFormat('yyyy-MM-dd HH:mm:ss');
+  const local = (ms: number): string => iso(ms, z).slice(0, 19).replace('T', ' ');
   const out: string[] = [];
   out.push(bold(plan.event.name));
   out.push(`  ${local(plan.event.start)} → ${local(plan.event.end)} ${z}  (UTC ${iso(plan.event.start)} → ${iso(plan.event.end)})`);
