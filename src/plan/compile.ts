@@ -135,9 +135,10 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
             if (alias === known[0]) err(DiagnosticCodes.LIMIT_TIME_RANGE, `check-in duration is ${limitTime} s (${formatDuration(ms)}); the platform allows 0–${MAX_LIMIT_TIME} s`, loc('duration'));
             continue;
           }
-          if (options.now !== undefined && at <= options.now) {
-            if (alias === known[0]) err(DiagnosticCodes.CHECKIN_IN_PAST, `this check-in starts ${formatDuration(options.now - at)} in the past; the platform needs a future start (use --start to rehearse)`, loc('at'));
-            continue;
+          if (options.now !== undefined && at <= options.now && alias === known[0]) {
+            // A warning, and the check-in stays in the plan: a run resumed mid-lesson must plan exactly
+            // as the first run did (same batches), and the engine reports a started check-in as missed.
+            diagnostics.push({ code: DiagnosticCodes.CHECKIN_IN_PAST, severity: 'warning', message: `this check-in starts ${formatDuration(options.now - at)} in the past; it cannot be registered any more and will be reported as missed (use --start to rehearse)`, location: loc('at'), stepId });
           }
           const message = step.prompt === undefined || step.prompt === '' ? undefined : step.prompt;
           const registerAt = Math.max(at - (leadMs ?? DEFAULT_CHECKIN_LEAD_MS), options.now ?? Number.NEGATIVE_INFINITY);

@@ -52,3 +52,21 @@ describe('times', () => {
     expect(() => parseStartOption('tomorrow', 0)).toThrow(/--start/);
   });
 });
+
+describe('planning a run that is resumed mid-lesson', () => {
+  it('keeps a check-in whose start has passed (same batches as the first run), with a warning', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { planFile } = await import('../../src/api/pipeline.js');
+    const dir = mkdtempSync(join(tmpdir(), 'rb-past-'));
+    const f = join(dir, 'l.yaml');
+    writeFileSync(f, 'event: { name: x, timezone: UTC, start: "2026-12-01T10:00", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: early, kind: checkin, at: +1m, duration: 30s }\n  - { id: late, kind: checkin, at: +30m, duration: 30s }\n');
+    const start = Date.parse('2026-12-01T10:00:00Z');
+    const before = planFile(f, { cwd: dir, now: start - 60_000 });
+    const during = planFile(f, { cwd: dir, now: start + 10 * 60_000 });
+    expect(during.diagnostics).toMatchObject([{ code: 'RB4014', severity: 'warning', stepId: 'early' }]);
+    expect(during.plan!.runId).toBe(before.plan!.runId);
+    expect(during.plan!.checkinBatches.map((b) => b.actionIds)).toEqual(before.plan!.checkinBatches.map((b) => b.actionIds));
+  });
+});
