@@ -52,9 +52,19 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
   const rows = start.actions.map<StatusRow>((a) => {
     const u = units.get(a.unit);
     const out = u?.outcome;
-    const failedHere = out?.failedActions ? out.failedActions.includes(a.id) : true;
-    const state: StatusRow['state'] = out ? (out.result === 'ok' ? 'done' : out.result === 'failed' ? (failedHere ? 'failed' : 'failed') : out.result) : u?.intent ? (stopped ? 'ambiguous' : 'in-flight') : 'pending';
+    const state: StatusRow['state'] = out ? stateOf(out.result, a.id, out.failedActions) : u?.intent ? (stopped ? 'ambiguous' : 'in-flight') : 'pending';
     return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
   });
   return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows };
+}
+
+/**
+ * An action's state from its unit's outcome. In a batch, `failedActions` names the check-ins the
+ * outcome is about: after a 1099 the others were not registered either (the batch is all-or-nothing);
+ * after a re-send that left some unconfirmed, the others were confirmed.
+ */
+function stateOf(result: 'ok' | 'failed' | 'ambiguous' | 'skipped', id: string, failedActions?: readonly string[]): StatusRow['state'] {
+  if (result === 'ok') return 'done';
+  if (result === 'ambiguous' && failedActions && !failedActions.includes(id)) return 'done';
+  return result;
 }

@@ -78,7 +78,9 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   const setResult = (u: Unit, result: UnitResult, extra: { latenessMs?: number; message?: string; failedActions?: readonly string[] } = {}): void => {
     for (const id of actionIdsOf(u)) {
       const r = reports.get(id)!;
-      r.result = extra.failedActions && result === 'failed' && !extra.failedActions.includes(id) ? 'failed' : result;
+      // In a batch, `failedActions` names the check-ins the outcome is about; after a re-send that left
+      // some unconfirmed (ambiguous), the others were confirmed.
+      r.result = extra.failedActions && result === 'ambiguous' && !extra.failedActions.includes(id) ? 'ok' : result;
       if (extra.latenessMs !== undefined) r.latenessMs = extra.latenessMs;
       if (extra.message !== undefined) r.message = extra.message;
     }
