@@ -4,7 +4,7 @@ import type { Journal } from '../journal/journal.js';
 import type { JournalRecord, UnitResult } from '../journal/records.js';
 import type { CheckinAction, Plan } from '../plan/types.js';
 import { getSpeakListRequest, type ApiRequest } from '../polyv/requests.js';
-import type { PolyvApi } from '../transport/api.js';
+import type { PolyvApi, PreparedCall } from '../transport/api.js';
 import { outcomeOf } from '../transport/classify.js';
 import { PolyvApiError } from '../transport/errors.js';
 import type { CheckpointPort } from '../export/checkpoint.js';
@@ -18,8 +18,17 @@ import { actionIdsOf, unitsOf, type Unit } from './units.js';
 /** How long to wait before re-sending a check-in batch whose answer was lost (see registerBatch). */
 const VERIFY_AFTER_MS = 2000;
 
-/** How long before its instant a unit's intent is written (see commitAhead). */
-const INTENT_AHEAD_MS = 30;
+/** How long before its instant a unit's intent is written and its call signed (see commitAhead). */
+const INTENT_AHEAD_MS = 50;
+
+/** How long before an instant the connections for its calls are opened (see PolyvApi.preconnect). */
+const PRECONNECT_AHEAD_MS = 2000;
+
+/** How long after an instant's dispatch the next instant's connections may be opened. */
+const SETTLE_MS = 250;
+
+/** Calls due within this much of an instant count towards the connections opened for it. */
+const BURST_WINDOW_MS = 1000;
 
 /** An action's place in the run's result. `pending`: not reached (interrupted, or not yet due). */
 export interface ActionReport {
@@ -66,7 +75,15 @@ export interface EngineOptions {
  */
 export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   const { plan, clock } = o;
-  const emit = (e: EngineEvent): void => o.onEvent?.(e);
+  // While a burst is being handed to the network, events wait (in order): printing a hundred progress
+  // lines first would delay the last call by the time it takes to print them.
+  let held: EngineEvent[] | undefined;
+  const emit = (e: EngineEvent): void => void (held ? held.push(e) : o.onEvent?.(e));
+  const release = (): void => {
+    const events = held ?? [];
+    held = undefined;
+    for (const e of events) o.onEvent?.(e);
+  };
   const units = unitsOf(plan);
   const { units: past, checkpoints } = replay(o.prior ?? []);
   const resumed = (o.prior ?? []).some((r) => r.t === 'run-start');
@@ -122,22 +139,45 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   const missedAfter = o.missedAfterMs ?? 2000;
   let interrupted = false;
   let next = 0;
-  // Intents are made durable a little *before* their instant (one fsync for everything due then), so
-  // the disk is not on the critical path at the instant itself. A crash in that window leaves an
-  // intent with no call: reported ambiguous, never resent — the safe side.
+  // Intents are made durable a little *before* their instant (one fsync for everything due then), and
+  // the messages due then are signed at the same moment, so neither the disk nor the signing is on the
+  // critical path at the instant itself. A crash in that window leaves an intent with no call:
+  // reported ambiguous, never resent — the safe side.
   const committed = new Set<string>();
+  const prepared = new Map<string, PreparedCall>();
   const commitAhead = (until: number): void => {
     const batch: Unit[] = [];
     for (let i = next; i < queue.length && queue[i]!.at <= until; i += 1) if (!committed.has(queue[i]!.id)) batch.push(queue[i]!);
     if (batch.length === 0) return;
     o.journal?.appendDurable(batch.map((u) => ({ t: 'intent' as const, unit: u.id, at: Date.now() })));
-    for (const u of batch) committed.add(u.id);
+    for (const u of batch) {
+      committed.add(u.id);
+      if (o.api && u.kind === 'message') prepared.set(u.id, o.api.prepare(u.action.request));
+    }
+  };
+  // Connections for an instant's calls are opened ahead of it: a handshake per call at the instant
+  // would make a burst late (on the real platform, a TLS handshake is tens of milliseconds).
+  let warmedFor = -Infinity;
+  let lastInstant = -Infinity;
+  const preconnect = (at: number): void => {
+    let n = 0;
+    for (let i = next; i < queue.length && queue[i]!.at <= at + BURST_WINDOW_MS; i += 1) n += 1;
+    warmedFor = at;
+    o.api?.preconnect(n);
   };
   while (next < queue.length) {
     try {
-      await clock.sleepUntil(queue[next]!.at - INTENT_AHEAD_MS, o.signal);
-      if (o.journal && !o.signal.aborted && queue[next]!.at - clock.now() <= INTENT_AHEAD_MS + 5) commitAhead(queue[next]!.at);
-      await clock.sleepUntil(queue[next]!.at, o.signal);
+      const at = queue[next]!.at;
+      if (o.api && at > warmedFor) {
+        // Not while the previous instant's calls are still being written and answered: opening
+        // sockets then would slow them, and their connections, idle again soon, may be all we need.
+        const from = Math.min(Math.max(at - PRECONNECT_AHEAD_MS, lastInstant + SETTLE_MS), at - INTENT_AHEAD_MS);
+        if (from > clock.now()) await clock.sleepUntil(from, o.signal);
+        preconnect(at);
+      }
+      await clock.sleepUntil(at - INTENT_AHEAD_MS, o.signal);
+      if (!o.signal.aborted && at - clock.now() <= INTENT_AHEAD_MS + 5) commitAhead(at);
+      await clock.sleepUntil(at, o.signal);
     } catch {
       interrupted = true;
       break;
@@ -171,13 +211,20 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     // Anything not committed ahead (a late start, a resume) is committed now, before any call goes out.
     const late = go.filter((g) => !committed.has(g.u.id));
     o.journal?.appendDurable(late.map((g) => ({ t: 'intent' as const, unit: g.u.id, at: Date.now() })));
+    // Each execute hands its call to the connection pool before returning; the events wait until the
+    // pool has written them (undici writes in the next check phase).
+    if (o.api && !held) held = [];
+    lastInstant = now;
     for (const g of go) {
       while (inflight.size >= limit) await Promise.race(inflight);
       const p = execute(g.u, g.drop).finally(() => inflight.delete(p));
       inflight.add(p);
     }
+    // Queued after the calls' own writes (undici writes on a reused connection in the check phase).
+    if (held) setImmediate(release);
   }
   await Promise.all(inflight);
+  release();
   await Promise.all(writes);
   if (o.journal) await o.journal.appendLater({ t: 'run-stop', at: Date.now(), reason: interrupted ? 'interrupted' : 'finished' });
   emit({ type: 'stop', reason: interrupted ? 'interrupted' : 'finished' });
@@ -186,6 +233,8 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   async function execute(u: Unit, drop: readonly string[]): Promise<void> {
     const at = Date.now();
     const latenessMs = at - u.at;
+    // A message goes to the network first (synchronously, as prepared), and is announced after.
+    const sending = o.api && u.kind === 'message' ? sendMessage(o.api, u) : undefined;
     emit({ type: 'dispatch', unit: u.id, kind: u.kind, actions: actionIdsOf(u), plannedAt: u.at, at, latenessMs, call: describeUnit(u) });
     if (!o.api) {
       await record(u, 'ok', { latenessMs, message: 'dry run: not sent' });
@@ -194,8 +243,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     const api = o.api;
     try {
       if (u.kind === 'message') {
-        const a = u.action;
-        await api.sendCustomMessage({ channelId: a.channelId, ...(a.text !== undefined ? { content: a.text } : {}), ...(a.imageUrl ? { imgUrl: a.imageUrl } : {}), joinHistoryList: a.joinHistoryList, watchType: a.watchType }, { stepId: a.stepId });
+        await sending;
         await record(u, 'ok', { latenessMs });
       } else if (u.kind === 'checkinBatch') {
         const send = u.checkins.filter((c) => !drop.includes(c.id));
@@ -212,6 +260,13 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       const code = err instanceof PolyvApiError ? err.platformCode : (err as { code?: string }).code;
       await record(u, result, { latenessMs, message: err instanceof Error ? err.message : String(err), ...(code !== undefined ? { code } : {}) });
     }
+  }
+
+  /** Sends a message unit as prepared ahead (or prepared now, when its instant came without a commit ahead). */
+  async function sendMessage(api: PolyvApi, u: Extract<Unit, { kind: 'message' }>): Promise<void> {
+    const call = prepared.get(u.id) ?? api.prepare(u.action.request);
+    prepared.delete(u.id);
+    await api.send(call, { stepId: u.action.stepId });
   }
 
   /**

@@ -21,6 +21,8 @@ export interface Sandbox {
   readonly speak: SpeakStore;
   /** Every request received, in order (also written to the log file when one was given). */
   readonly log: readonly SandboxLogEntry[];
+  /** Client connections open now (a preconnect opens some without any request). */
+  readonly connections: number;
   /** Change the faults while running (e.g. to let a resumed run through). */
   setFaults(spec: FaultSpec | string): void;
   close(): Promise<void>;
@@ -62,14 +64,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sockets = new Set<Socket>();
   let seq = 0;
   let baseUrl = '';
+  const turns = new TurnQueue();
 
   const record = (e: Omit<SandboxLogEntry, 'seq'>): void => log.write({ seq: ++seq, ...e });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAtHr = performance.timeOrigin + performance.now();
     const receivedAt = now();
-    const url = new URL(req.url ?? '/', 'http://sandbox');
     const body = await readBody(req);
+    // Everything above is the arrival. The work below is done one request per event-loop turn, in
+    // arrival order, so a request is stamped when it is read, not after the ones before it have been
+    // handled (one process handles them one at a time; the platform does not).
+    await turns.next();
+    const url = new URL(req.url ?? '/', 'http://sandbox');
     const base = { receivedAt, receivedAtHr, method: req.method ?? 'GET', path: url.pathname };
 
     if (url.pathname.startsWith('/files/')) {
@@ -230,6 +237,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     platform,
     speak,
     log: log.entries,
+    get connections() {
+      return sockets.size;
+    },
     setFaults(spec) {
       faults.spec = toSpec(spec);
     },
@@ -273,4 +283,31 @@ function send(res: ServerResponse, reply: Reply, nowMs: number): void {
     Date: new Date(nowMs).toUTCString(),
   });
   res.end(text);
+}
+
+/**
+ * Lets waiters go one per event-loop turn, first come first served. Each is released from its own
+ * setImmediate callback, and one queued from inside the check phase runs in the next turn, after
+ * the poll phase has read (and the server stamped) whatever arrived meanwhile.
+ */
+class TurnQueue {
+  private readonly waiting: (() => void)[] = [];
+  private scheduled = false;
+
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiting.shift()!();
+      this.pump();
+    });
+  }
 }

@@ -1,5 +1,19 @@
 import type { Readable } from 'node:stream';
+import type { ApiRequest } from '../polyv/requests.js';
+import type { HttpRequest } from './http-request.js';
 import type { CheckinItem, ChatExportTask, CreateChatExportTaskParams, ExportSessionStatsParams, GetSpeakListParams, SendCustomMessageParams, SpeakListPage } from '../polyv/types.js';
+
+/**
+ * A call signed and encoded ahead of its instant (`PolyvApi.prepare`), so that sending it costs only
+ * handing the bytes to a connection. Opaque: it holds a sign, so it is never logged or printed.
+ */
+export interface PreparedCall {
+  readonly req: ApiRequest;
+  /** The first attempt's wire (holds the sign). */
+  readonly wire: HttpRequest;
+  /** When it was signed (local ms). */
+  readonly preparedAt: number;
+}
 
 /** Per-call options. `stepId` is carried into errors and logs. */
 export interface CallOptions {
@@ -14,6 +28,12 @@ export interface CallOptions {
  */
 export interface PolyvApi {
   sendCustomMessage(p: SendCustomMessageParams, o?: CallOptions): Promise<void>;
+  /** Signs and encodes a call now, for `send` moments later (a burst's instant then costs only the writes). */
+  prepare(req: ApiRequest): PreparedCall;
+  /** Sends a prepared call: its first attempt as prepared, retries signed afresh. Resolves to the envelope's data. */
+  send(prepared: PreparedCall, o?: CallOptions): Promise<unknown>;
+  /** Opens connections ahead of a burst of `n` calls (no request is made); best effort. */
+  preconnect(n: number): void;
   batchCheckin(items: readonly CheckinItem[], o?: CallOptions): Promise<void>;
   createChatExportTask(p: CreateChatExportTaskParams, o?: CallOptions): Promise<ChatExportTask>;
   getSpeakList(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListPage>;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, request } from 'undici';
 import { RunbookError, ExitCodes } from '../core/errors.js';
 import { parseEnvelope } from '../polyv/envelope.js';
 import {
@@ -19,15 +19,23 @@ import type {
   SendCustomMessageParams,
   SpeakListPage,
 } from '../polyv/types.js';
-import type { CallOptions, PolyvApi } from './api.js';
+import type { CallOptions, PolyvApi, PreparedCall } from './api.js';
 import { backoffDelay, classifyFailure } from './classify.js';
 import { describeSkew, PlatformClock } from './clock.js';
 import type { Credentials } from './credentials.js';
 import { DownloadError, PolyvApiError, TransportError } from './errors.js';
-import { buildHttpRequest } from './http-request.js';
+import { exchange, type Exchanged } from './exchange.js';
+import { buildHttpRequest, type HttpRequest } from './http-request.js';
+import { WarmConnector } from './preconnect.js';
 import { abortableSleep, sharedRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 export const DEFAULT_BASE_URL = 'https://api.polyv.net';
+
+/**
+ * A prepared call older than this is signed again when sent: its timestamp must still be well inside
+ * the platform's 3-minute window when it arrives.
+ */
+const PREPARED_MAX_AGE_MS = 60_000;
 
 export interface RetryBudget {
   /** Attempts in all, the first included. */
@@ -100,6 +108,7 @@ export class PolyvClient implements PolyvApi {
   private readonly timeout: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
+  private readonly warm: WarmConnector;
 
   constructor(private readonly options: PolyvClientOptions) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
@@ -109,8 +118,9 @@ export class PolyvClient implements PolyvApi {
     this.timeout = options.requestTimeoutMs ?? 15_000;
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
+    this.warm = new WarmConnector(this.baseUrl, { connectTimeoutMs: options.connectTimeoutMs ?? 5_000 });
     this.agent = new Agent({
-      connect: { timeout: options.connectTimeoutMs ?? 5_000 },
+      connect: this.warm.connect,
       connections: options.maxConnections ?? 256,
       keepAliveTimeout: 4_000,
       pipelining: 1,
@@ -123,6 +133,37 @@ export class PolyvClient implements PolyvApi {
 
   async sendCustomMessage(p: SendCustomMessageParams, o?: CallOptions): Promise<void> {
     await this.call(sendCustomMessageRequest(p), o);
+  }
+
+  /**
+   * Signs and encodes a call now for sending soon; nothing is sent. `send` puts its first attempt on
+   * the wire exactly as prepared (a retry is signed afresh, as always). The timestamp is valid for
+   * minutes, so preparing a burst some milliseconds before its instant changes nothing for the
+   * platform and leaves only the writes for the instant itself.
+   */
+  prepare(req: ApiRequest): PreparedCall {
+    const preparedAt = Date.now();
+    return { req, wire: buildHttpRequest(req, this.options.credentials, this.baseUrl, this.clock.now()), preparedAt };
+  }
+
+  /** Sends a prepared call; resolves to the envelope's data (see `call`). */
+  send(prepared: PreparedCall, o?: CallOptions): Promise<unknown> {
+    return this.call(prepared.req, o, prepared);
+  }
+
+  /**
+   * Makes sure about `n` connections to the platform are open or opening, for a burst of `n` calls
+   * that is a moment away: idle keep-alive connections count, the rest are opened now (see
+   * WarmConnector). Best effort and free of requests.
+   */
+  preconnect(n: number): void {
+    const want = Math.min(n, this.options.maxConnections ?? 256);
+    const pool = this.agent.stats[new URL(this.baseUrl).origin];
+    // Connections not carrying a request. Not `free`: that leaves out a connection undici is still
+    // checking after its last answer (it is free a moment later).
+    const idle = pool && 'free' in pool ? Math.max(0, pool.connected - pool.running - pool.pending) : 0;
+    const missing = want - idle - this.warm.ready;
+    if (missing > 0) this.warm.open(missing);
   }
 
   async batchCheckin(items: readonly CheckinItem[], o?: CallOptions): Promise<void> {
@@ -191,16 +232,22 @@ export class PolyvClient implements PolyvApi {
   }
 
   async close(): Promise<void> {
+    this.warm.close();
     await this.agent.close();
   }
 
-  /** One logical call: attempts, each re-signed with a fresh timestamp, until success or a final verdict. */
-  async call(req: ApiRequest, o?: CallOptions): Promise<unknown> {
+  /**
+   * One logical call: attempts, each re-signed with a fresh timestamp, until success or a final
+   * verdict. With `prepared` (from `prepare`, same request), the first attempt goes out as prepared
+   * if it is still fresh.
+   */
+  async call(req: ApiRequest, o?: CallOptions, prepared?: PreparedCall): Promise<unknown> {
     const started = Date.now();
     let resynced = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.attempt(req, attempt, o);
+        const ready = attempt === 1 && prepared && started - prepared.preparedAt < PREPARED_MAX_AGE_MS ? prepared.wire : undefined;
+        return await this.attempt(req, attempt, o, ready);
       } catch (err) {
         const verdict = classifyFailure(req.endpoint, err);
         if (o?.signal?.aborted) throw err;
@@ -220,32 +267,35 @@ export class PolyvClient implements PolyvApi {
     }
   }
 
-  private async attempt(req: ApiRequest, attempt: number, o?: CallOptions): Promise<unknown> {
-    try {
-      await this.limiter.acquire(o?.signal);
-    } catch (err) {
-      throw new TransportError(req.endpoint, 'not-sent', 'aborted before sending', o?.stepId, { cause: err });
+  private async attempt(req: ApiRequest, attempt: number, o?: CallOptions, ready?: HttpRequest): Promise<unknown> {
+    if (o?.signal?.aborted) throw new TransportError(req.endpoint, 'not-sent', 'aborted before sending', o.stepId, { cause: o.signal.reason });
+    // The synchronous path first: with a slot free, the request reaches undici in this same pass.
+    if (!this.limiter.tryAcquire()) {
+      try {
+        await this.limiter.acquire(o?.signal);
+      } catch (err) {
+        throw new TransportError(req.endpoint, 'not-sent', 'aborted before sending', o?.stepId, { cause: err });
+      }
     }
-    // A fresh timestamp and sign for every attempt, retries included.
-    const wire = buildHttpRequest(req, this.options.credentials, this.baseUrl, this.clock.now());
+    // A fresh timestamp and sign for every attempt, retries included (a prepared first attempt was
+    // signed moments ago).
+    const wire = ready ?? buildHttpRequest(req, this.options.credentials, this.baseUrl, this.clock.now());
     this.options.onEvent?.({ type: 'request', endpoint: req.endpoint, attempt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
     const sentAt = Date.now();
-    let res: Dispatcher.ResponseData;
-    let text: string;
+    let res: Exchanged;
     try {
-      res = await request(wire.url, { dispatcher: this.agent, method: wire.method, headers: wire.headers, body: wire.body, signal: o?.signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
-      text = await res.body.text();
+      res = await exchange(this.agent, wire, { signal: o?.signal, timeoutMs: this.timeout });
     } catch (err) {
       throw this.toTransportError(req.endpoint, err, o);
     }
     const receivedAt = Date.now();
     const before = this.clock.offset;
-    this.clock.observe(headerValue(res.headers['date']), sentAt, receivedAt);
+    this.clock.observe(res.date, sentAt, receivedAt);
     if (this.clock.offset !== before) this.options.onEvent?.({ type: 'clock', offsetMs: this.clock.offset });
     this.options.onEvent?.({ type: 'response', endpoint: req.endpoint, attempt, status: res.statusCode, durationMs: receivedAt - sentAt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
-    const env = parseEnvelope(res.statusCode, text);
+    const env = parseEnvelope(res.statusCode, res.text);
     if (env.ok) return env.data;
-    if (/invalid timestamp/i.test(env.message)) this.clock.observe(headerValue(res.headers['date']), sentAt, receivedAt, true);
+    if (/invalid timestamp/i.test(env.message)) this.clock.observe(res.date, sentAt, receivedAt, true);
     throw new PolyvApiError(req.endpoint, env.httpStatus, env.platformCode, env.message, env.requestId, o?.stepId);
   }
 
@@ -256,8 +306,4 @@ export class PolyvClient implements PolyvApi {
     const what = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? `no answer within ${this.timeout} ms` : code || (err instanceof Error ? err.name : 'network error');
     return new TransportError(endpoint, notSent ? 'not-sent' : 'unknown', `${what} (${this.baseUrl})`, o?.stepId, { cause: err });
   }
-}
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }

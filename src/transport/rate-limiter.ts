@@ -22,15 +22,28 @@ export class RateLimiter {
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private queue: Promise<void> = Promise.resolve();
+  /** Callers inside `acquire` (queued or sleeping); `tryAcquire` never overtakes them. */
+  private waiting = 0;
 
   constructor(readonly options: RateLimiterOptions = DEFAULT_RATE_LIMIT) {
     this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? abortableSleep;
   }
 
+  /**
+   * Takes a slot at once when one is free and nobody is waiting for one; false otherwise (then call
+   * `acquire`). The synchronous path matters at a burst's instant: a hundred sends due together are
+   * handed to the connection pool in one pass instead of through a hundred chained promises.
+   */
+  tryAcquire(): boolean {
+    if (this.waiting > 0) return false;
+    return this.take(this.now());
+  }
+
   /** Resolves when one more request may start. Requests are admitted in arrival order. */
   acquire(signal?: AbortSignal): Promise<void> {
-    const turn = this.queue.then(() => this.admit(signal));
+    this.waiting += 1;
+    const turn = this.queue.then(() => this.admit(signal)).finally(() => (this.waiting -= 1));
     // A waiter that was aborted must not block the ones behind it.
     this.queue = turn.catch(() => undefined);
     return turn;
@@ -40,17 +53,21 @@ export class RateLimiter {
     for (;;) {
       signal?.throwIfAborted();
       const t = this.now();
-      while (this.head < this.times.length && this.times[this.head]! <= t - this.options.windowMs) this.head += 1;
-      if (this.head > 1024 && this.head * 2 > this.times.length) {
-        this.times.splice(0, this.head);
-        this.head = 0;
-      }
-      if (this.times.length - this.head < this.options.max) {
-        this.times.push(t);
-        return;
-      }
+      if (this.take(t)) return;
       await this.sleep(this.times[this.head]! + this.options.windowMs - t + 1, signal);
     }
+  }
+
+  /** Records a request at `t` if the window has room. */
+  private take(t: number): boolean {
+    while (this.head < this.times.length && this.times[this.head]! <= t - this.options.windowMs) this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.times.length - this.head >= this.options.max) return false;
+    this.times.push(t);
+    return true;
   }
 }
 

@@ -76,6 +76,23 @@ describe('the rate limiter', () => {
     expect(admitted).toEqual([0, 0, 0, 1001, 1001, 1001, 2002]);
   });
 
+  it('takes a free slot synchronously, and never ahead of a caller already waiting', async () => {
+    let now = 0;
+    let wake: (() => void) | undefined;
+    const limiter = new RateLimiter({ max: 2, windowMs: 1000, now: () => now, sleep: () => new Promise<void>((r) => (wake = r)) });
+    expect(limiter.tryAcquire()).toBe(true);
+    expect(limiter.tryAcquire()).toBe(true);
+    expect(limiter.tryAcquire()).toBe(false);
+    const waiter = limiter.acquire();
+    await new Promise((r) => setImmediate(r));
+    now = 1001; // both slots are free again, but the waiter came first
+    expect(limiter.tryAcquire()).toBe(false);
+    wake!();
+    await waiter;
+    expect(limiter.tryAcquire()).toBe(true);
+    expect(limiter.tryAcquire()).toBe(false);
+  });
+
   it('lets an aborted waiter go without blocking the rest', async () => {
     const limiter = new RateLimiter({ max: 1, windowMs: 50 });
     await limiter.acquire();
