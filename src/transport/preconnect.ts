@@ -1,4 +1,4 @@
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { buildConnector } from 'undici';
 
 /** How long an opened socket waits for a request before it is closed unused. */
@@ -23,12 +23,13 @@ export class WarmConnector {
   private readonly target: buildConnector.Options;
   private closed = false;
 
-  constructor(origin: string, options: { readonly connectTimeoutMs: number }) {
-    this.dial = buildConnector({ timeout: options.connectTimeoutMs });
+  constructor(origin: string, options: { readonly connectTimeoutMs: number; readonly dial?: buildConnector.connector }) {
+    this.dial = options.dial ?? buildConnector({ timeout: options.connectTimeoutMs });
     const u = new URL(origin);
     const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-    // The same options undici's pool passes for this origin (servername as undici derives it for TLS).
-    this.target = { host: u.host, hostname, protocol: u.protocol, port: u.port, ...(u.protocol === 'https:' && !isIP(hostname) ? { servername: hostname } : {}) };
+    // The options undici's pool passes for this origin. It passes no servername for a plain https
+    // origin; the connector then derives the TLS server name from the host, as it does here.
+    this.target = { host: u.host, hostname, protocol: u.protocol, port: u.port };
     this.key = keyOf(this.target);
   }
 
@@ -106,6 +107,12 @@ function release(socket: Socket): void {
   socket.ref();
 }
 
+/**
+ * Which connections are interchangeable: same scheme, host and port, and the same TLS server name
+ * (none given means the host's own, which is what the connector then uses).
+ */
 function keyOf(o: buildConnector.Options): string {
-  return `${o.protocol}//${o.host ?? o.hostname}|${o.servername ?? ''}`;
+  const hostname = o.hostname.startsWith('[') ? o.hostname.slice(1, -1) : o.hostname;
+  const sni = o.servername && o.servername !== hostname ? o.servername : '';
+  return `${o.protocol}//${hostname}:${o.port || (o.protocol === 'https:' ? '443' : '80')}|${sni}`;
 }
