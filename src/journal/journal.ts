@@ -17,7 +17,12 @@ export interface JournalOptions {
 export class Journal {
   private readonly fd: number;
   private writes = 0;
-  private pending: Promise<void> = Promise.resolve();
+  /** Records waiting for the next `appendLater` flush, with their callers. */
+  private batch: { line: string; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private flushing = false;
+  private drained: (() => void)[] = [];
+  /** A failed write leaves the file in doubt: every later append fails with the same error. */
+  private failed: unknown;
   private closed = false;
 
   private constructor(readonly path: string, private readonly options: JournalOptions) {
@@ -32,29 +37,48 @@ export class Journal {
   /** Writes the records and fsyncs before returning: group commit for everything due at one instant. */
   appendDurable(records: readonly JournalRecord[]): void {
     if (records.length === 0) return;
+    if (this.failed) throw this.failed;
     writeSync(this.fd, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
     fdatasyncSync(this.fd);
     this.counted(records.length);
   }
 
-  /** Writes without blocking; resolves when durable. Order among these calls is kept. */
+  /**
+   * Writes without blocking; resolves when durable. Order among these calls is kept. Group commit:
+   * records that arrive while a write and fsync are under way go out together in the next one, so a
+   * hundred answers coming back from one burst cost a few fsyncs, not a hundred.
+   */
   appendLater(record: JournalRecord): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
-    this.pending = this.pending.then(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          if (this.closed) return resolve();
-          write(this.fd, line, (err) => {
-            if (err) return reject(err);
-            fdatasync(this.fd, (err2) => {
-              if (err2) return reject(err2);
-              this.counted(1);
-              resolve();
-            });
-          });
-        }),
-    );
-    return this.pending;
+    return new Promise<void>((resolve, reject) => {
+      if (this.failed) return reject(this.failed);
+      this.batch.push({ line, resolve, reject });
+      if (!this.flushing) this.flush();
+    });
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0 || this.closed) {
+      for (const b of batch) b.resolve();
+      for (const d of this.drained.splice(0)) d();
+      return;
+    }
+    this.flushing = true;
+    const done = (err: unknown): void => {
+      this.flushing = false;
+      if (err) {
+        this.failed ??= err;
+        for (const b of batch) b.reject(err);
+        for (const b of this.batch.splice(0)) b.reject(err);
+      } else {
+        this.counted(batch.length);
+        for (const b of batch) b.resolve();
+      }
+      this.flush();
+    };
+    write(this.fd, batch.map((b) => b.line).join(''), (err) => (err ? done(err) : fdatasync(this.fd, (err2) => done(err2))));
   }
 
   private counted(n: number): void {
@@ -65,7 +89,7 @@ export class Journal {
   }
 
   async close(): Promise<void> {
-    await this.pending.catch(() => undefined);
+    if (this.flushing || this.batch.length > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
     if (!this.closed) {
       this.closed = true;
       closeSync(this.fd);

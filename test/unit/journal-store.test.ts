@@ -24,6 +24,24 @@ describe('journal', () => {
     expect(recs.map((r) => r.t)).toEqual(['intent', 'intent', 'outcome', 'checkpoint']);
   });
 
+  it('commits deferred records in groups, in order, each promise settling once its record is on disk', async () => {
+    const d = dir();
+    const j = Journal.open(d, 'group');
+    const p = journalPath(d, 'group');
+    const settled: number[] = [];
+    const all = Array.from({ length: 100 }, (_, i) =>
+      j.appendLater({ t: 'outcome', unit: `u${i}`, at: i, result: 'ok' }).then(() => {
+        // Durable means readable back, with every record before it.
+        expect(readJournal(p).length).toBeGreaterThanOrEqual(i + 1);
+        settled.push(i);
+      }),
+    );
+    await Promise.all(all);
+    await j.close();
+    expect(settled).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(readJournal(p).map((r) => (r as { unit: string }).unit)).toEqual(Array.from({ length: 100 }, (_, i) => `u${i}`));
+  });
+
   it('tolerates a torn last line and refuses a corrupt line in the middle', () => {
     const d = dir();
     const p = journalPath(d, 'r');
