@@ -65,11 +65,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let seq = 0;
   let baseUrl = '';
   const turns = new TurnQueue();
+  const wallClock = preciseWallClock();
 
   const record = (e: Omit<SandboxLogEntry, 'seq'>): void => log.write({ seq: ++seq, ...e });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const receivedAtHr = performance.timeOrigin + performance.now();
+    const receivedAtHr = wallClock();
     const receivedAt = now();
     const body = await readBody(req);
     // Everything above is the arrival. The work below is done one request per event-loop turn, in
@@ -283,6 +284,24 @@ function send(res: ServerResponse, reply: Reply, nowMs: number): void {
     Date: new Date(nowMs).toUTCString(),
   });
   res.end(text);
+}
+
+/**
+ * Wall-clock milliseconds with sub-millisecond resolution, for the log's receive times (lateness is
+ * measured against them). `performance.timeOrigin + performance.now()` can be a millisecond or more
+ * off `Date.now()` — the clock a runner schedules by — so the offset is taken at the moment
+ * `Date.now()` ticks over to a new millisecond instead (a spin of at most 1 ms, once).
+ */
+function preciseWallClock(): () => number {
+  const first = Date.now();
+  let hr: number;
+  let t: number;
+  do {
+    hr = performance.now();
+    t = Date.now();
+  } while (t === first);
+  const offset = t - hr;
+  return () => offset + performance.now();
 }
 
 /**
