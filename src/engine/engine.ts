@@ -211,8 +211,9 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     // Anything not committed ahead (a late start, a resume) is committed now, before any call goes out.
     const late = go.filter((g) => !committed.has(g.u.id));
     o.journal?.appendDurable(late.map((g) => ({ t: 'intent' as const, unit: g.u.id, at: Date.now() })));
-    // Each execute hands its call to the connection pool before returning; the events wait until the
-    // pool has written them (undici writes in the next check phase).
+    // Each execute hands its call to the connection pool before returning. The events wait until the
+    // pool has written them: `release` is queued after the loop, so it runs after undici's own
+    // writes, which it does on a reused connection in the next check phase.
     if (o.api && !held) held = [];
     lastInstant = now;
     for (const g of go) {
@@ -220,7 +221,6 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       const p = execute(g.u, g.drop).finally(() => inflight.delete(p));
       inflight.add(p);
     }
-    // Queued after the calls' own writes (undici writes on a reused connection in the check phase).
     if (held) setImmediate(release);
   }
   await Promise.all(inflight);

@@ -109,6 +109,7 @@ export class PolyvClient implements PolyvApi {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly warm: WarmConnector;
+  private readonly origin: string;
 
   constructor(private readonly options: PolyvClientOptions) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
@@ -118,6 +119,7 @@ export class PolyvClient implements PolyvApi {
     this.timeout = options.requestTimeoutMs ?? 15_000;
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
+    this.origin = new URL(this.baseUrl).origin;
     this.warm = new WarmConnector(this.baseUrl, { connectTimeoutMs: options.connectTimeoutMs ?? 5_000 });
     this.agent = new Agent({
       connect: this.warm.connect,
@@ -158,7 +160,7 @@ export class PolyvClient implements PolyvApi {
    */
   preconnect(n: number): void {
     const want = Math.min(n, this.options.maxConnections ?? 256);
-    const pool = this.agent.stats[new URL(this.baseUrl).origin];
+    const pool = this.agent.stats[this.origin];
     // Connections not carrying a request. Not `free`: that leaves out a connection undici is still
     // checking after its last answer (it is free a moment later).
     const idle = pool && 'free' in pool ? Math.max(0, pool.connected - pool.running - pool.pending) : 0;
@@ -268,9 +270,9 @@ export class PolyvClient implements PolyvApi {
   }
 
   private async attempt(req: ApiRequest, attempt: number, o?: CallOptions, ready?: HttpRequest): Promise<unknown> {
-    if (o?.signal?.aborted) throw new TransportError(req.endpoint, 'not-sent', 'aborted before sending', o.stepId, { cause: o.signal.reason });
     // The synchronous path first: with a slot free, the request reaches undici in this same pass.
-    if (!this.limiter.tryAcquire()) {
+    // Otherwise wait for one (an aborted signal rejects at once).
+    if (o?.signal?.aborted || !this.limiter.tryAcquire()) {
       try {
         await this.limiter.acquire(o?.signal);
       } catch (err) {

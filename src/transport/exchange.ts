@@ -57,17 +57,23 @@ export function exchange(dispatcher: Dispatcher, wire: HttpRequest, o: ExchangeO
         reject(err);
       },
     };
-    dispatcher.dispatch(
-      {
-        origin: slash < 0 ? wire.url : wire.url.slice(0, slash),
-        path: slash < 0 ? '/' : wire.url.slice(slash),
-        method: wire.method,
-        headers: wire.headers,
-        ...(wire.body !== undefined ? { body: wire.body } : {}),
-        headersTimeout: o.timeoutMs,
-        bodyTimeout: o.timeoutMs,
-      },
-      handler,
-    );
+    try {
+      dispatcher.dispatch(
+        {
+          origin: slash < 0 ? wire.url : wire.url.slice(0, slash),
+          path: slash < 0 ? '/' : wire.url.slice(slash),
+          method: wire.method,
+          headers: wire.headers,
+          ...(wire.body !== undefined ? { body: wire.body } : {}),
+          headersTimeout: o.timeoutMs,
+          bodyTimeout: o.timeoutMs,
+        },
+        handler,
+      );
+    } catch (err) {
+      // Refused before anything was sent (invalid options): no callback will come.
+      done();
+      reject(err);
+    }
   });
 }
