@@ -1,10 +1,12 @@
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SpeakRecord } from '../polyv/types.js';
+import type { SpeakListPage } from '../polyv/types.js';
 import type { PolyvApi } from '../transport/api.js';
+import { bytesToText } from '../transport/body-text.js';
 import { fsyncFile } from './atomic-file.js';
 import type { ExportDone } from './chat-export.js';
 import type { CheckpointPort } from './checkpoint.js';
+import { LineBuffer } from './line-buffer.js';
 import { csvHeader, csvRow, jsonlRow } from './record-format.js';
 import { exportFileName, insideDir } from './safe-path.js';
 
@@ -66,8 +68,10 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     // page can be written while the next is converted (at most one write in flight).
     let position = state.bytes;
     let lastWrite: Promise<void> = Promise.resolve();
-    const writeText = async (text: string): Promise<void> => {
-      const buf = Buffer.from(text, 'utf8');
+    const lines = new LineBuffer();
+    // Writes what `lines` holds. Awaiting the previous write first is what lets `lines` reuse its memory.
+    const writeLines = async (): Promise<void> => {
+      const buf = lines.take();
       let at = position;
       position += buf.length;
       await lastWrite;
@@ -83,7 +87,10 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
       // Handled here so a failing write never becomes an unhandled rejection; awaiting it still throws.
       lastWrite.catch(() => undefined);
     };
-    if (!saved && o.format === 'csv') await writeText(csvHeader());
+    if (!saved && o.format === 'csv') {
+      lines.append(csvHeader(), 'utf8');
+      await writeLines();
+    }
     const started = Date.now();
     let lastCheckpoint = 0;
     let syncing: Promise<void> | undefined;
@@ -92,10 +99,12 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     let records = state.records;
     let cursor = state.cursor;
     let prevIds = new Set(state.lastIds);
-    const fetchPage = (c: string | undefined): Promise<{ list: readonly SpeakRecord[]; cursor: string }> =>
+    // Pages come as byte strings when that is exact (see BodyText): the text is passed through to
+    // the file as the platform's own UTF-8 bytes, never decoded and encoded again.
+    const fetchPage = (c: string | undefined): Promise<SpeakListPage> =>
       api.getSpeakList(
         { userId: api.userId, ...(o.from !== undefined ? { startTime: o.from } : {}), ...(o.to !== undefined ? { endTime: o.to } : {}), size: o.pageSize ?? 1000, ...(c ? { cursor: c } : {}) },
-        { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
+        { bodyText: 'bytes', ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
       );
     let next = fetchPage(cursor);
     for (;;) {
@@ -105,19 +114,21 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
       next = fetchPage(page.cursor);
       next.catch(() => undefined);
       const ids = new Set<string>();
-      let text = '';
+      const encoding = page.textAs === 'bytes' ? 'latin1' : 'utf8';
       for (let k = 0; k < page.list.length; k += 1) {
         // Yield now and then, so the request for the next page goes out (and its answer comes in)
         // while this page is converted: the server prepares page N+1 while we write page N.
         if (k % 100 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const r = page.list[k]!;
-        if (ids.has(r.id) || prevIds.has(r.id)) continue;
-        ids.add(r.id);
+        // Ids are compared as text, however the page holds it (they are ASCII in practice).
+        const id = page.textAs === 'bytes' ? bytesToText(r.id) : r.id;
+        if (ids.has(id) || prevIds.has(id)) continue;
+        ids.add(id);
         if (o.channelId !== undefined && String(r.roomId) !== o.channelId) continue;
-        text += o.format === 'csv' ? csvRow(r) : jsonlRow(r);
+        lines.append(o.format === 'csv' ? csvRow(r) : jsonlRow(r), encoding);
         records += 1;
       }
-      if (text) await writeText(text);
+      if (lines.size > 0) await writeLines();
       prevIds = ids;
       cursor = page.cursor;
       pages += 1;

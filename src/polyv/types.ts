@@ -75,7 +75,18 @@ export interface SpeakListPage {
   readonly size: number;
   readonly cursor: string;
   readonly list: readonly SpeakRecord[];
+  /** How the strings in `list` hold their text: see BodyText. Ordinary text unless asked otherwise. */
+  readonly textAs: BodyText;
 }
+
+/**
+ * How an answer's text is held:
+ * - `utf8`: ordinary strings.
+ * - `bytes`: *byte strings* — each character is one byte of the UTF-8 the platform sent (latin1).
+ *   Parsed as JSON they give the same structure; written back with the `latin1` encoding they give
+ *   exactly the bytes that came in. For passing text through without decoding and re-encoding it.
+ */
+export type BodyText = 'utf8' | 'bytes';
 
 export interface ExportSessionStatsParams {
   readonly channelId: string;

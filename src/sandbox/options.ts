@@ -39,6 +39,11 @@ export interface SandboxOptions {
   readonly emptyParams?: 'reject' | 'ignore';
   /** HTTP status of the "Report is not ready yet" answer (body code 400). Default 400. */
   readonly notReadyHttpStatus?: 400 | 200;
+  /**
+   * Escape every non-ASCII character in answers as `\uXXXX` (some JSON serialisers do; the
+   * documents do not say which the platform's does). Default false: raw UTF-8.
+   */
+  readonly asciiJson?: boolean;
   /** A JSON-lines log: a file path, or a function that receives each line. Always kept in memory too. */
   readonly log?: string | ((line: string) => void);
 }

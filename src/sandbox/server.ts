@@ -66,6 +66,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let baseUrl = '';
   const turns = new TurnQueue();
   const wallClock = preciseWallClock();
+  const asciiJson = options.asciiJson ?? false;
 
   const record = (e: Omit<SandboxLogEntry, 'seq'>): void => log.write({ seq: ++seq, ...e });
 
@@ -85,7 +86,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const file = platform.files.get(rawPath) ?? platform.files.get(url.pathname);
       if (!file) {
         record({ ...base, status: 404, effect: 'not-found' });
-        send(res, { status: 404, code: 404, body: { code: 404, status: 'error', message: 'not found', data: '' } }, now());
+        send(res, { status: 404, code: 404, body: { code: 404, status: 'error', message: 'not found', data: '' } }, now(), asciiJson);
         return;
       }
       const broken = faults.drawDownloadBreak();
@@ -102,7 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const endpoint = PATHS.get(url.pathname);
     if (!endpoint || Endpoints[endpoint].method !== req.method) {
       record({ ...base, status: 404, effect: 'not-found' });
-      send(res, { status: 404, code: 404, body: { code: 404, status: 'error', message: `no such endpoint: ${req.method} ${url.pathname}`, data: '' } }, now());
+      send(res, { status: 404, code: 404, body: { code: 404, status: 'error', message: `no such endpoint: ${req.method} ${url.pathname}`, data: '' } }, now(), asciiJson);
       return;
     }
     const v4 = Endpoints[endpoint].version === 4;
@@ -127,7 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (h.blockedUntil > t) {
       const reply = error(429, 'request too frequent, your IP is blocked for a while.', rate.reply === 'http429' ? 429 : 200);
       record({ ...base, endpoint, status: reply.status, code: 429, effect: 'rejected', message: reply.message });
-      send(res, reply, now());
+      send(res, reply, now(), asciiJson);
       return;
     }
 
@@ -141,7 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (options.emptyParams !== 'ignore') {
         const reply = error(400, `empty parameter: ${empty.join(', ')}`, errorStatus(400));
         record({ ...base, endpoint, status: reply.status, code: 400, effect: 'rejected', message: reply.message });
-        send(res, reply, now());
+        send(res, reply, now(), asciiJson);
         return;
       }
       for (const k of empty) {
@@ -152,7 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const reject = (reply: Reply, signOk?: boolean): void => {
       record({ ...base, endpoint, status: reply.status, code: reply.code, effect: 'rejected', ...(reply.message ? { message: reply.message } : {}), ...(signOk !== undefined ? { signOk } : {}) });
-      send(res, reply, now());
+      send(res, reply, now(), asciiJson);
     };
     if (!signed['appId']) return reject(error(400, 'appId is required.', errorStatus(400)));
     if (signed['appId'] !== credentials.appId) return reject(v4 ? v4Error(400, 20001, 'application not found.', errorStatus(400)) : v3Error(400, 'application not found.', errorStatus(400)));
@@ -165,7 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault === '5xx') {
       const reply = error(500, 'internal error (sandbox fault)', 500);
       record({ ...base, endpoint, status: 500, code: 500, effect: 'fault', fault, signOk });
-      send(res, reply, now());
+      send(res, reply, now(), asciiJson);
       return;
     }
     if (fault === 'resetBefore') {
@@ -206,16 +207,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
     if (fault === 'slow') {
-      const timer = setTimeout(() => send(res, reply, now()), faults.spec.slowMs);
+      const timer = setTimeout(() => send(res, reply, now(), asciiJson), faults.spec.slowMs);
       res.on('close', () => clearTimeout(timer));
       return;
     }
-    send(res, reply, now());
+    send(res, reply, now(), asciiJson);
   };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, v3Error(500, `sandbox error: ${err instanceof Error ? err.message : String(err)}`, 500), now());
+      if (!res.headersSent) send(res, v3Error(500, `sandbox error: ${err instanceof Error ? err.message : String(err)}`, 500), now(), asciiJson);
     });
   });
   server.keepAliveTimeout = 30_000;
@@ -275,9 +276,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, reply: Reply, nowMs: number): void {
+function send(res: ServerResponse, reply: Reply, nowMs: number, asciiJson: boolean): void {
   if (res.destroyed || res.writableEnded) return;
-  const text = JSON.stringify(reply.body);
+  const json = JSON.stringify(reply.body);
+  const text = asciiJson ? json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
   res.writeHead(reply.status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ApiRequest } from '../polyv/requests.js';
 import type { HttpRequest } from './http-request.js';
-import type { CheckinItem, ChatExportTask, CreateChatExportTaskParams, ExportSessionStatsParams, GetSpeakListParams, SendCustomMessageParams, SpeakListPage } from '../polyv/types.js';
+import type { BodyText, CheckinItem, ChatExportTask, CreateChatExportTaskParams, ExportSessionStatsParams, GetSpeakListParams, SendCustomMessageParams, SpeakListPage } from '../polyv/types.js';
 
 /**
  * A call signed and encoded ahead of its instant (`PolyvApi.prepare`), so that sending it costs only
@@ -36,7 +36,8 @@ export interface PolyvApi {
   preconnect(n: number): void;
   batchCheckin(items: readonly CheckinItem[], o?: CallOptions): Promise<void>;
   createChatExportTask(p: CreateChatExportTaskParams, o?: CallOptions): Promise<ChatExportTask>;
-  getSpeakList(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListPage>;
+  /** One page; with `bodyText: 'bytes'` its strings may come as byte strings (the page's `textAs` says). */
+  getSpeakList(p: GetSpeakListParams, o?: CallOptions & { readonly bodyText?: BodyText }): Promise<SpeakListPage>;
   /** Resolves to the xlsx URL; "Report is not ready yet" is a PolyvApiError the caller may retry. */
   exportSessionStats(p: ExportSessionStatsParams, o?: CallOptions): Promise<string>;
   /** GET an absolute URL (a file the platform points to); resolves to the body as a Node stream. */

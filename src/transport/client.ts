@@ -20,6 +20,7 @@ import type {
   SpeakListPage,
 } from '../polyv/types.js';
 import type { CallOptions, PolyvApi, PreparedCall } from './api.js';
+import { bytesToText, type BodyText } from './body-text.js';
 import { backoffDelay, classifyFailure } from './classify.js';
 import { describeSkew, PlatformClock } from './clock.js';
 import type { Credentials } from './credentials.js';
@@ -28,6 +29,12 @@ import { exchange, type Exchanged } from './exchange.js';
 import { buildHttpRequest, type HttpRequest } from './http-request.js';
 import { WarmConnector } from './preconnect.js';
 import { abortableSleep, sharedRateLimiter, type RateLimiter } from './rate-limiter.js';
+
+/** An answer's data, and how its text was decoded. */
+interface Answer {
+  readonly data: unknown;
+  readonly textAs: BodyText;
+}
 
 export const DEFAULT_BASE_URL = 'https://api.polyv.net';
 
@@ -183,10 +190,11 @@ export class PolyvClient implements PolyvApi {
     return { status, ...(url ? { url } : {}), ...(last !== undefined ? { lastExportTime: last } : {}) };
   }
 
-  async getSpeakList(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListPage> {
-    const data = (await this.call(getSpeakListRequest(p), o)) as Record<string, unknown> | null;
+  async getSpeakList(p: GetSpeakListParams, o?: CallOptions & { readonly bodyText?: BodyText }): Promise<SpeakListPage> {
+    const answer = await this.callFor(getSpeakListRequest(p), o, undefined, o?.bodyText ?? 'utf8');
+    const data = answer.data as Record<string, unknown> | null;
     const list = Array.isArray(data?.['list']) ? (data['list'] as SpeakListPage['list']) : [];
-    return { size: Number(data?.['size'] ?? list.length), cursor: String(data?.['cursor'] ?? ''), list };
+    return { size: Number(data?.['size'] ?? list.length), cursor: String(data?.['cursor'] ?? ''), list, textAs: answer.textAs };
   }
 
   async exportSessionStats(p: ExportSessionStatsParams, o?: CallOptions): Promise<string> {
@@ -244,12 +252,17 @@ export class PolyvClient implements PolyvApi {
    * if it is still fresh.
    */
   async call(req: ApiRequest, o?: CallOptions, prepared?: PreparedCall): Promise<unknown> {
+    return (await this.callFor(req, o, prepared, 'utf8')).data;
+  }
+
+  /** `call`, with the answer's text decoded as asked (see BodyText) and how it was decoded. */
+  private async callFor(req: ApiRequest, o: CallOptions | undefined, prepared: PreparedCall | undefined, bodyText: BodyText): Promise<Answer> {
     const started = Date.now();
     let resynced = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
         const ready = attempt === 1 && prepared && started - prepared.preparedAt < PREPARED_MAX_AGE_MS ? prepared.wire : undefined;
-        return await this.attempt(req, attempt, o, ready);
+        return await this.attempt(req, attempt, o, ready, bodyText);
       } catch (err) {
         const verdict = classifyFailure(req.endpoint, err);
         if (o?.signal?.aborted) throw err;
@@ -269,7 +282,7 @@ export class PolyvClient implements PolyvApi {
     }
   }
 
-  private async attempt(req: ApiRequest, attempt: number, o?: CallOptions, ready?: HttpRequest): Promise<unknown> {
+  private async attempt(req: ApiRequest, attempt: number, o: CallOptions | undefined, ready: HttpRequest | undefined, bodyText: BodyText): Promise<Answer> {
     // The synchronous path first: with a slot free, the request reaches undici in this same pass.
     // Otherwise wait for one (an aborted signal rejects at once).
     if (o?.signal?.aborted || !this.limiter.tryAcquire()) {
@@ -286,7 +299,7 @@ export class PolyvClient implements PolyvApi {
     const sentAt = Date.now();
     let res: Exchanged;
     try {
-      res = await exchange(this.agent, wire, { signal: o?.signal, timeoutMs: this.timeout });
+      res = await exchange(this.agent, wire, { signal: o?.signal, timeoutMs: this.timeout, bodyText });
     } catch (err) {
       throw this.toTransportError(req.endpoint, err, o);
     }
@@ -295,8 +308,10 @@ export class PolyvClient implements PolyvApi {
     this.clock.observe(res.date, sentAt, receivedAt);
     if (this.clock.offset !== before) this.options.onEvent?.({ type: 'clock', offsetMs: this.clock.offset });
     this.options.onEvent?.({ type: 'response', endpoint: req.endpoint, attempt, status: res.statusCode, durationMs: receivedAt - sentAt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
-    const env = parseEnvelope(res.statusCode, res.text);
-    if (env.ok) return env.data;
+    const parsed = parseEnvelope(res.statusCode, res.text);
+    if (parsed.ok) return { data: parsed.data, textAs: res.textAs };
+    // An error is read by people: from a byte string, its message is decoded again.
+    const env = res.textAs === 'bytes' ? { ...parsed, message: bytesToText(parsed.message) } : parsed;
     if (/invalid timestamp/i.test(env.message)) this.clock.observe(res.date, sentAt, receivedAt, true);
     throw new PolyvApiError(req.endpoint, env.httpStatus, env.platformCode, env.message, env.requestId, o?.stepId);
   }

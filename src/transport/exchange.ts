@@ -1,4 +1,5 @@
 import { errors, type Dispatcher } from 'undici';
+import { decodeBody, type BodyText } from './body-text.js';
 import type { HttpRequest } from './http-request.js';
 
 /** A whole answer: its status, its `Date` header (for the clock) and its body as text. */
@@ -6,12 +7,16 @@ export interface Exchanged {
   readonly statusCode: number;
   readonly date: string | undefined;
   readonly text: string;
+  /** How `text` was decoded (see BodyText). */
+  readonly textAs: BodyText;
 }
 
 export interface ExchangeOptions {
   readonly signal?: AbortSignal | undefined;
   /** Gives up when no headers, or no further body bytes, arrive for this long. */
   readonly timeoutMs: number;
+  /** Ask for the body as a byte string (see decodeBody); default ordinary text. */
+  readonly bodyText?: BodyText;
 }
 
 /**
@@ -50,7 +55,8 @@ export function exchange(dispatcher: Dispatcher, wire: HttpRequest, o: ExchangeO
       },
       onResponseEnd() {
         done();
-        resolve({ statusCode, date, text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+        const body = decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), o.bodyText ?? 'utf8');
+        resolve({ statusCode, date, text: body.text, textAs: body.as });
       },
       onResponseError(_c, err) {
         done();

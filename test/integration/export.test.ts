@@ -58,6 +58,33 @@ describe('history export', () => {
     expect(sb.platform.messages).toHaveLength(1);
   });
 
+  it.each(['jsonl', 'csv'] as const)('writes the same %s bytes whether pages pass through as bytes or are decoded (\\u-escaped answers)', async (format) => {
+    const seed = { seedMessages: 1200, seedStartMs: 1_700_000_000_000, seedSpacingMs: 10 };
+    const outputs: Buffer[] = [];
+    const decoded: string[] = [];
+    for (const asciiJson of [false, true]) {
+      const { c, out } = await setup({ ...seed, asciiJson });
+      const page = await c.getSpeakList({ userId: c.userId, size: 1 }, { bodyText: 'bytes' });
+      decoded.push(page.textAs);
+      const done = await runHistoryExport(c, { channelId: '1000001', from: seed.seedStartMs, to: seed.seedStartMs + 12_000, format, pageSize: 250, outDir: out, date: 'x' }, noCheckpoint());
+      outputs.push(readFileSync(done.file));
+    }
+    expect(decoded).toEqual(['bytes', 'utf8']); // raw UTF-8 passes through; an escaped answer is decoded
+    expect(outputs[0]!.toString('utf8')).toContain('这节课讲得真好');
+    expect(outputs[0]!.equals(outputs[1]!)).toBe(true);
+  });
+
+  it('passes any text through exactly: CJK, a 4-byte emoji, quotes, a backslash, a newline, a comma', async () => {
+    const content = '签到开始 🎉 "引号" \\ 换行\n\t,逗号 é';
+    for (const asciiJson of [false, true]) {
+      const { c, out } = await setup({ asciiJson });
+      await c.sendCustomMessage({ channelId: '1000001', content });
+      const done = await runHistoryExport(c, { channelId: '1000001', from: Date.now() - 60_000, to: Date.now() + 60_000, format: 'jsonl', outDir: out, date: 'x' }, noCheckpoint());
+      const line = readFileSync(done.file, 'utf8').trim();
+      expect((JSON.parse(line) as { content: string }).content).toBe(content);
+    }
+  });
+
   it('resumes after the process is killed mid-export: no record lost or doubled', async () => {
     const sb = await startSandbox({ channels: ['1000001'], seedMessages: 3000, seedStartMs: 1_700_000_000_000, seedSpacingMs: 1 });
     open.push(sb);

@@ -36,6 +36,9 @@ export function defineExport(program: Command, ctx: CliContext): void {
     .action(async (kind: string, flags: ExportFlags) => {
       if (kind !== 'chat' && kind !== 'history' && kind !== 'report') throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);
       if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new UsageError('--format must be jsonl or csv');
+      // Before anything loads undici: this process only streams the export (see heap-tuning.ts).
+      const { tuneHeapForStreaming } = await import('../heap-tuning.js');
+      tuneHeapForStreaming(ctx.env);
       // Only the export pipeline: no schema, template or YAML modules in this process.
       const { exportOneOff } = await import('../../api/export.js');
       const { parseDuration } = await import('../../core/duration.js');
