@@ -20,5 +20,5 @@ export function decodeBody(body: Buffer, want: BodyText): { readonly text: strin
 
 /** Ordinary text from a byte string (for messages and errors, which people read). */
 export function bytesToText(s: string): string {
-  return /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
+  return /[\u0080-\uffff]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
 }
