@@ -1,5 +1,4 @@
-import { DEMO_CREDENTIALS } from '../sandbox/credentials.js';
-import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import type { Sandbox } from '../sandbox/server.js';
 import type { SandboxOptions } from '../sandbox/options.js';
 import { PolyvClient, type PolyvClientOptions } from '../transport/client.js';
 import { Credentials, loadCredentials } from '../transport/credentials.js';
@@ -26,6 +25,8 @@ export async function connect(o: ConnectionOptions, sandboxOptions: SandboxOptio
   let credentials: Credentials;
   let endpoint = o.endpoint;
   if (o.sandbox) {
+    // Loaded only when asked for: a run or an export against the platform carries no server code.
+    const { startSandbox, DEMO_CREDENTIALS } = await import('../sandbox/index.js');
     sandbox = await startSandbox(sandboxOptions);
     credentials = new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'sandbox demo');
     endpoint = sandbox.url;
