@@ -1,5 +1,13 @@
+import { createHash } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { polyvSign } from '../dist/index.js';
+
+// The platform's signing rule, inline, so the reference loads nothing but undici: MD5 of
+// secret + sorted key/value pairs + secret, upper-case hex.
+function polyvSign(params, secret) {
+  let s = '';
+  for (const k of Object.keys(params).sort()) s += k + params[k];
+  return createHash('md5').update(secret + s + secret, 'utf8').digest('hex').toUpperCase();
+}
 
 /**
  * The reference: a bare undici loop over the same pages — sign inline, GET, parse the JSON, follow
