@@ -67,6 +67,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const turns = new TurnQueue();
   const wallClock = preciseWallClock();
   const asciiJson = options.asciiJson ?? false;
+  const send = (res: ServerResponse, reply: Reply, nowMs: number): void => writeReply(res, reply, nowMs, asciiJson);
 
   const record = (e: Omit<SandboxLogEntry, 'seq'>): void => log.write({ seq: ++seq, ...e });
 
@@ -86,7 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const file = platform.files.get(rawPath) ?? platform.files.get(url.pathname);
       if (!file) {
         record({ ...base, status: 404, effect: 'not-found' });
-        send(res, { status: 404, code: 404, body: { code: 404, status: 'error', message: 'not found', data: '' } }, now(), asciiJson);
+        send(res, { status: 404, code: 404, body: { code: 404, status: 'error', message: 'not found', data: '' } }, now());
         return;
       }
       const broken = faults.drawDownloadBreak();
@@ -103,7 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const endpoint = PATHS.get(url.pathname);
     if (!endpoint || Endpoints[endpoint].method !== req.method) {
       record({ ...base, status: 404, effect: 'not-found' });
-      send(res, { status: 404, code: 404, body: { code: 404, status: 'error', message: `no such endpoint: ${req.method} ${url.pathname}`, data: '' } }, now(), asciiJson);
+      send(res, { status: 404, code: 404, body: { code: 404, status: 'error', message: `no such endpoint: ${req.method} ${url.pathname}`, data: '' } }, now());
       return;
     }
     const v4 = Endpoints[endpoint].version === 4;
@@ -128,7 +129,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (h.blockedUntil > t) {
       const reply = error(429, 'request too frequent, your IP is blocked for a while.', rate.reply === 'http429' ? 429 : 200);
       record({ ...base, endpoint, status: reply.status, code: 429, effect: 'rejected', message: reply.message });
-      send(res, reply, now(), asciiJson);
+      send(res, reply, now());
       return;
     }
 
@@ -142,7 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (options.emptyParams !== 'ignore') {
         const reply = error(400, `empty parameter: ${empty.join(', ')}`, errorStatus(400));
         record({ ...base, endpoint, status: reply.status, code: 400, effect: 'rejected', message: reply.message });
-        send(res, reply, now(), asciiJson);
+        send(res, reply, now());
         return;
       }
       for (const k of empty) {
@@ -153,7 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const reject = (reply: Reply, signOk?: boolean): void => {
       record({ ...base, endpoint, status: reply.status, code: reply.code, effect: 'rejected', ...(reply.message ? { message: reply.message } : {}), ...(signOk !== undefined ? { signOk } : {}) });
-      send(res, reply, now(), asciiJson);
+      send(res, reply, now());
     };
     if (!signed['appId']) return reject(error(400, 'appId is required.', errorStatus(400)));
     if (signed['appId'] !== credentials.appId) return reject(v4 ? v4Error(400, 20001, 'application not found.', errorStatus(400)) : v3Error(400, 'application not found.', errorStatus(400)));
@@ -166,7 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault === '5xx') {
       const reply = error(500, 'internal error (sandbox fault)', 500);
       record({ ...base, endpoint, status: 500, code: 500, effect: 'fault', fault, signOk });
-      send(res, reply, now(), asciiJson);
+      send(res, reply, now());
       return;
     }
     if (fault === 'resetBefore') {
@@ -207,16 +208,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
     if (fault === 'slow') {
-      const timer = setTimeout(() => send(res, reply, now(), asciiJson), faults.spec.slowMs);
+      const timer = setTimeout(() => send(res, reply, now()), faults.spec.slowMs);
       res.on('close', () => clearTimeout(timer));
       return;
     }
-    send(res, reply, now(), asciiJson);
+    send(res, reply, now());
   };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, v3Error(500, `sandbox error: ${err instanceof Error ? err.message : String(err)}`, 500), now(), asciiJson);
+      if (!res.headersSent) send(res, v3Error(500, `sandbox error: ${err instanceof Error ? err.message : String(err)}`, 500), now());
     });
   });
   server.keepAliveTimeout = 30_000;
@@ -276,7 +277,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, reply: Reply, nowMs: number, asciiJson: boolean): void {
+function writeReply(res: ServerResponse, reply: Reply, nowMs: number, asciiJson: boolean): void {
   if (res.destroyed || res.writableEnded) return;
   const json = JSON.stringify(reply.body);
   const text = asciiJson ? json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;

@@ -1,8 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { BodyText } from '../polyv/types.js';
 
-export type { BodyText };
-
 /**
  * Decodes an answer's body. Asked for `bytes`, it gives a byte string only when that is exact: the
  * body is valid UTF-8 (an invalid sequence is decoded as ordinary text, with U+FFFD, as any UTF-8

@@ -11,6 +11,7 @@ import {
   type ApiRequest,
 } from '../polyv/requests.js';
 import type {
+  BodyText,
   ChatExportTask,
   CheckinItem,
   CreateChatExportTaskParams,
@@ -20,7 +21,7 @@ import type {
   SpeakListPage,
 } from '../polyv/types.js';
 import type { CallOptions, PolyvApi, PreparedCall } from './api.js';
-import { bytesToText, type BodyText } from './body-text.js';
+import { bytesToText } from './body-text.js';
 import { backoffDelay, classifyFailure } from './classify.js';
 import { describeSkew, PlatformClock } from './clock.js';
 import type { Credentials } from './credentials.js';

@@ -1,5 +1,6 @@
 import { errors, type Dispatcher } from 'undici';
-import { decodeBody, type BodyText } from './body-text.js';
+import type { BodyText } from '../polyv/types.js';
+import { decodeBody } from './body-text.js';
 import type { HttpRequest } from './http-request.js';
 
 /** A whole answer: its status, its `Date` header (for the clock) and its body as text. */
