@@ -30,6 +30,16 @@ const SETTLE_MS = 250;
 /** Calls due within this much of an instant count towards the connections opened for it. */
 const BURST_WINDOW_MS = 1000;
 
+/** The longest a rehearsal may take; it is skipped when the first burst is nearer than this (plus REHEARSAL_CLEAR_MS). */
+const REHEARSAL_BUDGET_MS = 1000;
+
+/** A rehearsal ends at least this long before the first burst. */
+const REHEARSAL_CLEAR_MS = 500;
+
+/** A rehearsal sends at least this many calls (a short first burst repeated), at most this many. */
+const REHEARSAL_MIN_CALLS = 32;
+const REHEARSAL_MAX_CALLS = 128;
+
 /** An action's place in the run's result. `pending`: not reached (interrupted, or not yet due). */
 export interface ActionReport {
   readonly id: string;
@@ -64,6 +74,14 @@ export interface EngineOptions {
   readonly missedAfterMs?: number;
   /** Units in flight at once. Default 128. */
   readonly concurrency?: number;
+  /** Rehearse the first burst of messages in-process before it is due (PolyvApi.rehearse). Default true. */
+  readonly rehearse?: boolean;
+  /**
+   * Called once an instant's calls are committed and signed, INTENT_AHEAD_MS before it: the moment
+   * for the host process to collect its young garbage, so that a collection does not pause the burst
+   * itself (the CLI's `run` passes one; see src/cli/gc-ahead.ts). Never called in a dry run.
+   */
+  readonly beforeInstant?: () => void;
 }
 
 /**
@@ -133,6 +151,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     queue.push(u);
   }
   emit({ type: 'start', runId: plan.runId, units: units.length, resumed, at: clock.now() });
+  if (o.api && o.rehearse !== false) await rehearseFirstBurst(o.api);
 
   const limit = o.concurrency ?? 128;
   const inflight = new Set<Promise<void>>();
@@ -176,7 +195,10 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
         preconnect(at);
       }
       await clock.sleepUntil(at - INTENT_AHEAD_MS, o.signal);
-      if (!o.signal.aborted && at - clock.now() <= INTENT_AHEAD_MS + 5) commitAhead(at);
+      if (!o.signal.aborted && at - clock.now() <= INTENT_AHEAD_MS + 5) {
+        commitAhead(at);
+        if (o.api) o.beforeInstant?.();
+      }
       await clock.sleepUntil(at, o.signal);
     } catch {
       interrupted = true;
@@ -260,6 +282,20 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       const code = err instanceof PolyvApiError ? err.platformCode : (err as { code?: string }).code;
       await record(u, result, { latenessMs, message: err instanceof Error ? err.message : String(err), ...(code !== undefined ? { code } : {}) });
     }
+  }
+
+  /**
+   * The first burst of messages runs on cold code (see PolyvApi.rehearse); when there is time before
+   * it, its calls are rehearsed against an in-process stand-in first. Bounded by REHEARSAL_BUDGET_MS
+   * and by Ctrl-C; nothing is journaled or sent to the platform.
+   */
+  async function rehearseFirstBurst(api: PolyvApi): Promise<void> {
+    const first = queue.find((u) => u.kind === 'message');
+    if (!first || first.at - clock.now() < REHEARSAL_BUDGET_MS + REHEARSAL_CLEAR_MS) return;
+    const burst = queue.filter((u): u is Extract<Unit, { kind: 'message' }> => u.kind === 'message' && u.at <= first.at + BURST_WINDOW_MS).map((u) => u.action.request);
+    const calls: ApiRequest[] = [];
+    for (let i = 0; calls.length < Math.min(REHEARSAL_MAX_CALLS, Math.max(REHEARSAL_MIN_CALLS, burst.length)); i += 1) calls.push(burst[i % burst.length]!);
+    await api.rehearse(calls, { signal: AbortSignal.any([o.signal, AbortSignal.timeout(REHEARSAL_BUDGET_MS)]) });
   }
 
   /** Sends a message unit as prepared ahead (or prepared now, when its instant came without a commit ahead). */

@@ -34,6 +34,12 @@ export interface PolyvApi {
   send(prepared: PreparedCall, o?: CallOptions): Promise<unknown>;
   /** Opens connections ahead of a burst of `n` calls (no request is made); best effort. */
   preconnect(n: number): void;
+  /**
+   * Sends these calls to a stand-in server inside this process (never to the platform, never with the
+   * account's secret), so that the code that sends a burst is warm when the first real one is due
+   * (see rehearsal.ts). Best effort; resolves when done.
+   */
+  rehearse(requests: readonly ApiRequest[], o?: { readonly signal?: AbortSignal }): Promise<void>;
   batchCheckin(items: readonly CheckinItem[], o?: CallOptions): Promise<void>;
   createChatExportTask(p: CreateChatExportTaskParams, o?: CallOptions): Promise<ChatExportTask>;
   /** One page; with `bodyText: 'bytes'` its strings may come as byte strings (the page's `textAs` says). */

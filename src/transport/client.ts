@@ -29,6 +29,7 @@ import { DownloadError, PolyvApiError, TransportError } from './errors.js';
 import { exchange, type Exchanged } from './exchange.js';
 import { buildHttpRequest, type HttpRequest } from './http-request.js';
 import { WarmConnector } from './preconnect.js';
+import { rehearse } from './rehearsal.js';
 import { abortableSleep, sharedRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 /** An answer's data, and how its text was decoded. */
@@ -174,6 +175,13 @@ export class PolyvClient implements PolyvApi {
     const idle = pool && 'free' in pool ? Math.max(0, pool.connected - pool.running - pool.pending) : 0;
     const missing = want - idle - this.warm.ready;
     if (missing > 0) this.warm.open(missing);
+  }
+
+  rehearse(requests: readonly ApiRequest[], o?: { readonly signal?: AbortSignal }): Promise<void> {
+    // A sibling client: same code and options, but its own clock (the stand-in's Date headers must not
+    // correct the platform clock), limiter and credentials, no retries and no debug events.
+    const { onEvent: _events, clock: _clock, ...options } = this.options;
+    return rehearse(requests, (baseUrl, credentials, limiter) => new PolyvClient({ ...options, baseUrl, credentials, limiter, retry: { maxAttempts: 1 } }), o);
   }
 
   async batchCheckin(items: readonly CheckinItem[], o?: CallOptions): Promise<void> {
