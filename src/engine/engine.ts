@@ -30,7 +30,7 @@ const SETTLE_MS = 250;
 /** Calls due within this much of an instant count towards the connections opened for it. */
 const BURST_WINDOW_MS = 1000;
 
-/** The longest a rehearsal may take; it is skipped when the first burst is nearer than this (plus REHEARSAL_CLEAR_MS). */
+/** The longest a rehearsal may take; it waits for a gap this long (plus REHEARSAL_CLEAR_MS) before the next unit. */
 const REHEARSAL_BUDGET_MS = 1000;
 
 /** A rehearsal ends at least this long before the first burst. */
@@ -151,7 +151,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     queue.push(u);
   }
   emit({ type: 'start', runId: plan.runId, units: units.length, resumed, at: clock.now() });
-  if (o.api && o.rehearse !== false) await rehearseFirstBurst(o.api);
+  let rehearsal: 'pending' | 'done' = o.api && o.rehearse !== false ? 'pending' : 'done';
 
   const limit = o.concurrency ?? 128;
   const inflight = new Set<Promise<void>>();
@@ -186,6 +186,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   };
   while (next < queue.length) {
     try {
+      if (rehearsal === 'pending') rehearsal = await rehearseFirstBurst(o.api!);
       const at = queue[next]!.at;
       if (o.api && at > warmedFor) {
         // Not while the previous instant's calls are still being written and answered: opening
@@ -285,17 +286,24 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   }
 
   /**
-   * The first burst of messages runs on cold code (see PolyvApi.rehearse); when there is time before
-   * it, its calls are rehearsed against an in-process stand-in first. Bounded by REHEARSAL_BUDGET_MS
-   * and by Ctrl-C; nothing is journaled or sent to the platform.
+   * The first burst of messages runs on cold code (see PolyvApi.rehearse); its calls are rehearsed
+   * against an in-process stand-in in the first gap of at least REHEARSAL_BUDGET_MS +
+   * REHEARSAL_CLEAR_MS before the next unit (after a check-in registration due at run start, say),
+   * so that the rehearsal never delays anything. 'pending' until there was such a gap or the first
+   * message is next; bounded by REHEARSAL_BUDGET_MS and by Ctrl-C; nothing is journaled or sent to
+   * the platform.
    */
-  async function rehearseFirstBurst(api: PolyvApi): Promise<void> {
-    const first = queue.find((u) => u.kind === 'message');
-    if (!first || first.at - clock.now() < REHEARSAL_BUDGET_MS + REHEARSAL_CLEAR_MS) return;
-    const burst = queue.filter((u): u is Extract<Unit, { kind: 'message' }> => u.kind === 'message' && u.at <= first.at + BURST_WINDOW_MS).map((u) => u.action.request);
+  async function rehearseFirstBurst(api: PolyvApi): Promise<'pending' | 'done'> {
+    let first = next;
+    while (first < queue.length && queue[first]!.kind !== 'message') first += 1;
+    if (first >= queue.length) return 'done';
+    if (queue[next]!.at - clock.now() < REHEARSAL_BUDGET_MS + REHEARSAL_CLEAR_MS) return first === next ? 'done' : 'pending';
+    const firstAt = queue[first]!.at;
+    const burst = queue.filter((u): u is Extract<Unit, { kind: 'message' }> => u.kind === 'message' && u.at >= firstAt && u.at <= firstAt + BURST_WINDOW_MS).map((u) => u.action.request);
     const calls: ApiRequest[] = [];
     for (let i = 0; calls.length < Math.min(REHEARSAL_MAX_CALLS, Math.max(REHEARSAL_MIN_CALLS, burst.length)); i += 1) calls.push(burst[i % burst.length]!);
     await api.rehearse(calls, { signal: AbortSignal.any([o.signal, AbortSignal.timeout(REHEARSAL_BUDGET_MS)]) });
+    return 'done';
   }
 
   /** Sends a message unit as prepared ahead (or prepared now, when its instant came without a commit ahead). */

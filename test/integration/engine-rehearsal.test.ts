@@ -16,14 +16,14 @@ afterEach(async () => {
 const NOW = Date.parse('2026-12-01T11:00:00Z');
 
 /** Two instants (3 messages at +0 s, 2 at +1 s) on two channels, the event starting `leadS` after NOW. */
-function plan(leadS: number) {
+function plan(leadS: number, extraSteps: readonly string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'rb-rehearse-'));
   const file = join(dir, 'lesson.yaml');
   const steps = ['m1 +0s a', 'm2 +0s b', 'm3 +0s a', 'm4 +1s b', 'm5 +1s a'].map((s) => {
     const [id, at, ch] = s.split(' ');
     return `  - { id: ${id}, kind: message, at: "${at}", channels: ${ch}, text: "text ${id}" }`;
   });
-  writeFileSync(file, `event: { name: Rehearsal, timezone: UTC, start: "2026-12-01T12:00", duration: 10m }\nchannels: { a: "1000001", b: "1000002" }\nsteps:\n${steps.join('\n')}\n`);
+  writeFileSync(file, `event: { name: Rehearsal, timezone: UTC, start: "2026-12-01T12:00", duration: 10m }\nchannels: { a: "1000001", b: "1000002" }\nsteps:\n${[...steps, ...extraSteps].join('\n')}\n`);
   const r = planFile(file, { cwd: dir, startOverride: NOW + leadS * 1000, now: NOW });
   if (!r.plan) throw new Error(JSON.stringify(r.diagnostics));
   return r.plan;
@@ -64,6 +64,25 @@ describe('the engine rehearses its first burst', () => {
     expect(sb.log).toHaveLength(5);
     // The collection hook ran once per instant, 50 ms before it.
     expect(instants).toEqual([NOW + 10_000 - 50, NOW + 11_000 - 50]);
+  });
+
+  it('in the first gap long enough, never holding up a unit due before it', async () => {
+    const { api, rehearsed } = await recordingApi();
+    // The order in which the platform's client is asked for things (events are printed later, after a burst).
+    const order: string[] = [];
+    const watched = new Proxy(api, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === 'rehearse' || prop === 'batchCheckin' || prop === 'send') return (...a: unknown[]) => (order.push(String(prop)), (v as (...x: unknown[]) => unknown)(...a));
+        return v;
+      },
+    });
+    // A check-in 30 s into the lesson is registered at run start (its 10-minute lead is already past).
+    const p = plan(10, ['  - { id: ci, kind: checkin, at: "+30s", duration: 20s, prompt: 签到, channels: a }']);
+    const summary = await runEngine({ plan: p, api: watched, clock: new VirtualClock(NOW), signal: new AbortController().signal });
+    expect(summary.actions.every((a) => a.result === 'ok')).toBe(true);
+    expect(rehearsed).toHaveLength(1);
+    expect(order).toEqual(['batchCheckin', 'rehearse', 'send', 'send', 'send', 'send', 'send']);
   });
 
   it('not when the first burst is too near (a late start)', async () => {
