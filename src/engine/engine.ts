@@ -298,8 +298,12 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     while (first < queue.length && queue[first]!.kind !== 'message') first += 1;
     if (first >= queue.length) return 'done';
     if (queue[next]!.at - clock.now() < REHEARSAL_BUDGET_MS + REHEARSAL_CLEAR_MS) return first === next ? 'done' : 'pending';
-    const firstAt = queue[first]!.at;
-    const burst = queue.filter((u): u is Extract<Unit, { kind: 'message' }> => u.kind === 'message' && u.at >= firstAt && u.at <= firstAt + BURST_WINDOW_MS).map((u) => u.action.request);
+    // The queue is in time order: the burst is the messages from the first one to the end of its window.
+    const burst: ApiRequest[] = [];
+    for (let i = first; i < queue.length && queue[i]!.at <= queue[first]!.at + BURST_WINDOW_MS; i += 1) {
+      const u = queue[i]!;
+      if (u.kind === 'message') burst.push(u.action.request);
+    }
     const calls: ApiRequest[] = [];
     for (let i = 0; calls.length < Math.min(REHEARSAL_MAX_CALLS, Math.max(REHEARSAL_MIN_CALLS, burst.length)); i += 1) calls.push(burst[i % burst.length]!);
     await api.rehearse(calls, { signal: AbortSignal.any([o.signal, AbortSignal.timeout(REHEARSAL_BUDGET_MS)]) });
