@@ -4,7 +4,7 @@ import type { Journal } from '../journal/journal.js';
 import type { JournalRecord, UnitResult } from '../journal/records.js';
 import type { CheckinAction, Plan } from '../plan/types.js';
 import { getSpeakListRequest, type ApiRequest } from '../polyv/requests.js';
-import type { PolyvApi, PreparedCall } from '../transport/api.js';
+import type { PolyvApi, StagedCall } from '../transport/api.js';
 import { outcomeOf } from '../transport/classify.js';
 import { PolyvApiError } from '../transport/errors.js';
 import type { CheckpointPort } from '../export/checkpoint.js';
@@ -159,11 +159,14 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   let interrupted = false;
   let next = 0;
   // Intents are made durable a little *before* their instant (one fsync for everything due then), and
-  // the messages due then are signed at the same moment, so neither the disk nor the signing is on the
-  // critical path at the instant itself. A crash in that window leaves an intent with no call:
-  // reported ambiguous, never resent — the safe side.
+  // the messages due then are signed and staged at the same moment — written to their connections
+  // short of the last byte (PolyvApi.stage) — so neither the disk, the signing nor the requests'
+  // writing is on the critical path at the instant itself: it writes one byte per call. A crash in
+  // that window leaves an intent with no call: reported ambiguous, never resent — the safe side.
   const committed = new Set<string>();
-  const prepared = new Map<string, PreparedCall>();
+  /** Units whose instant came: sent, skipped or failed, each with an outcome of its own. */
+  const started = new Set<string>();
+  const staged = new Map<string, StagedCall>();
   const commitAhead = (until: number): void => {
     const batch: Unit[] = [];
     for (let i = next; i < queue.length && queue[i]!.at <= until; i += 1) if (!committed.has(queue[i]!.id)) batch.push(queue[i]!);
@@ -171,7 +174,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     o.journal?.appendDurable(batch.map((u) => ({ t: 'intent' as const, unit: u.id, at: Date.now() })));
     for (const u of batch) {
       committed.add(u.id);
-      if (o.api && u.kind === 'message') prepared.set(u.id, o.api.prepare(u.action.request));
+      if (o.api && u.kind === 'message') staged.set(u.id, o.api.stage(o.api.prepare(u.action.request), { stepId: u.action.stepId }));
     }
   };
   // Connections for an instant's calls are opened ahead of it: a handshake per call at the instant
@@ -212,6 +215,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     const now = clock.now();
     const due: Unit[] = [];
     while (next < queue.length && queue[next]!.at <= now) due.push(queue[next++]!);
+    for (const u of due) started.add(u.id);
     const go: { u: Unit; lateness: number; drop: readonly string[] }[] = [];
     for (const u of due) {
       const lateness = now - u.at;
@@ -220,6 +224,8 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       // Exports run late rather than not at all; a late check-in registration is harmless while the
       // check-ins are still ahead (those already started are dropped below).
       if (missed && u.kind === 'message') {
+        staged.get(u.id)?.cancel();
+        staged.delete(u.id);
         writes.push(record(u, 'skipped', { latenessMs: lateness, message: `missed: ${Math.round(lateness / 1000)} s late (policy missed: ${p.missed})` }));
         continue;
       }
@@ -245,6 +251,18 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       inflight.add(p);
     }
     if (held) setImmediate(release);
+  }
+  // Units committed ahead whose instant never came (Ctrl-C) sent nothing — a staged call is given up
+  // short of its last byte — so their intents are withdrawn: a resumed run sends them, rather than
+  // reporting them ambiguous.
+  for (const call of staged.values()) call.cancel();
+  staged.clear();
+  const withdrawn = [...committed].filter((id) => !started.has(id));
+  try {
+    o.journal?.appendDurable(withdrawn.map((unit) => ({ t: 'withdrawn' as const, unit, at: Date.now() })));
+  } catch {
+    // The journal cannot be written: the intents stay, and a resumed run reports those units
+    // ambiguous — the safe side.
   }
   await Promise.all(inflight);
   release();
@@ -310,11 +328,11 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     return 'done';
   }
 
-  /** Sends a message unit as prepared ahead (or prepared now, when its instant came without a commit ahead). */
+  /** Sends a message unit as staged ahead (or prepared now, when its instant came without a commit ahead). */
   async function sendMessage(api: PolyvApi, u: Extract<Unit, { kind: 'message' }>): Promise<void> {
-    const call = prepared.get(u.id) ?? api.prepare(u.action.request);
-    prepared.delete(u.id);
-    await api.send(call, { stepId: u.action.stepId });
+    const call = staged.get(u.id);
+    staged.delete(u.id);
+    await (call ? call.send() : api.send(api.prepare(u.action.request), { stepId: u.action.stepId }));
   }
 
   /**

@@ -13,6 +13,7 @@ export function replay(records: readonly JournalRecord[]): { units: Map<string, 
   for (const r of records) {
     if (r.t === 'run-start') starts += 1;
     else if (r.t === 'intent') units.set(r.unit, { ...(units.get(r.unit) ?? {}), intent: true });
+    else if (r.t === 'withdrawn') units.set(r.unit, { ...(units.get(r.unit) ?? {}), intent: false });
     else if (r.t === 'outcome') {
       const { t: _t, unit, ...outcome } = r;
       units.set(unit, { intent: units.get(unit)?.intent ?? false, outcome });

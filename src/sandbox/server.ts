@@ -72,9 +72,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const record = (e: Omit<SandboxLogEntry, 'seq'>): void => log.write({ seq: ++seq, ...e });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req);
+    // A request is received when its last byte is: the platform cannot act on a call before all of
+    // it has arrived (its form fields are in the body), however early its headers came.
     const receivedAtHr = wallClock();
     const receivedAt = now();
-    const body = await readBody(req);
     // Everything above is the arrival. The work below is done one request per event-loop turn, in
     // arrival order, so a request is stamped when it is read, not after the ones before it have been
     // handled (one process handles them one at a time; the platform does not).

@@ -15,6 +15,17 @@ export interface PreparedCall {
   readonly preparedAt: number;
 }
 
+/**
+ * A prepared call already on a connection, short of its last byte (`PolyvApi.stage`): at its instant,
+ * `send` writes that byte. Opaque, like PreparedCall.
+ */
+export interface StagedCall {
+  /** Completes the call now and resolves as `PolyvApi.send` does (a call torn down while staged is sent afresh). */
+  send(): Promise<unknown>;
+  /** Gives it up unsent: its connection is closed short of the last byte, so the platform never has the call. */
+  cancel(): void;
+}
+
 /** Per-call options. `stepId` is carried into errors and logs. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
@@ -32,6 +43,12 @@ export interface PolyvApi {
   prepare(req: ApiRequest): PreparedCall;
   /** Sends a prepared call: its first attempt as prepared, retries signed afresh. Resolves to the envelope's data. */
   send(prepared: PreparedCall, o?: CallOptions): Promise<unknown>;
+  /**
+   * Writes a prepared call to a connection now, all but the last byte of its body, so that sending it
+   * at its instant is one small write (see staged-exchange.ts). Nothing can reach the platform before
+   * `send`. A call with no body is only kept, and sent whole by `send`.
+   */
+  stage(prepared: PreparedCall, o?: CallOptions): StagedCall;
   /** Opens connections ahead of a burst of `n` calls (no request is made); best effort. */
   preconnect(n: number): void;
   /**

@@ -20,7 +20,7 @@ import type {
   SendCustomMessageParams,
   SpeakListPage,
 } from '../polyv/types.js';
-import type { CallOptions, PolyvApi, PreparedCall } from './api.js';
+import type { CallOptions, PolyvApi, PreparedCall, StagedCall } from './api.js';
 import { bytesToText } from './body-text.js';
 import { backoffDelay, classifyFailure } from './classify.js';
 import { describeSkew, PlatformClock } from './clock.js';
@@ -30,6 +30,7 @@ import { exchange, type Exchanged } from './exchange.js';
 import { buildHttpRequest, type HttpRequest } from './http-request.js';
 import { WarmConnector } from './preconnect.js';
 import { rehearse } from './rehearsal.js';
+import { IncompleteRequestError, StagedExchange } from './staged-exchange.js';
 import { abortableSleep, sharedRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 /** An answer's data, and how its text was decoded. */
@@ -163,6 +164,33 @@ export class PolyvClient implements PolyvApi {
   }
 
   /**
+   * Stages a prepared call: its request goes to a connection now, short of the body's last byte
+   * (StagedExchange explains why the platform cannot have it before `send`). The connection is then
+   * taken and the request written, so `send` at the instant writes one byte. `send` paces it through
+   * the limiter as any call, then writes the byte; a staged call torn down meanwhile (connection
+   * closed, Ctrl-C) was never whole and is sent afresh, as is one staged longer than a prepared call
+   * may be kept. `cancel` closes its connection short of the last byte.
+   */
+  stage(prepared: PreparedCall, o?: CallOptions): StagedCall {
+    const wire = prepared.wire;
+    if (wire.body === undefined || wire.body === '') return { send: () => this.send(prepared, o), cancel: () => undefined };
+    const staged = new StagedExchange(this.agent, { ...wire, body: wire.body }, { signal: o?.signal, timeoutMs: this.timeout });
+    let used = false;
+    return {
+      send: async () => {
+        if (used) throw new Error('a staged call is sent or cancelled once');
+        used = true;
+        return (await this.callFor(prepared.req, o, prepared, 'utf8', staged)).data;
+      },
+      cancel: () => {
+        if (used) return;
+        used = true;
+        staged.abandon();
+      },
+    };
+  }
+
+  /**
    * Makes sure about `n` connections to the platform are open or opening, for a burst of `n` calls
    * that is a moment away: idle keep-alive connections count, the rest are opened now (see
    * WarmConnector). Best effort and free of requests.
@@ -265,13 +293,16 @@ export class PolyvClient implements PolyvApi {
   }
 
   /** `call`, with the answer's text decoded as asked (see BodyText) and how it was decoded. */
-  private async callFor(req: ApiRequest, o: CallOptions | undefined, prepared: PreparedCall | undefined, bodyText: BodyText): Promise<Answer> {
+  private async callFor(req: ApiRequest, o: CallOptions | undefined, prepared: PreparedCall | undefined, bodyText: BodyText, staged?: StagedExchange): Promise<Answer> {
     const started = Date.now();
+    const fresh = prepared !== undefined && started - prepared.preparedAt < PREPARED_MAX_AGE_MS;
+    // A stale staged call is given up short of its last byte; the first attempt is signed afresh.
+    if (staged && !fresh) staged.abandon();
     let resynced = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const ready = attempt === 1 && prepared && started - prepared.preparedAt < PREPARED_MAX_AGE_MS ? prepared.wire : undefined;
-        return await this.attempt(req, attempt, o, ready, bodyText);
+        const first = attempt === 1 && fresh;
+        return await this.attempt(req, attempt, o, first ? prepared.wire : undefined, bodyText, first ? staged : undefined);
       } catch (err) {
         const verdict = classifyFailure(req.endpoint, err);
         if (o?.signal?.aborted) throw err;
@@ -291,13 +322,14 @@ export class PolyvClient implements PolyvApi {
     }
   }
 
-  private async attempt(req: ApiRequest, attempt: number, o: CallOptions | undefined, ready: HttpRequest | undefined, bodyText: BodyText): Promise<Answer> {
+  private async attempt(req: ApiRequest, attempt: number, o: CallOptions | undefined, ready: HttpRequest | undefined, bodyText: BodyText, staged?: StagedExchange): Promise<Answer> {
     // The synchronous path first: with a slot free, the request reaches undici in this same pass.
     // Otherwise wait for one (an aborted signal rejects at once).
     if (o?.signal?.aborted || !this.limiter.tryAcquire()) {
       try {
         await this.limiter.acquire(o?.signal);
       } catch (err) {
+        staged?.abandon();
         throw new TransportError(req.endpoint, 'not-sent', 'aborted before sending', o?.stepId, { cause: err });
       }
     }
@@ -308,8 +340,9 @@ export class PolyvClient implements PolyvApi {
     const sentAt = Date.now();
     let res: Exchanged;
     try {
-      res = await exchange(this.agent, wire, { signal: o?.signal, timeoutMs: this.timeout, bodyText });
+      res = await (staged ? staged.complete() : exchange(this.agent, wire, { signal: o?.signal, timeoutMs: this.timeout, bodyText }));
     } catch (err) {
+      if (err instanceof IncompleteRequestError) throw new TransportError(req.endpoint, 'not-sent', `the connection closed while the call was staged, before its last byte (${this.baseUrl})`, o?.stepId, { cause: err });
       throw this.toTransportError(req.endpoint, err, o);
     }
     const receivedAt = Date.now();

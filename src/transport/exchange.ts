@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { errors, type Dispatcher } from 'undici';
 import type { BodyText } from '../polyv/types.js';
 import { decodeBody } from './body-text.js';
@@ -18,6 +19,8 @@ export interface ExchangeOptions {
   readonly timeoutMs: number;
   /** Ask for the body as a byte string (see decodeBody); default ordinary text. */
   readonly bodyText?: BodyText;
+  /** Send this stream as the request body instead of `wire.body` (see StagedExchange), with its declared length. */
+  readonly body?: { readonly stream: Readable; readonly length: number };
 }
 
 /**
@@ -70,8 +73,9 @@ export function exchange(dispatcher: Dispatcher, wire: HttpRequest, o: ExchangeO
           origin: slash < 0 ? wire.url : wire.url.slice(0, slash),
           path: slash < 0 ? '/' : wire.url.slice(slash),
           method: wire.method,
-          headers: wire.headers,
-          ...(wire.body !== undefined ? { body: wire.body } : {}),
+          ...(o.body
+            ? { headers: { ...wire.headers, 'content-length': String(o.body.length) }, body: o.body.stream }
+            : { headers: wire.headers, ...(wire.body !== undefined ? { body: wire.body } : {}) }),
           headersTimeout: o.timeoutMs,
           bodyTimeout: o.timeoutMs,
         },

@@ -54,8 +54,10 @@ export async function rehearse(requests: readonly ApiRequest[], makeClient: (bas
       api.preconnect(requests.length);
       // Let the connections open, as they would ahead of a real instant.
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const calls = requests.map((r) => api.prepare(r));
-      await Promise.all(calls.map((c) => api.send(c, { signal: stop.signal })));
+      // As at a real instant: signed and staged a moment ahead, then completed together.
+      const calls = requests.map((r) => api.stage(api.prepare(r), { signal: stop.signal }));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await Promise.all(calls.map((c) => c.send()));
     }
   } catch {
     // A rehearsal that fails changes nothing: the real calls are made as they would be anyway.

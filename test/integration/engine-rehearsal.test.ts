@@ -68,12 +68,13 @@ describe('the engine rehearses its first burst', () => {
 
   it('in the first gap long enough, never holding up a unit due before it', async () => {
     const { api, rehearsed } = await recordingApi();
-    // The order in which the platform's client is asked for things (events are printed later, after a burst).
+    // The order in which the platform's client is asked for things (events are printed later, after a
+    // burst). A message is staged at its instant's commit, 50 ms ahead, and sent at the instant.
     const order: string[] = [];
     const watched = new Proxy(api, {
       get(target, prop, receiver) {
         const v = Reflect.get(target, prop, receiver) as unknown;
-        if (prop === 'rehearse' || prop === 'batchCheckin' || prop === 'send') return (...a: unknown[]) => (order.push(String(prop)), (v as (...x: unknown[]) => unknown)(...a));
+        if (prop === 'rehearse' || prop === 'batchCheckin' || prop === 'stage') return (...a: unknown[]) => (order.push(String(prop)), (v as (...x: unknown[]) => unknown)(...a));
         return v;
       },
     });
@@ -82,7 +83,7 @@ describe('the engine rehearses its first burst', () => {
     const summary = await runEngine({ plan: p, api: watched, clock: new VirtualClock(NOW), signal: new AbortController().signal });
     expect(summary.actions.every((a) => a.result === 'ok')).toBe(true);
     expect(rehearsed).toHaveLength(1);
-    expect(order).toEqual(['batchCheckin', 'rehearse', 'send', 'send', 'send', 'send', 'send']);
+    expect(order).toEqual(['batchCheckin', 'rehearse', 'stage', 'stage', 'stage', 'stage', 'stage']);
   });
 
   it('not when the first burst is too near (a late start)', async () => {

@@ -49,11 +49,17 @@ describe('a rehearsal of the first burst', () => {
         used = credentials;
         expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
         const client = new PolyvClient({ credentials, baseUrl, limiter, retry: { maxAttempts: 1 } });
-        const send = client.send.bind(client);
-        client.send = async (p, o) => {
-          const data = await send(p, o);
-          answered.push(data);
-          return data;
+        const stage = client.stage.bind(client);
+        client.stage = (p, o) => {
+          const staged = stage(p, o);
+          return {
+            send: async () => {
+              const data = await staged.send();
+              answered.push(data);
+              return data;
+            },
+            cancel: () => staged.cancel(),
+          };
         };
         return client;
       },
