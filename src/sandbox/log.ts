@@ -16,7 +16,8 @@ export interface SandboxLogEntry {
   readonly signOk?: boolean;
   readonly status?: number;
   readonly code?: number;
-  readonly effect: 'applied' | 'rejected' | 'served' | 'fault' | 'not-found';
+  /** 'incomplete': the connection closed before the request's last byte (nothing applied). */
+  readonly effect: 'applied' | 'rejected' | 'served' | 'fault' | 'not-found' | 'incomplete';
   readonly message?: string;
   readonly fault?: string;
 }

@@ -23,6 +23,8 @@ export interface Sandbox {
   readonly log: readonly SandboxLogEntry[];
   /** Client connections open now (a preconnect opens some without any request). */
   readonly connections: number;
+  /** Closes every client connection now, as a server restart or a proxy's reset would. */
+  dropConnections(): void;
   /** Change the faults while running (e.g. to let a resumed run through). */
   setFaults(spec: FaultSpec | string): void;
   close(): Promise<void>;
@@ -72,7 +74,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const record = (e: Omit<SandboxLogEntry, 'seq'>): void => log.write({ seq: ++seq, ...e });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req);
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      // The connection closed before the whole request arrived: there is no call to act on.
+      if (req.complete) throw err;
+      record({ receivedAt: now(), receivedAtHr: wallClock(), method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, effect: 'incomplete', message: 'the connection closed before the request was complete; nothing applied' });
+      return;
+    }
     // A request is received when its last byte is: the platform cannot act on a call before all of
     // it has arrived (its form fields are in the body), however early its headers came.
     const receivedAtHr = wallClock();
@@ -244,6 +254,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log: log.entries,
     get connections() {
       return sockets.size;
+    },
+    dropConnections() {
+      for (const s of sockets) s.destroy();
     },
     setFaults(spec) {
       faults.spec = toSpec(spec);
