@@ -2,11 +2,13 @@
 // sandbox (its own process) on loopback. Lateness = the sandbox's receive time − the action's planned
 // time: p99 ≤ 10 ms, max ≤ 25 ms, none early, none lost or doubled.
 //
-//   node bench/run-lateness.mjs [--runs N] [--compare] [--cold-sandbox]
+//   node bench/run-lateness.mjs [--runs N] [--compare | --compare-all] [--cold-sandbox]
 //
 // Each run has a fresh sandbox and a fresh runner. `--compare` alternates the runner as shipped with
-// the runner without its rehearsal and its collection ahead (RUNBOOK_NO_REHEARSAL=1,
-// RUNBOOK_NO_GC_AHEAD=1), so that both are measured in one invocation on the same (noisy) machine.
+// the runner that sends each call whole at its instant instead of staging it ahead
+// (RUNBOOK_NO_STAGING=1); `--compare-all` adds a third, without staging, rehearsal or collection ahead
+// (RUNBOOK_NO_REHEARSAL=1, RUNBOOK_NO_GC_AHEAD=1 too). All are measured in one invocation on the
+// same (noisy) machine, in turn.
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,8 +25,13 @@ const arg = (name, dflt) => {
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
 const runs = Number(arg('--runs', 3));
-const compare = process.argv.includes('--compare');
-const variants = [{ name: 'as shipped', env: {} }, ...(compare ? [{ name: 'no rehearsal, no gc ahead', env: { RUNBOOK_NO_REHEARSAL: '1', RUNBOOK_NO_GC_AHEAD: '1' } }] : [])];
+const compareAll = process.argv.includes('--compare-all');
+const compare = compareAll || process.argv.includes('--compare');
+const variants = [
+  { name: 'as shipped', env: {} },
+  ...(compare ? [{ name: 'no staging', env: { RUNBOOK_NO_STAGING: '1' } }] : []),
+  ...(compareAll ? [{ name: 'no staging, rehearsal or gc ahead', env: { RUNBOOK_NO_STAGING: '1', RUNBOOK_NO_REHEARSAL: '1', RUNBOOK_NO_GC_AHEAD: '1' } }] : []),
+];
 
 const channels = Array.from({ length: CHANNELS }, (_, c) => String(3_000_000 + c));
 const lines = ['event: { name: Burst, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }', 'channels:'];

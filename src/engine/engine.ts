@@ -77,6 +77,11 @@ export interface EngineOptions {
   /** Rehearse the first burst of messages in-process before it is due (PolyvApi.rehearse). Default true. */
   readonly rehearse?: boolean;
   /**
+   * Stage each message's call at its instant's commit, INTENT_AHEAD_MS ahead, short of the last byte
+   * (PolyvApi.stage). Default true; false sends each call whole at the instant (for measuring).
+   */
+  readonly stage?: boolean;
+  /**
    * Called once an instant's calls are committed and signed, INTENT_AHEAD_MS before it: the moment
    * for the host process to collect its young garbage, so that a collection does not pause the burst
    * itself (the CLI's `run` passes one; see src/cli/gc-ahead.ts). Never called in a dry run.
@@ -174,7 +179,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     o.journal?.appendDurable(batch.map((u) => ({ t: 'intent' as const, unit: u.id, at: Date.now() })));
     for (const u of batch) {
       committed.add(u.id);
-      if (o.api && u.kind === 'message') staged.set(u.id, o.api.stage(o.api.prepare(u.action.request), { stepId: u.action.stepId }));
+      if (o.api && u.kind === 'message') staged.set(u.id, stageMessage(o.api, u));
     }
   };
   // Connections for an instant's calls are opened ahead of it: a handshake per call at the instant
@@ -326,6 +331,13 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     for (let i = 0; calls.length < Math.min(REHEARSAL_MAX_CALLS, Math.max(REHEARSAL_MIN_CALLS, burst.length)); i += 1) calls.push(burst[i % burst.length]!);
     await api.rehearse(calls, { signal: AbortSignal.any([o.signal, AbortSignal.timeout(REHEARSAL_BUDGET_MS)]) });
     return 'done';
+  }
+
+  /** Signs a message's call now and stages it (or only keeps it, with `stage: false`) for its instant. */
+  function stageMessage(api: PolyvApi, u: Extract<Unit, { kind: 'message' }>): StagedCall {
+    const call = api.prepare(u.action.request);
+    const options = { stepId: u.action.stepId };
+    return o.stage === false ? { send: () => api.send(call, options), cancel: () => undefined } : api.stage(call, options);
   }
 
   /** Sends a message unit as staged ahead (or prepared now, when its instant came without a commit ahead). */

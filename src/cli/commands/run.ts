@@ -64,6 +64,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
         ...(beforeInstant ? { beforeInstant } : {}),
         // A tuning knob for measuring (bench/run-lateness.mjs compares), not an everyday option.
         ...(ctx.env['RUNBOOK_NO_REHEARSAL'] === '1' ? { rehearse: false } : {}),
+        ...(ctx.env['RUNBOOK_NO_STAGING'] === '1' ? { stage: false } : {}),
         signal: ctx.signal,
         onEvent: (e) => {
           if (!onEvent) return;
