@@ -31,6 +31,8 @@ export interface Sandbox {
 }
 
 const TIMESTAMP_WINDOW_MS = 3 * 60 * 1000;
+/** How long without a request in hand counts as idle (SandboxOptions.onIdle). */
+const IDLE_MS = 50;
 const MAX_BODY = 4 * 1024 * 1024;
 const PATHS = new Map<string, EndpointName>(Object.entries(Endpoints).map(([name, e]) => [e.path, name as EndpointName]));
 
@@ -73,7 +75,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const record = (e: Omit<SandboxLogEntry, 'seq'>): void => log.write({ seq: ++seq, ...e });
 
+  const idle = idleWatch(options.onIdle);
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    idle.busy();
+    try {
+      await handleRequest(req, res);
+    } finally {
+      idle.done();
+    }
+  };
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body: string;
     try {
       body = await readBody(req);
@@ -263,6 +276,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     close: () =>
       new Promise<void>((resolve) => {
+        idle.stop();
         for (const s of sockets) s.destroy();
         server.close(() => void log.close().then(resolve));
       }),
@@ -320,6 +334,33 @@ function preciseWallClock(): () => number {
   } while (t === first);
   const offset = t - hr;
   return () => offset + performance.now();
+}
+
+/**
+ * Calls `onIdle` once per quiet spell: IDLE_MS after the last request in hand was done, unless another
+ * came meanwhile. One timer, re-armed per request (`refresh`), not kept alive for its own sake.
+ */
+function idleWatch(onIdle: (() => void) | undefined): { busy(): void; done(): void; stop(): void } {
+  let inHand = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const fire = (): void => {
+    if (inHand > 0) return;
+    try {
+      onIdle?.();
+    } catch {
+      // A host's hook that fails changes nothing for the server.
+    }
+  };
+  return {
+    busy: () => void (inHand += 1),
+    done: () => {
+      inHand -= 1;
+      if (!onIdle || inHand > 0) return;
+      if (timer) timer.refresh();
+      else timer = setTimeout(fire, IDLE_MS).unref();
+    },
+    stop: () => clearTimeout(timer),
+  };
 }
 
 /**
