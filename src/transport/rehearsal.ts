@@ -7,6 +7,14 @@ import type { PolyvApi } from './api.js';
 import { Credentials } from './credentials.js';
 import { RateLimiter } from './rate-limiter.js';
 
+/**
+ * How many times the calls are rehearsed. Three made the first burst's code warm; ten also leave V8's
+ * optimising compiler little to do during the lesson's first bursts: its background compiles, started
+ * by the bursts themselves, took a core from the sends while they ran (seen in scheduler traces;
+ * bench/README.md). Ten rounds of 100 calls take ~0.5 s, within the engine's 1 s budget.
+ */
+const DEFAULT_ROUNDS = 10;
+
 /** The documented success envelope: what a stand-in answers to every call. */
 const SUCCESS = Buffer.from('{"code":200,"status":"success","message":"","data":""}');
 
@@ -50,7 +58,7 @@ export async function rehearse(requests: readonly ApiRequest[], makeClient: (bas
     const credentials = new Credentials('rehearsal', randomBytes(16).toString('hex'), 'rehearsal', 'rehearsal');
     client = makeClient(`http://127.0.0.1:${port}`, credentials, new RateLimiter({ max: Number.MAX_SAFE_INTEGER, windowMs: 1000 }));
     const api = client;
-    for (let round = 0; round < (o.rounds ?? 3) && !stop.signal.aborted; round += 1) {
+    for (let round = 0; round < (o.rounds ?? DEFAULT_ROUNDS) && !stop.signal.aborted; round += 1) {
       api.preconnect(requests.length);
       // Let the connections open, as they would ahead of a real instant.
       await new Promise((resolve) => setTimeout(resolve, 20));
