@@ -172,6 +172,8 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   /** Units whose instant came: sent, skipped or failed, each with an outcome of its own. */
   const started = new Set<string>();
   const staged = new Map<string, StagedCall>();
+  /** What each committed unit calls, for its dispatch event: written ahead, like the call itself. */
+  const described = new Map<string, string>();
   const commitAhead = (until: number): void => {
     const batch: Unit[] = [];
     for (let i = next; i < queue.length && queue[i]!.at <= until; i += 1) if (!committed.has(queue[i]!.id)) batch.push(queue[i]!);
@@ -179,6 +181,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     o.journal?.appendDurable(batch.map((u) => ({ t: 'intent' as const, unit: u.id, at: Date.now() })));
     for (const u of batch) {
       committed.add(u.id);
+      described.set(u.id, describeUnit(u));
       if (o.api && u.kind === 'message') staged.set(u.id, stageMessage(o.api, u));
     }
   };
@@ -281,7 +284,8 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     const latenessMs = at - u.at;
     // A message goes to the network first (synchronously, as prepared), and is announced after.
     const sending = o.api && u.kind === 'message' ? sendMessage(o.api, u) : undefined;
-    emit({ type: 'dispatch', unit: u.id, kind: u.kind, actions: actionIdsOf(u), plannedAt: u.at, at, latenessMs, call: describeUnit(u) });
+    emit({ type: 'dispatch', unit: u.id, kind: u.kind, actions: actionIdsOf(u), plannedAt: u.at, at, latenessMs, call: described.get(u.id) ?? describeUnit(u) });
+    described.delete(u.id);
     if (!o.api) {
       await record(u, 'ok', { latenessMs, message: 'dry run: not sent' });
       return;
