@@ -248,9 +248,10 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     // Anything not committed ahead (a late start, a resume) is committed now, before any call goes out.
     const late = go.filter((g) => !committed.has(g.u.id));
     o.journal?.appendDurable(late.map((g) => ({ t: 'intent' as const, unit: g.u.id, at: Date.now() })));
-    // Each execute hands its call to the connection pool before returning. The events wait until the
-    // pool has written them: `release` is queued after the loop, so it runs after undici's own
-    // writes, which it does on a reused connection in the next check phase.
+    // Each execute puts its call on the wire before returning: a staged call's last byte is written at
+    // once; a call sent whole (committed late, or staging off) is written by undici on a reused
+    // connection in the next check phase. The events wait until then: `release` is queued after the
+    // loop, so it runs after those writes.
     if (o.api && !held) held = [];
     lastInstant = now;
     for (const g of go) {
