@@ -30,8 +30,6 @@ export class StagedExchange {
   private readonly outcome: Promise<Exchanged>;
   private settled = false;
   private completed = false;
-  /** When it was staged (local ms). */
-  readonly stagedAt = Date.now();
 
   constructor(dispatcher: Dispatcher, wire: HttpRequest & { readonly body: string }, o: ExchangeOptions) {
     const bytes = Buffer.from(wire.body, 'utf8');
