@@ -52,7 +52,9 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
   const rows = start.actions.map<StatusRow>((a) => {
     const u = units.get(a.unit);
     const out = u?.outcome;
-    const state: StatusRow['state'] = out ? stateOf(out.result, a.id, out.failedActions) : u?.intent ? (stopped ? 'ambiguous' : 'in-flight') : 'pending';
+    // An export stopped midway has no outcome and is redone from its checkpoint by a resumed run:
+    // pending, as the run's summary says — never ambiguous (it sends nothing).
+    const state: StatusRow['state'] = out ? stateOf(out.result, a.id, out.failedActions) : u?.intent ? (a.kind.endsWith('Export') ? (stopped ? 'pending' : 'in-flight') : stopped ? 'ambiguous' : 'in-flight') : 'pending';
     return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
   });
   return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows };

@@ -12,6 +12,8 @@ async function start(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A closed terminal (SIGHUP) stops a run as SIGTERM does: cleanly, journal consistent, lock released.
+  process.on('SIGHUP', onSignal);
   const isTTY = Boolean(process.stdout.isTTY);
   const ctx: CliContext = {
     stdout: process.stdout,

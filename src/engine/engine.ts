@@ -276,6 +276,8 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   await Promise.all(inflight);
   release();
   await Promise.all(writes);
+  // A signal during the work after the last instant (an export still running) interrupts the run too.
+  if (o.signal.aborted) interrupted = true;
   if (o.journal) await o.journal.appendLater({ t: 'run-stop', at: Date.now(), reason: interrupted ? 'interrupted' : 'finished' });
   emit({ type: 'stop', reason: interrupted ? 'interrupted' : 'finished' });
   return { runId: plan.runId, actions: [...reports.values()], interrupted, resumed };

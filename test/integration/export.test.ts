@@ -7,6 +7,7 @@ import { startSandbox, DEMO_CREDENTIALS, type Sandbox, type SandboxOptions } fro
 import { Credentials, PolyvClient, RateLimiter } from '../../src/transport/index.js';
 import { runCli } from '../helpers/cli.js';
 import { demoEnv } from '../helpers/engine-lesson.js';
+import { SPEAK_LIST, speakRecord, startHostileServer, v3, v4 } from '../helpers/hostile-server.js';
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -149,5 +150,26 @@ describe('session report', () => {
     const err = await runReportExport(c, { channelId: '1000001', sessionId: 'abc', outDir: out, date: 'x', deadline: Date.now() + 50, retryBaseMs: 20, retryMaxMs: 20 }, noCheckpoint()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReportNotReadyError);
     expect(err).toMatchObject({ channelId: '1000001', sessionId: 'abc', code: 'E_REPORT_NOT_READY' });
+  });
+});
+
+describe('export interrupted', () => {
+  it.each(['SIGTERM', 'SIGHUP'] as const)('%s: exits 130 and says how to resume; the partial file is kept', async (sig) => {
+    let page = 0;
+    const hostile = await startHostileServer(async (req) => {
+      if (req.path !== SPEAK_LIST) return v4();
+      await new Promise((r) => setTimeout(r, 50));
+      page += 1;
+      return v3({ size: 10, cursor: `c${page}`, list: Array.from({ length: 10 }, (_, i) => speakRecord(`${page}-${i}`, '1000001', 1_700_000_000_000 + page)) });
+    });
+    open.push(hostile);
+    const out = mkdtempSync(join(tmpdir(), 'rb-int-'));
+    const child = runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', hostile.url, '--out', out], { env: demoEnv() });
+    while (page < 3) await new Promise((r) => setTimeout(r, 20));
+    child.child.kill(sig);
+    const r = await child;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('To resume, run the same command again');
+    expect(readdirSync(out).some((f) => f.endsWith('.partial'))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 
 interface ExportFlags {
@@ -46,7 +46,7 @@ export function defineExport(program: Command, ctx: CliContext): void {
       if (flags.wait && waitMs === undefined) throw new UsageError(`--wait ${flags.wait} is not a duration`);
       const crashAfterPages = Number(ctx.env['RUNBOOK_TEST_CRASH_AFTER_PAGES'] ?? 0);
       let lastShown = 0;
-      const done = await exportOneOff({
+      const exporting = exportOneOff({
         kind,
         channel: flags.channel!,
         ...(flags.session ? { session: flags.session } : {}),
@@ -70,6 +70,16 @@ export function defineExport(program: Command, ctx: CliContext): void {
         // Test hook: die hard after N pages, to prove the history export resumes (documented in README).
         ...(crashAfterPages > 0 ? { afterPage: (n: number) => n >= crashAfterPages && process.kill(process.pid, 'SIGKILL') } : {}),
       });
+      let done: Awaited<typeof exporting>;
+      try {
+        done = await exporting;
+      } catch (err) {
+        // Stopped by a signal: whatever the error that surfaced, the export is interrupted, not failed.
+        if (!ctx.signal.aborted) throw err;
+        ctx.stderr.write(`interrupted: ${kind === 'history' ? 'the pages written so far are checkpointed in' : 'nothing is half-written in'} ${flags.out}. To resume, run the same command again.\n`);
+        ctx.exitCode = ExitCodes.INTERRUPTED;
+        return;
+      }
       ctx.stdout.write(`wrote ${done.file} (${done.bytes} bytes${done.records !== undefined ? `, ${done.records} records` : ''})\n`);
       ctx.exitCode = 0;
     });
