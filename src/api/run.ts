@@ -6,7 +6,7 @@ import { VirtualClock, realClock, type EngineClock } from '../engine/clock.js';
 import { runEngine, type RunSummary } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { acquireLock, type LockHolder } from '../journal/lock.js';
-import { Journal, journalPath, readJournal } from '../journal/journal.js';
+import { Journal, journalPath, readJournal, type JournalRepair } from '../journal/journal.js';
 import type { Plan } from '../plan/types.js';
 import type { ClientEvent } from '../transport/client.js';
 import { connect, type Connection } from './connection.js';
@@ -31,6 +31,8 @@ export interface RunPlaybookOptions {
   readonly onClientEvent?: (e: ClientEvent) => void;
   /** Told when a stale lock of a dead process was taken over. */
   readonly onLockRecovered?: (holder: LockHolder) => void;
+  /** Told when opening the journal cut off a torn last line (a record never written whole). */
+  readonly onJournalRepaired?: (repair: JournalRepair) => void;
   /** Called after each durable journal write (the CLI's crash test hook uses it). */
   readonly afterJournalWrite?: (count: number) => void;
   readonly isAlive: (pid: number) => boolean;
@@ -86,8 +88,10 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
       ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
     });
     const path = journalPath(stateDir, plan.runId);
-    const prior = readJournal(path);
+    // Opened (and a torn tail repaired) before it is read: what is read is what later records follow.
     journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
+    if (journal.repaired) o.onJournalRepaired?.(journal.repaired);
+    const prior = readJournal(path);
     journal.appendDurable([
       {
         t: 'run-start',

@@ -257,6 +257,9 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     for (const g of go) {
       while (inflight.size >= limit) await Promise.race(inflight);
       const p = execute(g.u, g.drop).finally(() => inflight.delete(p));
+      // A journal that cannot be written (a full disk) fails execute; the error surfaces where
+      // `inflight` is awaited, not as an unhandled rejection that kills the process first.
+      p.catch(() => undefined);
       inflight.add(p);
     }
     if (held) setImmediate(release);

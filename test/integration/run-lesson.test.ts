@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
 import { demoEnv, twoChannelLesson } from '../helpers/engine-lesson.js';
+import { mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
 
 let sb: Sandbox | undefined;
 afterEach(async () => {
@@ -114,5 +115,57 @@ describe('runbook run against the sandbox', () => {
     const st = JSON.parse(status.stdout) as { rows: { state: string }[]; runs: number };
     expect(st.runs).toBe(2);
     expect(st.rows.every((row) => row.state === 'done')).toBe(true);
+  });
+});
+
+/** Many messages on one channel, `spacingMs` apart, no check-ins. */
+function manyMessages(n: number, spacingMs: number): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'rb-many-'));
+  const steps = Array.from({ length: n }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * spacingMs}ms", text: "message ${i + 1}" }`);
+  const file = join(dir, 'lesson.yaml');
+  writeFileSync(file, `event: { name: Many, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n${steps.join('\n')}\n`);
+  return { dir, file };
+}
+
+describe.skipIf(tmpfsUnavailable !== undefined)('the disk fills up mid-run (a small tmpfs)', () => {
+  it('stops with a clear error (exit 2), the journal still reads, and the resume sends the rest once', async () => {
+    sb = await startSandbox({ channels: ['1000001'] });
+    const disk = mountTmpfs(256);
+    try {
+      const { file } = manyMessages(60, 100);
+      const state = join(disk.dir, 'state');
+      const start = new Date(Date.now() + 1500).toISOString();
+      let filled = false;
+      const r = await runCli(['run', file, '--endpoint', sb.url, '--start', start, '--state-dir', state], {
+        env: demoEnv(),
+        onStdout: (chunk) => {
+          if (!filled && chunk.includes('ok m2')) {
+            filled = true;
+            disk.fill();
+          }
+        },
+      });
+      expect(filled).toBe(true);
+      expect(r.code, r.stderr + r.stdout).toBe(2);
+      expect(r.stderr).toMatch(/cannot write the journal .*: no space left on the device \(ENOSPC\)/);
+      expect(r.stderr).not.toContain('internal error');
+      // The journal still reads: status works and agrees on what was sent.
+      const status = await runCli(['status', file, '--state-dir', state, '--json']);
+      expect(status.code).toBe(0);
+      const sentBefore = sends(sb).length;
+      expect(sentBefore).toBeLessThan(60);
+      disk.unfill();
+      const resumed = await runCli(['run', file, '--endpoint', sb.url, '--start', start, '--state-dir', state, '--json'], { env: demoEnv() });
+      expect([0, 4]).toContain(resumed.code);
+      const summary = JSON.parse(resumed.stdout.trim().split('\n').pop()!) as { actions: { id: string; result: string }[] };
+      const ambiguous = new Set(summary.actions.filter((a) => a.result === 'ambiguous').map((a) => a.id));
+      for (let i = 1; i <= 60; i++) {
+        const count = sends(sb).filter((e) => e.params?.['text'] === `message ${i}`).length;
+        if (ambiguous.has(`m${i}`)) expect(count).toBeLessThanOrEqual(1);
+        else expect(count, `m${i}`).toBe(1);
+      }
+    } finally {
+      disk.close();
+    }
   });
 });

@@ -70,6 +70,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
           if (!onEvent) return;
           onEvent(e);
         },
+        onJournalRepaired: (r) => ctx.stderr.write(`runbook: repaired the journal ${r.path}: cut off a torn last line (${r.bytes} bytes of a record never written whole)\n`),
         onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
         // Test hook: die hard after N journal writes, to prove resume (documented in README).
         ...(crashAfter > 0 ? { afterJournalWrite: (n: number) => n >= crashAfter && process.kill(process.pid, 'SIGKILL') } : {}),
