@@ -1,9 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { demoEnv, twoChannelLesson } from '../helpers/engine-lesson.js';
 import { mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
 
@@ -167,5 +168,38 @@ describe.skipIf(tmpfsUnavailable !== undefined)('the disk fills up mid-run (a sm
     } finally {
       disk.close();
     }
+  });
+});
+
+describe('the printed resume command', () => {
+  it('followed literally, resumes the same run (vars, vars file, state dir, endpoint): nothing sent twice', async () => {
+    sb = await startSandbox({ channels: ['1000001'] });
+    const dir = mkdtempSync(join(tmpdir(), 'rb-resume-line-'));
+    writeFileSync(join(dir, 'lesson.yaml'), 'params: { greeting: { type: string, required: true }, who: { type: string, required: true } }\nevent: { name: Resume, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n' + Array.from({ length: 4 }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * 1500}ms", text: "{{greeting}} {{who}} ${i + 1}" }`).join('\n') + '\n');
+    writeFileSync(join(dir, 'vars.yaml'), 'who: 同学们\n');
+    const args = ['run', 'lesson.yaml', '--endpoint', sb.url, '--start', 'now+1s', '--var', "greeting=大家好 it's", '--vars', 'vars.yaml', '--state-dir', 'state dir'];
+    let stopped = false;
+    const first = await runCli(args, {
+      cwd: dir,
+      env: demoEnv(),
+      onStdout: (chunk, child) => {
+        if (!stopped && chunk.includes('ok m1')) {
+          stopped = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(first.code).toBe(130);
+    const line = /To resume: (runbook .*)$/m.exec(first.stderr)?.[1];
+    expect(line).toBeDefined();
+    // Run exactly what was printed, through a shell, from another folder.
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${line!.slice('runbook '.length)}`;
+    const resumed = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile('sh', ['-c', cmd], { cwd: tmpdir(), env: { PATH: process.env['PATH'], NO_COLOR: '1', ...demoEnv() } }, (err, stdout) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout }));
+    });
+    expect(resumed.stdout).toContain('resuming');
+    expect(resumed.code).toBe(0);
+    const texts = sends(sb).map((e) => String(e.params?.['text']));
+    expect(texts.sort()).toEqual([1, 2, 3, 4].map((i) => `大家好 it's 同学们 ${i}`));
   });
 });

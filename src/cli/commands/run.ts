@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { EngineEvent } from '../../engine/events.js';
 import type { CliContext } from '../context.js';
+import { resumeCommand } from '../resume-command.js';
 import { collect } from './validate.js';
 
 interface RunFlags {
@@ -103,7 +104,21 @@ export function defineRun(program: Command, ctx: CliContext): void {
       if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: s.actions })}\n`);
       else ctx.stdout.write(`\n${renderSummary(s, result.plan)}`);
       if (s.interrupted) {
-        const resume = `runbook run ${file} --start ${new Date(result.plan.event.start).toISOString()}${flags.stateDir ? ` --state-dir ${flags.stateDir}` : ''}${flags.sandbox ? ' --sandbox' : ''}`;
+        const resume = resumeCommand(
+          {
+            file,
+            start: result.plan.event.start,
+            vars: flags.var,
+            ...(flags.vars ? { varsFile: flags.vars } : {}),
+            ...(flags.sandbox ? { sandbox: true } : {}),
+            ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+            ...(flags.profile ? { profile: flags.profile } : {}),
+            ...(flags.credentials ? { credentials: flags.credentials } : {}),
+            ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+            ...(flags.requestTimeout ? { requestTimeout: flags.requestTimeout } : {}),
+          },
+          ctx.cwd,
+        );
         ctx.stderr.write(`interrupted: the journal is consistent. To resume: ${resume}\n`);
         ctx.exitCode = ExitCodes.INTERRUPTED;
         return;
