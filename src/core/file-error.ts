@@ -38,9 +38,10 @@ export class FileError extends RunbookError {
   }
 }
 
-/** True for an error the file system raised (it carries a system code such as ENOSPC). */
+/** True for an error the file system raised (it carries a file-system code such as ENOSPC). */
 export function isSystemFileError(err: unknown): err is NodeJS.ErrnoException & { code: string } {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((err as NodeJS.ErrnoException).code!);
+  const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' && Object.hasOwn(MEANINGS, code);
 }
 
 /** Runs `fn`; a file-system error it throws becomes a FileError saying `what` and `path`. */

@@ -12,6 +12,14 @@ export interface ExportDone {
   readonly file: string;
   readonly bytes: number;
   readonly records?: number;
+  /** History: records written as they came although not as documented (no id, no time, `user` not JSON…). */
+  readonly malformed?: number;
+  /** History: entries of a page that were not records at all (e.g. `null`): counted, not written. */
+  readonly unwritable?: number;
+  /** History: where the first such record was, and what was wrong with it. */
+  readonly firstProblem?: string;
+  /** History: where the first entry that is not a record was. */
+  readonly firstUnwritable?: string;
 }
 
 export interface ChatExportOptions {

@@ -230,8 +230,13 @@ export class PolyvClient implements PolyvApi {
   async getSpeakList(p: GetSpeakListParams, o?: CallOptions & { readonly bodyText?: BodyText }): Promise<SpeakListPage> {
     const answer = await this.callFor(getSpeakListRequest(p), o, undefined, o?.bodyText ?? 'utf8');
     const data = answer.data as Record<string, unknown> | null;
-    const list = Array.isArray(data?.['list']) ? (data['list'] as SpeakListPage['list']) : [];
-    return { size: Number(data?.['size'] ?? list.length), cursor: String(data?.['cursor'] ?? ''), list, textAs: answer.textAs };
+    // `data: null` or a `list` that is not an array is not "no records": the answer is not a page.
+    if (typeof data !== 'object' || data === null || !Array.isArray(data['list'])) {
+      const what = typeof data !== 'object' || data === null ? `data is ${JSON.stringify(data ?? null).slice(0, 40)}` : `data.list is ${data['list'] === undefined ? 'missing' : typeof data['list']}`;
+      throw new PolyvApiError('getSpeakList', 200, 200, `not a page of records (${what})`, undefined, o?.stepId);
+    }
+    const list = data['list'] as SpeakListPage['list'];
+    return { size: Number(data['size'] ?? list.length), cursor: data['cursor'] === undefined || data['cursor'] === null ? '' : String(data['cursor']), list, textAs: answer.textAs };
   }
 
   async exportSessionStats(p: ExportSessionStatsParams, o?: CallOptions): Promise<string> {

@@ -81,6 +81,8 @@ export function defineExport(program: Command, ctx: CliContext): void {
         return;
       }
       ctx.stdout.write(`wrote ${done.file} (${done.bytes} bytes${done.records !== undefined ? `, ${done.records} records` : ''})\n`);
+      if (done.malformed) ctx.stdout.write(`${done.malformed} malformed record${done.malformed === 1 ? '' : 's'} written as they came${done.firstProblem ? ` (first: ${done.firstProblem})` : ''}\n`);
+      if (done.unwritable) ctx.stdout.write(`${done.unwritable} ${done.unwritable === 1 ? 'entry that is not a record' : 'entries that are not records'} skipped${done.firstUnwritable ? ` (first: ${done.firstUnwritable})` : ''}\n`);
       ctx.exitCode = 0;
     });
 }
