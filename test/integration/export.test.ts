@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryPagingError, noCheckpoint, runChatExport, runHistoryExport, runReportExport, ReportNotReadyError, type CheckpointPort, type HistoryCheckpoint } from '../../src/export/index.js';
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { Credentials, PolyvClient, RateLimiter } from '../../src/transport/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliWithHooks } from '../helpers/cli.js';
 import { demoEnv } from '../helpers/engine-lesson.js';
 import { SPEAK_LIST, speakRecord, startHostileServer, v3, v4 } from '../helpers/hostile-server.js';
 
@@ -91,7 +91,11 @@ describe('history export', () => {
     open.push(sb);
     const out = mkdtempSync(join(tmpdir(), 'rb-resume-'));
     const args = ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', out];
-    const killed = await runCli(args, { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_PAGES: '2' }) });
+    // The product CLI has no crash hook: the same variable changes nothing there.
+    const product = await runCli([...args.slice(0, -1), mkdtempSync(join(tmpdir(), 'rb-nohook-'))], { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_PAGES: '2' }) });
+    expect(product.code).toBe(0);
+    const logFrom = sb.log.length;
+    const killed = await runCliWithHooks(args, { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_PAGES: '2' }) });
     expect(killed.signal).toBe('SIGKILL');
     expect(readdirSync(out).some((f) => f.endsWith('.partial'))).toBe(true);
     const resumed = await runCli(args, { env: demoEnv() });
@@ -101,7 +105,7 @@ describe('history export', () => {
     const expected = Array.from({ length: 3000 }, (_, i) => sb.speak.at(i).id);
     expect(ids).toEqual(expected);
     // The resume asked for the pages after the checkpoint, not from the start.
-    const firstCalls = sb.log.filter((e) => e.endpoint === 'getSpeakList' && e.params?.['cursor'] === undefined);
+    const firstCalls = sb.log.slice(logFrom).filter((e) => e.endpoint === 'getSpeakList' && e.params?.['cursor'] === undefined);
     expect(firstCalls).toHaveLength(1);
   });
 });

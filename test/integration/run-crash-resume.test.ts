@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliWithHooks } from '../helpers/cli.js';
 import { demoEnv, twoChannelLesson } from '../helpers/engine-lesson.js';
 import { SPEAK_LIST, speakRecord, startHostileServer, v3, v4, type HostileServer } from '../helpers/hostile-server.js';
 
@@ -22,7 +22,7 @@ describe('crash after the N-th journal write, then resume', () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const { file, texts } = twoChannelLesson({ messages: 3, spacingS: 1 });
     const start = new Date(Date.now() + 1200).toISOString();
-    const crashed = await runCli(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_WRITES: String(n) }) });
+    const crashed = await runCliWithHooks(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_WRITES: String(n) }) });
     expect(crashed.signal).toBe('SIGKILL');
     const resumed = await runCli(['run', file, '--endpoint', sb.url, '--start', start, '--json'], { env: demoEnv() });
     expect([0, 4]).toContain(resumed.code);

@@ -36,15 +36,11 @@ export function defineExport(program: Command, ctx: CliContext): void {
     .action(async (kind: string, flags: ExportFlags) => {
       if (kind !== 'chat' && kind !== 'history' && kind !== 'report') throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);
       if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new UsageError('--format must be jsonl or csv');
-      // Before anything loads undici: this process only streams the export (see heap-tuning.ts).
-      const { tuneHeapForStreaming } = await import('../heap-tuning.js');
-      tuneHeapForStreaming(ctx.env);
       // Only the export pipeline: no schema, template or YAML modules in this process.
       const { exportOneOff } = await import('../../api/export.js');
       const { parseDuration } = await import('../../core/duration.js');
       const waitMs = flags.wait ? parseDuration(flags.wait) : undefined;
       if (flags.wait && waitMs === undefined) throw new UsageError(`--wait ${flags.wait} is not a duration`);
-      const crashAfterPages = Number(ctx.env['RUNBOOK_TEST_CRASH_AFTER_PAGES'] ?? 0);
       let lastShown = 0;
       const exporting = exportOneOff({
         kind,
@@ -67,8 +63,7 @@ export function defineExport(program: Command, ctx: CliContext): void {
           lastShown = Date.now();
           ctx.stderr.write(`${p.records} records, ${p.pages} pages, ${Math.round(p.recordsPerSecond)} records/s\n`);
         },
-        // Test hook: die hard after N pages, to prove the history export resumes (documented in README).
-        ...(crashAfterPages > 0 ? { afterPage: (n: number) => n >= crashAfterPages && process.kill(process.pid, 'SIGKILL') } : {}),
+        ...(ctx.hooks?.afterPage ? { afterPage: ctx.hooks.afterPage } : {}),
       });
       let done: Awaited<typeof exporting>;
       try {

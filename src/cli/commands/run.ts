@@ -39,13 +39,10 @@ export function defineRun(program: Command, ctx: CliContext): void {
     .action(async (file: string, flags: RunFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
       const { runPlaybook } = await import('../../api/index.js');
-      const { youngCollectorAhead } = await import('../gc-ahead.js');
-      const beforeInstant = flags.dryRun ? undefined : youngCollectorAhead(ctx.env);
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
       const { lineRenderer, liveRenderer, renderSummary } = await import('../render/progress-lines.js');
       const requestTimeoutMs = flags.requestTimeout === undefined ? undefined : Number(flags.requestTimeout);
       if (requestTimeoutMs !== undefined && !(Number.isInteger(requestTimeoutMs) && requestTimeoutMs > 0)) throw new UsageError('--request-timeout must be a positive number of milliseconds');
-      const crashAfter = Number(ctx.env['RUNBOOK_TEST_CRASH_AFTER_WRITES'] ?? 0);
       let onEvent: ((e: EngineEvent) => void) | undefined;
       let stopLive: (() => void) | undefined;
       const result = await runPlaybook({
@@ -62,10 +59,6 @@ export function defineRun(program: Command, ctx: CliContext): void {
         ...(flags.profile ? { profile: flags.profile } : {}),
         ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
         ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
-        ...(beforeInstant ? { beforeInstant } : {}),
-        // A tuning knob for measuring (bench/run-lateness.mjs compares), not an everyday option.
-        ...(ctx.env['RUNBOOK_NO_REHEARSAL'] === '1' ? { rehearse: false } : {}),
-        ...(ctx.env['RUNBOOK_NO_STAGING'] === '1' ? { stage: false } : {}),
         signal: ctx.signal,
         onEvent: (e) => {
           if (!onEvent) return;
@@ -73,8 +66,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
         },
         onJournalRepaired: (r) => ctx.stderr.write(`runbook: repaired the journal ${r.path}: cut off a torn last line (${r.bytes} bytes of a record never written whole)\n`),
         onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
-        // Test hook: die hard after N journal writes, to prove resume (documented in README).
-        ...(crashAfter > 0 ? { afterJournalWrite: (n: number) => n >= crashAfter && process.kill(process.pid, 'SIGKILL') } : {}),
+        ...(ctx.hooks?.afterJournalWrite ? { afterJournalWrite: ctx.hooks.afterJournalWrite } : {}),
         isAlive: (pid) => {
           try {
             process.kill(pid, 0);
