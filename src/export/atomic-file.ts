@@ -88,16 +88,21 @@ export async function fsyncFolder(path: string): Promise<void> {
 }
 
 /**
- * Makes sure files can be created in `dir` (creating it if needed), by creating and removing a
- * private temporary file: an export checks this before it asks the platform for anything.
+ * Makes sure files can be written in `dir` (creating it if needed), by writing and removing a
+ * private one-byte file: an export checks this before it asks the platform for anything.
  */
 export async function ensureWritableFolder(dir: string): Promise<void> {
   const probe = join(dir, `.runbook-probe-${randomBytes(6).toString('hex')}`);
   try {
     await mkdir(dir, { recursive: true });
     const fh = await open(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    await fh.close();
-    await rm(probe, { force: true });
+    try {
+      // One byte: an empty file needs no data block, so a full disk would let it pass.
+      await fh.write('x');
+    } finally {
+      await fh.close();
+      await rm(probe, { force: true });
+    }
   } catch (err) {
     throw toFileError(err, 'cannot write to the output folder', dir);
   }

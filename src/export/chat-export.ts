@@ -4,7 +4,7 @@ import type { PolyvApi } from '../transport/api.js';
 import { PolyvApiError, TransportError } from '../transport/errors.js';
 import { isRateLimit } from '../transport/classify.js';
 import { abortableSleep } from '../transport/rate-limiter.js';
-import { writeAtomically } from './atomic-file.js';
+import { ensureWritableFolder, writeAtomically } from './atomic-file.js';
 import type { CheckpointPort } from './checkpoint.js';
 import { allowedExtension, exportFileName, insideDir } from './safe-path.js';
 
@@ -51,6 +51,8 @@ export class ExportTimeoutError extends RunbookError {
 export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpoint: CheckpointPort<ExportDone>): Promise<ExportDone> {
   const done = checkpoint.load();
   if (done) return done;
+  // The task is created on the platform only once the file it produces has somewhere to go.
+  await ensureWritableFolder(o.outDir);
   const sleep = o.sleep ?? abortableSleep;
   const started = Date.now();
   const maxWait = o.maxWaitMs ?? 30 * 60_000;

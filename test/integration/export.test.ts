@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -285,5 +285,39 @@ describe('history answers that lie', () => {
     } else {
       expect(text.trim().split('\r\n')).toHaveLength(7); // header + 6
     }
+  });
+});
+
+describe('links planted in the output folder', () => {
+  it('a fresh export replaces a planted .partial link (and an old-style checkpoint .tmp link) without writing through it', async () => {
+    const sb = await startSandbox({ channels: ['1000001'], seedMessages: 500, seedStartMs: 1_700_000_000_000, seedSpacingMs: 1 });
+    open.push(sb);
+    const out = mkdtempSync(join(tmpdir(), 'rb-links-'));
+    const precious = join(mkdtempSync(join(tmpdir(), 'rb-precious-')), 'precious.txt');
+    writeFileSync(precious, 'do not touch');
+    symlinkSync(precious, join(out, '1000001_20231114_history.jsonl.partial'));
+    symlinkSync(precious, join(out, '.runbook-export-history-1000001.json.tmp'));
+    const r = await runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', out], { env: demoEnv() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(precious, 'utf8')).toBe('do not touch');
+    expect(readFileSync(join(out, '1000001_20231114_history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(500);
+  });
+
+  it('a resumed export refuses a .partial that became a link (exit 2), writing nothing through it', async () => {
+    const sb = await startSandbox({ channels: ['1000001'], seedMessages: 3000, seedStartMs: 1_700_000_000_000, seedSpacingMs: 1 });
+    open.push(sb);
+    const out = mkdtempSync(join(tmpdir(), 'rb-links2-'));
+    const args = ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', out];
+    const killed = await runCliWithHooks(args, { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_PAGES: '1' }) });
+    expect(killed.signal).toBe('SIGKILL');
+    const partial = join(out, readdirSync(out).find((f) => f.endsWith('.partial'))!);
+    const precious = join(mkdtempSync(join(tmpdir(), 'rb-precious-')), 'precious.txt');
+    writeFileSync(precious, 'do not touch');
+    rmSync(partial);
+    symlinkSync(precious, partial);
+    const r = await runCli(args, { env: demoEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/symbolic link \(refused\)/);
+    expect(readFileSync(precious, 'utf8')).toBe('do not touch');
   });
 });

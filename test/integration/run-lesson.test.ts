@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -201,5 +201,33 @@ describe('the printed resume command', () => {
     expect(resumed.code).toBe(0);
     const texts = sends(sb).map((e) => String(e.params?.['text']));
     expect(texts.sort()).toEqual([1, 2, 3, 4].map((i) => `大家好 it's 同学们 ${i}`));
+  });
+});
+
+describe('the journal deleted or replaced mid-run', () => {
+  it.each(['deleted', 'replaced'] as const)('%s: the run notices by the file identity, stops sending and says so (exit 2)', async (how) => {
+    sb = await startSandbox({ channels: ['1000001'] });
+    const { dir, file } = manyMessages(20, 200);
+    let done = false;
+    let sentAtChange = 0;
+    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+1s'], {
+      env: demoEnv(),
+      onStdout: (chunk) => {
+        if (!done && chunk.includes('ok m2')) {
+          done = true;
+          sentAtChange = sends(sb!).length;
+          const state = join(dir, '.runbook');
+          const journal = join(state, readdirSync(state).find((f) => f.endsWith('.jsonl'))!);
+          rmSync(journal);
+          if (how === 'replaced') writeFileSync(journal, '');
+        }
+      },
+    });
+    expect(done).toBe(true);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`the journal .* was ${how} while the run was writing it; the run stopped and sends nothing more`));
+    // At most the call already committed at the moment of the change goes out after it.
+    expect(sends(sb).length).toBeLessThanOrEqual(sentAtChange + 1);
+    expect(sends(sb).length).toBeLessThan(20);
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
+import { checkEndpoint } from '../endpoint-option.js';
 
 interface ExportFlags {
   channel?: string;
@@ -36,6 +37,8 @@ export function defineExport(program: Command, ctx: CliContext): void {
     .action(async (kind: string, flags: ExportFlags) => {
       if (kind !== 'chat' && kind !== 'history' && kind !== 'report') throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);
       if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new UsageError('--format must be jsonl or csv');
+      if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
+      if (flags.endpoint) checkEndpoint(flags.endpoint);
       // Only the export pipeline: no schema, template or YAML modules in this process.
       const { exportOneOff } = await import('../../api/export.js');
       const { parseDuration } = await import('../../core/duration.js');

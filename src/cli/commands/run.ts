@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { EngineEvent } from '../../engine/events.js';
 import type { CliContext } from '../context.js';
+import { checkEndpoint } from '../endpoint-option.js';
 import { resumeCommand } from '../resume-command.js';
 import { collect } from './validate.js';
 
@@ -38,6 +39,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
     .option('--vars <file>', 'a YAML/JSON file of variables')
     .action(async (file: string, flags: RunFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
+      if (flags.endpoint) checkEndpoint(flags.endpoint);
       const { runPlaybook } = await import('../../api/index.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
       const { lineRenderer, liveRenderer, renderSummary } = await import('../render/progress-lines.js');
