@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,5 +104,18 @@ describe.skipIf(tmpfsUnavailable !== undefined)('the output folder (a small tmpf
     closers.push(() => sb.close());
     const r = await runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', sub(big, 'out')], { env: demoEnv() });
     expectUserError(r, /cannot write the history export .*\.partial: no space left on the device \(ENOSPC\)/);
+  });
+});
+
+describe('a credentials file that is a FIFO', () => {
+  it('is refused at once (exit 5), not waited on', async () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'rb-fifo-')), 'credentials.yaml');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    const { file } = twoChannelLesson();
+    const t0 = Date.now();
+    const r = await runCli(['run', file, '--credentials', fifo, '--start', 'now+1h'], { timeoutMs: 20_000 });
+    expect(r.stderr).toMatch(/not a regular file/);
+    expect(r.code).toBe(5);
+    expect(Date.now() - t0).toBeLessThan(15_000);
   });
 });
