@@ -1,4 +1,4 @@
-import { colorEnabled, type CliContext, type CliHooks } from './context.js';
+import { colorEnabled, type CliContext, type CliHooks, type Writer } from './context.js';
 import { main } from './main.js';
 
 /**
@@ -19,8 +19,8 @@ export async function start(hooks?: CliHooks): Promise<void> {
   process.on('SIGHUP', onSignal);
   const isTTY = Boolean(process.stdout.isTTY);
   const ctx: CliContext = {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: quietOnClose(process.stdout),
+    stderr: quietOnClose(process.stderr),
     env: process.env,
     cwd: process.cwd(),
     isTTY,
@@ -32,4 +32,16 @@ export async function start(hooks?: CliHooks): Promise<void> {
   const code = await main(process.argv.slice(2), ctx);
   process.exitCode = code;
   // Let stdout drain; servers and timers were closed by the commands themselves.
+}
+
+/**
+ * A stream whose reader may go away (`runbook plan … | head -1`): once it has (EPIPE), further
+ * output is dropped, quietly — no stack trace — and the command goes on to its end and exit code.
+ * A run keeps running: a lesson must not stop because its progress display was closed.
+ */
+function quietOnClose(stream: NodeJS.WriteStream): Writer {
+  let closed = false;
+  // EPIPE in practice; any error of the stream means the same: nobody can read what follows.
+  stream.on('error', () => void (closed = true));
+  return { write: (text) => void (closed || stream.write(text)) };
 }
