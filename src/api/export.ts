@@ -42,8 +42,7 @@ export async function exportOneOff(o: ExportCommandOptions): Promise<ExportDone>
   if (!/^\d{1,20}$/.test(o.channel)) throw new UsageError(`--channel must be a numeric channel id, got ${JSON.stringify(o.channel)}`);
   if (o.kind === 'report' && !o.session) throw new UsageError('export report needs --session ID');
   const now = o.now ?? Date.now();
-  const from = o.from !== undefined ? parseInstant(o.from, '--from') : now - 24 * 3_600_000;
-  const to = o.to !== undefined ? parseInstant(o.to, '--to') : now;
+  const { from, to } = historyWindow(o.from, o.to, now);
   if (o.kind === 'history' && to <= from) throw new UsageError('--to must be after --from');
   const outDir = resolve(o.cwd, o.out);
   // Before anything is asked of the platform (a chat export creates a task there).
@@ -69,6 +68,16 @@ export async function exportOneOff(o: ExportCommandOptions): Promise<ExportDone>
   } finally {
     await conn.close();
   }
+}
+
+/** How far back a one-off history export reaches when --from is not given. */
+export const DEFAULT_HISTORY_WINDOW_MS = 24 * 3_600_000;
+
+/** The window of a one-off history export: --from (default: 24 hours before now) to --to (default: now). */
+export function historyWindow(fromText: string | undefined, toText: string | undefined, now: number): { from: number; to: number } {
+  const to = toText !== undefined ? parseInstant(toText, '--to') : now;
+  const from = fromText !== undefined ? parseInstant(fromText, '--from') : now - DEFAULT_HISTORY_WINDOW_MS;
+  return { from, to };
 }
 
 function parseInstant(text: string, flag: string): number {

@@ -27,7 +27,7 @@ export interface RunStatus {
  */
 export function runStatus(target: string | undefined, o: { cwd: string; stateDir?: string }): RunStatus {
   const journals: string[] = [];
-  const dirs = o.stateDir ? [resolve(o.cwd, o.stateDir)] : target && existsSync(resolve(o.cwd, target)) ? [join(dirname(resolve(o.cwd, target)), '.runbook')] : [resolve(o.cwd, '.runbook')];
+  const dirs = o.stateDir ? [resolve(o.cwd, o.stateDir)] : target && existsSync(resolve(o.cwd, target)) ? [join(dirname(resolve(o.cwd, target)), '.runbook')] : stateFoldersUnder(resolve(o.cwd));
   for (const d of dirs) {
     if (!existsSync(d)) continue;
     for (const f of readdirSync(d)) if (f.endsWith('.jsonl')) journals.push(join(d, f));
@@ -43,7 +43,7 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
     })
     .sort((a, b) => statSync(b.j).mtimeMs - statSync(a.j).mtimeMs);
   const pick = candidates[0];
-  if (!pick) throw new UsageError(`no journal found for ${target ?? 'this folder'} in ${dirs.join(', ')}`);
+  if (!pick) throw new UsageError(`no journal found for ${target ?? 'this folder'} in ${dirs.length ? dirs.join(', ') : `${join(resolve(o.cwd), '.runbook')} or a .runbook folder below it`}`);
   const starts = pick.records.filter((r) => r.t === 'run-start');
   const start = starts[starts.length - 1]!;
   if (start.t !== 'run-start') throw new UsageError('corrupt journal');
@@ -58,6 +58,34 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
     return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
   });
   return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows };
+}
+
+/** How deep below the current folder `status` looks for the `.runbook` folders beside playbooks. */
+const SEARCH_DEPTH = 3;
+
+/**
+ * The state folders `status` with no argument looks in: `./.runbook`, and the `.runbook` folder
+ * beside a playbook in a folder below (the default state folder is beside the playbook, so that
+ * `runbook run lessons/l1.yaml` then `runbook status` finds its run). Hidden folders and
+ * node_modules are not searched.
+ */
+function stateFoldersUnder(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      if (e.name === '.runbook') found.push(join(dir, e.name));
+      else if (depth < SEARCH_DEPTH && !e.name.startsWith('.') && e.name !== 'node_modules') walk(join(dir, e.name), depth + 1);
+    }
+  };
+  walk(root, 0);
+  return found;
 }
 
 /**

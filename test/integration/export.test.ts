@@ -321,3 +321,19 @@ describe('links planted in the output folder', () => {
     expect(readFileSync(precious, 'utf8')).toBe('do not touch');
   });
 });
+
+describe('export history without --from', () => {
+  it('says its window in the first line of output', async () => {
+    const sb = await startSandbox({ channels: ['1000001'], seedMessages: 10 });
+    open.push(sb);
+    const t0 = Date.now();
+    const r = await runCli(['export', 'history', '--channel', '1000001', '--endpoint', sb.url, '--out', mkdtempSync(join(tmpdir(), 'rb-window-'))], { env: demoEnv() });
+    expect(r.code).toBe(0);
+    const first = r.stdout.split('\n')[0]!;
+    const m = /^history of channel 1000001 from (\S+) to (\S+) \(the last 24 hours: --from not given\)$/.exec(first);
+    expect(m, first).not.toBeNull();
+    const to = Date.parse(m![2]!);
+    expect(to).toBeGreaterThanOrEqual(t0 - 1000);
+    expect(to - Date.parse(m![1]!)).toBe(24 * 3_600_000);
+  });
+});

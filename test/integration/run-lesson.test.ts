@@ -231,3 +231,21 @@ describe('the journal deleted or replaced mid-run', () => {
     expect(sends(sb).length).toBeLessThan(20);
   });
 });
+
+describe('what a newcomer sees', () => {
+  it('the summary names the zone of its times, the journal and the exports; status with no argument finds the run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rb-newcomer-'));
+    mkdirSync(join(root, 'lessons'));
+    const file = join(root, 'lessons', 'lesson.yaml');
+    writeFileSync(file, 'event: { name: Newcomer, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1s }\nchannels: { a: "1000001" }\ndefaults: { outDir: ../exports }\nsteps:\n  - { id: hello, kind: message, at: +0s, text: hi }\n  - { id: chat, kind: chatExport, at: end }\n');
+    const r = await runCli(['run', 'lessons/lesson.yaml', '--sandbox', '--start', 'now+1s'], { cwd: root, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('times in Asia/Shanghai');
+    expect(r.stdout).toContain('planned (Asia/Shanghai)');
+    expect(r.stdout).toMatch(new RegExp(`journal: ${join(root, 'lessons', '.runbook')}/[0-9a-f]+\\.jsonl`));
+    expect(r.stdout).toContain(`exports written to: ${join(root, 'exports')}`);
+    const status = await runCli(['status'], { cwd: root });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/2 planned: 2 done/);
+  });
+});

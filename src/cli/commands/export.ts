@@ -45,6 +45,13 @@ export function defineExport(program: Command, ctx: CliContext): void {
       const waitMs = flags.wait ? parseDuration(flags.wait) : undefined;
       if (flags.wait && waitMs === undefined) throw new UsageError(`--wait ${flags.wait} is not a duration`);
       let lastShown = 0;
+      const now = Date.now();
+      if (kind === 'history') {
+        // One-off, the window is not the event's: say which it is before anything else.
+        const { historyWindow } = await import('../../api/export.js');
+        const w = historyWindow(flags.from, flags.to, now);
+        ctx.stdout.write(`history of channel ${flags.channel} from ${new Date(w.from).toISOString()} to ${new Date(w.to).toISOString()}${flags.from === undefined ? ' (the last 24 hours: --from not given)' : ''}\n`);
+      }
       const exporting = exportOneOff({
         kind,
         channel: flags.channel!,
@@ -60,6 +67,7 @@ export function defineExport(program: Command, ctx: CliContext): void {
         ...(flags.profile ? { profile: flags.profile } : {}),
         ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
         ...(waitMs !== undefined ? { waitMs } : {}),
+        now,
         signal: ctx.signal,
         onProgress: (p) => {
           if (Date.now() - lastShown < 1000) return;

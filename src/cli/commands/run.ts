@@ -96,7 +96,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
       }
       const s = result.summary;
       if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: s.actions })}\n`);
-      else ctx.stdout.write(`\n${renderSummary(s, result.plan)}`);
+      else ctx.stdout.write(`\n${renderSummary(s, result.plan, result.journal ? { journal: result.journal } : {})}`);
       if (s.interrupted) {
         const resume = resumeCommand(
           {
