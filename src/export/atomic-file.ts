@@ -32,29 +32,42 @@ export async function writeAtomically(body: Readable, finalPath: string, signal?
   }
 }
 
-/** Writes `data` (a small file: a checkpoint) to `path` atomically. */
+/**
+ * Writes `data` (a small file: a checkpoint, saved after every history page) to `path` atomically,
+ * in one open of the temporary file. The folder must exist.
+ */
 export async function writeFileAtomically(path: string, data: string | Buffer, mode = 0o600): Promise<void> {
-  const tmp = await exclusiveTemp(path, mode);
+  const tmp = tempName(path);
   try {
-    const fh = await open(tmp, constants.O_WRONLY | constants.O_NOFOLLOW);
+    const fh = await open(tmp, EXCLUSIVE_CREATE, mode);
     try {
       await fh.writeFile(data);
+      await fh.sync();
     } finally {
       await fh.close();
     }
-    await settle(tmp, path);
+    await rename(tmp, path);
+    await fsyncFolder(dirname(path));
   } catch (err) {
     await rm(tmp, { force: true });
     throw toFileError(err, 'cannot write', path);
   }
 }
 
-/** A fresh, private temporary name beside `finalPath`, created exclusively (O_EXCL: never an existing file or link). */
+/** Create a new file, failing if anything — a file or a link — is already at the name. */
+const EXCLUSIVE_CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** A hidden, random temporary name beside `finalPath`. */
+function tempName(finalPath: string): string {
+  return join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** A fresh, private temporary file beside `finalPath`, created exclusively (never an existing file or link). */
 async function exclusiveTemp(finalPath: string, mode = 0o644): Promise<string> {
   try {
     await mkdir(dirname(finalPath), { recursive: true });
-    const tmp = join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(6).toString('hex')}.tmp`);
-    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+    const tmp = tempName(finalPath);
+    const fh = await open(tmp, EXCLUSIVE_CREATE, mode);
     await fh.close();
     return tmp;
   } catch (err) {
@@ -95,7 +108,7 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
   const probe = join(dir, `.runbook-probe-${randomBytes(6).toString('hex')}`);
   try {
     await mkdir(dir, { recursive: true });
-    const fh = await open(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    const fh = await open(probe, EXCLUSIVE_CREATE, 0o600);
     try {
       // One byte: an empty file needs no data block, so a full disk would let it pass.
       await fh.write('x');

@@ -10,7 +10,7 @@ import { fsyncFolder } from './atomic-file.js';
 import type { ExportDone } from './chat-export.js';
 import type { CheckpointPort } from './checkpoint.js';
 import { LineBuffer } from './line-buffer.js';
-import { csvHeader, csvRow, jsonlRow, recordProblem } from './record-format.js';
+import { csvHeader, csvRow, jsonlRow, shapeProblem, speakerOf } from './record-format.js';
 import { exportFileName, insideDir } from './safe-path.js';
 
 export interface HistoryCheckpoint {
@@ -198,7 +198,7 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
         // while this page is converted: the server prepares page N+1 while we write page N.
         if (k % 100 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const r = page.list[k] as SpeakRecord | null;
-        const problem = recordProblem(r);
+        const problem = shapeProblem(r);
         if (problem === 'not an object') {
           fresh += 1;
           unwritable += 1;
@@ -216,12 +216,13 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
         // A record with no room cannot be told apart from this channel's: kept, and counted.
         const room = rec.roomId === undefined || rec.roomId === null ? undefined : String(rec.roomId);
         if (o.channelId !== undefined && room !== undefined && room !== o.channelId) continue;
-        const flaw = problem ?? (room === undefined ? 'no roomId' : undefined);
+        const speaker = speakerOf(rec);
+        const flaw = problem ?? (room === undefined ? 'no roomId' : speaker === undefined ? '`user` is not a JSON object' : undefined);
         if (flaw) {
           malformed += 1;
           firstProblem ??= `page ${pages + 1}, entry ${k + 1}${id !== undefined ? ` (id ${id})` : ''}: ${flaw}`;
         }
-        lines.append(o.format === 'csv' ? csvRow(rec) : jsonlRow(rec), encoding);
+        lines.append(o.format === 'csv' ? csvRow(rec, speaker) : jsonlRow(rec, speaker), encoding);
         records += 1;
       }
       if (fresh === 0) await stop('no-new', at);

@@ -32,11 +32,15 @@ export function parseUser(user: unknown): Record<string, unknown> | undefined {
  * and never drops one silently.
  */
 export function recordProblem(r: unknown): string | undefined {
+  return shapeProblem(r) ?? (cachedUser((r as Record<string, unknown>)['user']) === undefined ? '`user` is not a JSON object' : undefined);
+}
+
+/** recordProblem without the `user` check (the exporter looks its speaker up once, for the row). */
+export function shapeProblem(r: unknown): string | undefined {
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not an object';
   const rec = r as Record<string, unknown>;
   if (typeof rec['id'] !== 'string' && typeof rec['id'] !== 'number') return 'no id';
   if (typeof rec['time'] !== 'number' || !Number.isFinite(rec['time'])) return 'no time';
-  if (cachedUser(rec['user']) === undefined) return '`user` is not a JSON object';
   return undefined;
 }
 
@@ -47,8 +51,8 @@ function isoTime(t: unknown): string {
   return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
-export function csvRow(r: SpeakRecord): string {
-  const u = cachedUser(r.user)?.parsed ?? {};
+export function csvRow(r: SpeakRecord, speaker: Speaker | undefined = speakerOf(r)): string {
+  const u = speaker?.parsed ?? {};
   const row = [r.id, r.time, isoTime(r.time), r.roomId, r.sessionId, r.msgType, r.content, r.image, u['nick'], u['userType'] ?? r.userType, u['userId'], u['actor'], u['clientIp'], r.quote];
   return `${row.map(csvField).join(',')}\r\n`;
 }
@@ -57,12 +61,24 @@ export function csvRow(r: SpeakRecord): string {
  * The same speakers post many messages: each distinct `user` string is parsed (and re-serialised)
  * once. Bounded, so memory stays constant however long the history is.
  */
-const userCache = new Map<string, { parsed: Record<string, unknown>; json: string } | undefined>();
+const userCache = new Map<string, Speaker | undefined>();
 const USER_CACHE_MAX = 10_000;
 
-function cachedUser(user: unknown): { parsed: Record<string, unknown>; json: string } | undefined {
+/** A record's `user`, parsed (and serialised again for JSONL). */
+export interface Speaker {
+  readonly parsed: Record<string, unknown>;
+  readonly json: string;
+}
+
+/** The record's speaker, or undefined when its `user` is not a JSON object. */
+export function speakerOf(r: SpeakRecord): Speaker | undefined {
+  return cachedUser(r.user);
+}
+
+function cachedUser(user: unknown): Speaker | undefined {
   if (typeof user !== 'string') return undefined;
-  if (userCache.has(user)) return userCache.get(user);
+  const known = userCache.get(user);
+  if (known !== undefined || userCache.has(user)) return known;
   if (userCache.size >= USER_CACHE_MAX) userCache.clear();
   const parsed = parseUser(user);
   const hit = parsed ? { parsed, json: JSON.stringify(parsed) } : undefined;
@@ -74,8 +90,8 @@ function cachedUser(user: unknown): { parsed: Record<string, unknown>; json: str
  * JSON Lines: the record as the platform sent it, with `user` parsed into an object (spliced in as
  * JSON from the cache, as the last key). A `user` that is not a JSON object is kept as it came.
  */
-export function jsonlRow(r: SpeakRecord): string {
-  const user = cachedUser(r.user);
+export function jsonlRow(r: SpeakRecord, speaker: Speaker | undefined = speakerOf(r)): string {
+  const user = speaker;
   if (!user) return `${JSON.stringify(r)}\n`;
   // JSON.stringify leaves out a key whose value is undefined: blanking `user` for the call is what a
   // copy without it would give, without the copy (a million records make the copies add up).
