@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { readJournal } from '../journal/journal.js';
-import type { JournalAction } from '../journal/records.js';
+import type { JournalAction, JournalRecord } from '../journal/records.js';
 import { replay } from '../journal/replay.js';
 
 export interface StatusRow extends JournalAction {
@@ -33,16 +33,21 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
     for (const f of readdirSync(d)) if (f.endsWith('.jsonl')) journals.push(join(d, f));
   }
   const file = target && existsSync(resolve(o.cwd, target)) ? resolve(o.cwd, target) : undefined;
-  const candidates = journals
-    .map((j) => ({ j, records: readJournal(j) }))
-    .filter(({ j, records }) => {
-      const start = records.find((r) => r.t === 'run-start');
-      if (!start || start.t !== 'run-start') return false;
-      if (file) return start.file === file;
-      return target === undefined || j.endsWith(`${target}.jsonl`);
-    })
-    .sort((a, b) => statSync(b.j).mtimeMs - statSync(a.j).mtimeMs);
-  const pick = candidates[0];
+  // Newest first, read until the first that belongs to the target: a damaged journal newer than it
+  // is an error (it may be the run asked about), older ones are never read.
+  const byAge = journals
+    .filter((j) => file !== undefined || target === undefined || j.endsWith(`${target}.jsonl`))
+    .map((j) => ({ j, mtime: statSync(j).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  let pick: { j: string; records: JournalRecord[] } | undefined;
+  for (const { j } of byAge) {
+    const records = readJournal(j);
+    const first = records.find((r) => r.t === 'run-start');
+    if (!first || first.t !== 'run-start') continue;
+    if (file !== undefined && first.file !== file) continue;
+    pick = { j, records };
+    break;
+  }
   if (!pick) throw new UsageError(`no journal found for ${target ?? 'this folder'} in ${dirs.length ? dirs.join(', ') : `${join(resolve(o.cwd), '.runbook')} or a .runbook folder below it`}`);
   const starts = pick.records.filter((r) => r.t === 'run-start');
   const start = starts[starts.length - 1]!;

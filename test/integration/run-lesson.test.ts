@@ -149,6 +149,7 @@ describe.skipIf(tmpfsUnavailable !== undefined)('the disk fills up mid-run (a sm
       expect(filled).toBe(true);
       expect(r.code, r.stderr + r.stdout).toBe(2);
       expect(r.stderr).toMatch(/cannot write the journal .*: no space left on the device \(ENOSPC\)/);
+      expect(r.stderr).toContain(`the run stopped; once that is fixed, resume with: runbook run ${file} --start ${start}`);
       expect(r.stderr).not.toContain('internal error');
       // The journal still reads: status works and agrees on what was sent.
       const status = await runCli(['status', file, '--state-dir', state, '--json']);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
+import { FileError } from '../../core/file-error.js';
 import type { EngineEvent } from '../../engine/events.js';
 import type { CliContext } from '../context.js';
 import { checkEndpoint } from '../endpoint-option.js';
@@ -47,61 +48,12 @@ export function defineRun(program: Command, ctx: CliContext): void {
       if (requestTimeoutMs !== undefined && !(Number.isInteger(requestTimeoutMs) && requestTimeoutMs > 0)) throw new UsageError('--request-timeout must be a positive number of milliseconds');
       let onEvent: ((e: EngineEvent) => void) | undefined;
       let stopLive: (() => void) | undefined;
-      const result = await runPlaybook({
-        file,
-        cwd: ctx.cwd,
-        env: ctx.env,
-        ...(flags.start ? { start: flags.start } : {}),
-        vars: flags.var,
-        ...(flags.vars ? { varsFile: flags.vars } : {}),
-        ...(flags.dryRun ? { dryRun: true } : {}),
-        ...(flags.sandbox ? { sandbox: true } : {}),
-        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
-        ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
-        ...(flags.profile ? { profile: flags.profile } : {}),
-        ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
-        ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
-        signal: ctx.signal,
-        onEvent: (e) => {
-          if (!onEvent) return;
-          onEvent(e);
-        },
-        onJournalRepaired: (r) => ctx.stderr.write(`runbook: repaired the journal ${r.path}: cut off a torn last line (${r.bytes} bytes of a record never written whole)\n`),
-        onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
-        ...(ctx.hooks?.afterJournalWrite ? { afterJournalWrite: ctx.hooks.afterJournalWrite } : {}),
-        isAlive: (pid) => {
-          try {
-            process.kill(pid, 0);
-            return true;
-          } catch (err) {
-            return (err as NodeJS.ErrnoException).code === 'EPERM';
-          }
-        },
-        pid: process.pid,
-        onPlan: (plan) => {
-          if (flags.json) onEvent = (e) => ctx.stdout.write(`${JSON.stringify(e)}\n`);
-          else if (ctx.isTTY && !flags.dryRun) {
-            const live = liveRenderer(ctx.stdout, plan, ctx.color, Date.now);
-            onEvent = live.onEvent;
-            stopLive = live.stop;
-          } else onEvent = lineRenderer(ctx.stdout, plan, Boolean(flags.dryRun));
-          if (flags.sandbox && !flags.json) ctx.stdout.write('rehearsal against the built-in sandbox (demo credentials)\n');
-        },
-      });
-      stopLive?.();
-      if (!result.plan || !result.summary) {
-        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd }));
-        ctx.exitCode = ExitCodes.INVALID;
-        return;
-      }
-      const s = result.summary;
-      if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: s.actions })}\n`);
-      else ctx.stdout.write(`\n${renderSummary(s, result.plan, result.journal ? { journal: result.journal } : {})}`);
-      if (s.interrupted) {
-        const resume = resumeCommand(
+      let plannedStart: number | undefined;
+      const resumeLine = (start: number): string =>
+        resumeCommand(
           {
             file,
-            start: result.plan.event.start,
+            start,
             vars: flags.var,
             ...(flags.vars ? { varsFile: flags.vars } : {}),
             ...(flags.sandbox ? { sandbox: true } : {}),
@@ -113,6 +65,70 @@ export function defineRun(program: Command, ctx: CliContext): void {
           },
           ctx.cwd,
         );
+      let result: Awaited<ReturnType<typeof runPlaybook>>;
+      try {
+        result = await runPlaybook({
+          file,
+          cwd: ctx.cwd,
+          env: ctx.env,
+          ...(flags.start ? { start: flags.start } : {}),
+          vars: flags.var,
+          ...(flags.vars ? { varsFile: flags.vars } : {}),
+          ...(flags.dryRun ? { dryRun: true } : {}),
+          ...(flags.sandbox ? { sandbox: true } : {}),
+          ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+          ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+          ...(flags.profile ? { profile: flags.profile } : {}),
+          ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
+          ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+          signal: ctx.signal,
+          onEvent: (e) => {
+            if (!onEvent) return;
+            onEvent(e);
+          },
+          onJournalRepaired: (r) => ctx.stderr.write(`runbook: repaired the journal ${r.path}: cut off a torn last line (${r.bytes} bytes of a record never written whole)\n`),
+          onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
+          ...(ctx.hooks?.afterJournalWrite ? { afterJournalWrite: ctx.hooks.afterJournalWrite } : {}),
+          isAlive: (pid) => {
+            try {
+              process.kill(pid, 0);
+              return true;
+            } catch (err) {
+              return (err as NodeJS.ErrnoException).code === 'EPERM';
+            }
+          },
+          pid: process.pid,
+          onPlan: (plan) => {
+            plannedStart = plan.event.start;
+            if (flags.json) onEvent = (e) => ctx.stdout.write(`${JSON.stringify(e)}\n`);
+            else if (ctx.isTTY && !flags.dryRun) {
+              const live = liveRenderer(ctx.stdout, plan, ctx.color, Date.now);
+              onEvent = live.onEvent;
+              stopLive = live.stop;
+            } else onEvent = lineRenderer(ctx.stdout, plan, Boolean(flags.dryRun));
+            if (flags.sandbox && !flags.json) ctx.stdout.write('rehearsal against the built-in sandbox (demo credentials)\n');
+          },
+        });
+      } catch (err) {
+        stopLive?.();
+        // A full or read-only disk stops the run before it sends what it cannot journal: once that
+        // is fixed, the same run resumes. (Not for a journal deleted mid-run: resuming would resend.)
+        if (!(err instanceof FileError) || plannedStart === undefined) throw err;
+        ctx.stderr.write(`runbook: ${err.message}\nthe run stopped; once that is fixed, resume with: ${resumeLine(plannedStart)}\n`);
+        ctx.exitCode = err.exitCode;
+        return;
+      }
+      stopLive?.();
+      if (!result.plan || !result.summary) {
+        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd }));
+        ctx.exitCode = ExitCodes.INVALID;
+        return;
+      }
+      const s = result.summary;
+      if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: s.actions })}\n`);
+      else ctx.stdout.write(`\n${renderSummary(s, result.plan, result.journal ? { journal: result.journal } : {})}`);
+      if (s.interrupted) {
+        const resume = resumeLine(result.plan.event.start);
         ctx.stderr.write(`interrupted: the journal is consistent. To resume: ${resume}\n`);
         ctx.exitCode = ExitCodes.INTERRUPTED;
         return;
