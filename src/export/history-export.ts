@@ -78,7 +78,7 @@ export class HistoryPagingError extends RunbookError {
       repeated: `get-speak-list answered the page at cursor ${JSON.stringify(cursor)} with the same cursor again`,
       cycle: `get-speak-list pointed back to cursor ${JSON.stringify(cursor)}, a page already read: the pages go round in a loop`,
       missing: `get-speak-list answered a page of records with no cursor to the next page${cursor ? ` (the page at cursor ${JSON.stringify(cursor)})` : ' (the first page)'}`,
-      'no-new': `the page at cursor ${JSON.stringify(cursor)} brought no record that was not already written`,
+      'no-new': `the pages up to cursor ${JSON.stringify(cursor)} brought no record that was not already written, twice in a row`,
     };
     super(
       'E_HISTORY_PAGING',
@@ -94,8 +94,8 @@ export class HistoryPagingError extends RunbookError {
  * partial file are checkpointed after the data is fsynced; a resumed export cuts the partial file
  * back to that length and asks for the next page from that cursor, so no record is lost or doubled.
  * Deduplication keeps only the previous page's ids: cursors move forward, so a repeat can only
- * straddle one boundary — and a cursor that does not move forward (repeated, cycling, missing, or a
- * page of nothing new) stops the export with a HistoryPagingError before anything is written twice.
+ * straddle one boundary — and a cursor that does not move forward (repeated, cycling, missing, or two
+ * pages in a row of nothing new) stops the export with a HistoryPagingError before anything is written twice.
  * A record not as documented is written as it came and counted (ExportDone.malformed). The finished
  * file is renamed from `<name>.partial` atomically.
  */
@@ -150,6 +150,8 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     let prevIds = new Set(state.lastIds);
     // Every cursor asked for in this process: one coming back means the pages go round.
     const asked = new Set<string>(cursor !== undefined ? [cursor] : []);
+    /** The previous page brought no record not already written. */
+    let stale = false;
     const snapshot = (): HistoryCheckpoint => ({
       ...(cursor !== undefined ? { cursor } : {}),
       bytes: position,
@@ -209,8 +211,10 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
         // Ids are compared as text, however the page holds it (they are ASCII in practice).
         const id = typeof rec.id === 'string' ? (page.textAs === 'bytes' ? bytesToText(rec.id) : rec.id) : typeof rec.id === 'number' ? String(rec.id) : undefined;
         if (id !== undefined) {
-          if (ids.has(id) || prevIds.has(id)) continue;
+          const seen = ids.has(id) || prevIds.has(id);
+          // Kept even when seen: the next page is compared with everything this one held.
           ids.add(id);
+          if (seen) continue;
         }
         fresh += 1;
         // A record with no room cannot be told apart from this channel's: kept, and counted.
@@ -225,7 +229,9 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
         lines.append(o.format === 'csv' ? csvRow(rec, speaker) : jsonlRow(rec, speaker), encoding);
         records += 1;
       }
-      if (fresh === 0) await stop('no-new', at);
+      // One page of repeats may be a boundary repeat on tiny pages; two in a row is no progress.
+      if (fresh === 0 && stale) await stop('no-new', at);
+      stale = fresh === 0;
       if (lines.size > 0) await writeLines();
       prevIds = ids;
       cursor = page.cursor;
