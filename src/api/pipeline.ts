@@ -1,8 +1,8 @@
 import { DiagnosticCodes, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { UsageError } from '../core/errors.js';
-import { formatDuration, parseDuration } from '../core/duration.js';
+import { parseDuration } from '../core/duration.js';
 import { loadPlaybook } from '../load/load-playbook.js';
-import { findSpacingViolations } from '../plan/checkin-spacing.js';
+import { findSpacingViolations, spacingDiagnostic } from '../plan/checkin-spacing.js';
 import { compilePlan } from '../plan/compile.js';
 import type { CheckinAction, Plan } from '../plan/types.js';
 import { parseZonedTime } from '../plan/zoned-time.js';
@@ -26,6 +26,8 @@ export interface FileResult {
   readonly file: string;
   readonly plan?: Plan;
   readonly diagnostics: readonly Diagnostic[];
+  /** The file as diagnostics name it (relative to the cwd when inside it). */
+  readonly lesson?: string;
   /** The file itself could not be read (a usage error rather than an invalid playbook). */
   readonly unreadable: boolean;
 }
@@ -43,7 +45,7 @@ export function planFile(file: string, o: PipelineOptions): FileResult {
   const startOverride = o.startOverride ?? (o.start !== undefined ? parseStartOption(o.start, o.now ?? Date.now(), zone) : undefined);
   const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}) });
   diagnostics.push(...compiled.diagnostics);
-  return { file, ...(compiled.plan ? { plan: compiled.plan } : {}), diagnostics, unreadable: false };
+  return { file, lesson: rendered.rendered.source.locate([]).file, ...(compiled.plan ? { plan: compiled.plan } : {}), diagnostics, unreadable: false };
 }
 
 export interface ValidateResult {
@@ -56,20 +58,12 @@ export interface ValidateResult {
 /** Validates several playbooks, each on its own and then together (the check-in rule across files). */
 export function validateFiles(files: readonly string[], o: PipelineOptions): ValidateResult {
   const results = files.map((f) => planFile(f, o));
-  const checkins = results.flatMap((r) => (r.plan ? r.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, file: r.file })) : []));
+  const checkins = results.flatMap((r) =>
+    r.plan ? r.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson: r.lesson ?? r.file })) : [],
+  );
   const crossFile = findSpacingViolations(checkins)
-    .filter((v) => v.first.file !== v.second.file)
-    .map<Diagnostic>((v) => ({
-      code: v.kind === 'overlap' ? DiagnosticCodes.CHECKIN_OVERLAP : DiagnosticCodes.CHECKIN_GAP,
-      severity: 'error',
-      message:
-        v.kind === 'overlap'
-          ? `check-in \`${v.second.id}\` overlaps check-in \`${v.first.id}\` of ${v.first.source.file} on channel ${v.second.channelId}`
-          : `check-in \`${v.second.id}\` starts ${formatDuration(v.gapMs)} after check-in \`${v.first.id}\` of ${v.first.source.file} ends on channel ${v.second.channelId}; the platform needs at least 5s`,
-      location: v.second.source,
-      stepId: v.second.stepId,
-      related: [{ location: v.first.source, message: `check-in \`${v.first.id}\` is here`, stepId: v.first.stepId }],
-    }));
+    .filter((v) => v.first.lesson !== v.second.lesson)
+    .map(spacingDiagnostic);
   const ok = results.every((r) => !hasErrors(r.diagnostics)) && crossFile.length === 0;
   return { files: results, crossFile, ok };
 }
