@@ -40,12 +40,17 @@ export function planFile(file: string, o: PipelineOptions): FileResult {
   if (!loadedResult.loaded || hasErrors(diagnostics)) return { file, diagnostics, unreadable };
   const rendered = renderPlaybook(loadedResult.loaded, { ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.vars ? { cliVars: o.vars } : {}) }, o.cwd);
   diagnostics.push(...rendered.diagnostics);
-  if (!rendered.rendered || hasErrors(diagnostics)) return { file, diagnostics, unreadable: false };
+  if (!rendered.rendered) return { file, diagnostics, unreadable: false };
+  // A string that did not render is reported; its step is left out of the rules, the rest is checked.
+  const templateFailed = hasErrors(rendered.diagnostics);
+  const outsideSteps = templateFailed && rendered.diagnostics.some((d) => d.severity === 'error' && !d.stepId);
+  if (outsideSteps) return { file, diagnostics, unreadable: false };
   const zone = rendered.rendered.doc.event?.timezone ?? 'UTC';
   const startOverride = o.startOverride ?? (o.start !== undefined ? parseStartOption(o.start, o.now ?? Date.now(), zone) : undefined);
-  const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}) });
+  const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}), ...(rendered.failedSteps?.size ? { skipSteps: rendered.failedSteps } : {}) });
   diagnostics.push(...compiled.diagnostics);
-  return { file, lesson: rendered.rendered.source.locate([]).file, ...(compiled.plan ? { plan: compiled.plan } : {}), diagnostics, unreadable: false };
+  const plan = compiled.plan && !templateFailed ? { plan: compiled.plan } : {};
+  return { file, lesson: rendered.rendered.source.locate([]).file, ...plan, diagnostics, unreadable: false };
 }
 
 export interface ValidateResult {

@@ -26,6 +26,8 @@ export interface CompileOptions {
   readonly startOverride?: number;
   /** The clock, for rules about the past (check-ins must start in the future). Absent: not checked. */
   readonly now?: number;
+  /** Steps (by index) left out: their templates did not render, and that is reported already. */
+  readonly skipSteps?: ReadonlySet<number>;
 }
 
 export interface CompileResult {
@@ -67,6 +69,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
   let seq = 0;
 
   steps.forEach((step, i) => {
+    if (options.skipSteps?.has(i)) return;
     const stepId = ids[i]!;
     const p = (...rest: (string | number)[]): DocPath => ['steps', i, ...rest];
     const loc = (...rest: (string | number)[]): SourceLocation => pb.source.locate(p(...rest));
