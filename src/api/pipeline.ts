@@ -1,6 +1,7 @@
 import { DiagnosticCodes, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
+import { limitDiagnostics } from '../load/diagnostic-limit.js';
 import { loadPlaybook } from '../load/load-playbook.js';
 import { findSpacingViolations, spacingDiagnostic } from '../plan/checkin-spacing.js';
 import { compilePlan } from '../plan/compile.js';
@@ -32,25 +33,33 @@ export interface FileResult {
   readonly unreadable: boolean;
 }
 
-/** load → validate (schema, per file) → template → plan, for one playbook. */
+/**
+ * load → validate (schema, per file) → template → plan, for one playbook. Every stage that can go on
+ * after a problem does, so that one pass reports all it can: a merge problem does not stop templating,
+ * a string that does not render leaves only its step out of the rules. At most
+ * MAX_DIAGNOSTICS_PER_FILE diagnostics are kept, then a count of the rest.
+ */
 export function planFile(file: string, o: PipelineOptions): FileResult {
   const loadedResult = loadPlaybook(file, { displayBase: o.cwd, checkFile: schemaDiagnostics });
   const diagnostics: Diagnostic[] = [...loadedResult.diagnostics];
   const unreadable = !loadedResult.loaded && diagnostics.length === 1 && diagnostics[0]!.code === DiagnosticCodes.FILE_UNREADABLE;
-  if (!loadedResult.loaded || hasErrors(diagnostics)) return { file, diagnostics, unreadable };
-  const rendered = renderPlaybook(loadedResult.loaded, { ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.vars ? { cliVars: o.vars } : {}) }, o.cwd);
+  const loaded = loadedResult.loaded;
+  if (!loaded) return { file, diagnostics, unreadable };
+  const lesson = loaded.source.locate([]).file;
+  const done = (plan?: Plan): FileResult => {
+    const kept = limitDiagnostics(diagnostics, loaded.source.locate([]));
+    return { file, lesson, ...(plan && !hasErrors(kept) ? { plan } : {}), diagnostics: kept, unreadable: false };
+  };
+  const rendered = renderPlaybook(loaded, { ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.vars ? { cliVars: o.vars } : {}) }, o.cwd);
   diagnostics.push(...rendered.diagnostics);
-  if (!rendered.rendered) return { file, diagnostics, unreadable: false };
-  // A string that did not render is reported; its step is left out of the rules, the rest is checked.
-  const templateFailed = hasErrors(rendered.diagnostics);
-  const outsideSteps = templateFailed && rendered.diagnostics.some((d) => d.severity === 'error' && !d.stepId);
-  if (outsideSteps) return { file, diagnostics, unreadable: false };
+  if (!rendered.rendered) return done();
+  // A string outside the steps that did not render (the event, channels, defaults) leaves nothing to plan.
+  if (rendered.diagnostics.some((d) => d.severity === 'error' && !d.stepId)) return done();
   const zone = rendered.rendered.doc.event?.timezone ?? 'UTC';
   const startOverride = o.startOverride ?? (o.start !== undefined ? parseStartOption(o.start, o.now ?? Date.now(), zone) : undefined);
   const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}), ...(rendered.failedSteps?.size ? { skipSteps: rendered.failedSteps } : {}) });
   diagnostics.push(...compiled.diagnostics);
-  const plan = compiled.plan && !templateFailed ? { plan: compiled.plan } : {};
-  return { file, lesson: rendered.rendered.source.locate([]).file, ...plan, diagnostics, unreadable: false };
+  return done(compiled.plan);
 }
 
 export interface ValidateResult {
