@@ -2,7 +2,7 @@ import { DiagnosticCodes, hasErrors, type Diagnostic } from '../core/diagnostic.
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { limitDiagnostics } from '../load/diagnostic-limit.js';
-import { loadPlaybook } from '../load/load-playbook.js';
+import { loadPlaybook, type FileCache } from '../load/load-playbook.js';
 import { findSpacingViolations, spacingDiagnostic } from '../plan/checkin-spacing.js';
 import { compilePlan } from '../plan/compile.js';
 import type { CheckinAction, Plan } from '../plan/types.js';
@@ -39,8 +39,8 @@ export interface FileResult {
  * a string that does not render leaves only its step out of the rules. At most
  * MAX_DIAGNOSTICS_PER_FILE diagnostics are kept, then a count of the rest.
  */
-export function planFile(file: string, o: PipelineOptions): FileResult {
-  const loadedResult = loadPlaybook(file, { displayBase: o.cwd, checkFile: schemaDiagnostics });
+export function planFile(file: string, o: PipelineOptions, fileCache?: FileCache): FileResult {
+  const loadedResult = loadPlaybook(file, { displayBase: o.cwd, checkFile: schemaDiagnostics, ...(fileCache ? { fileCache } : {}) });
   const diagnostics: Diagnostic[] = [...loadedResult.diagnostics];
   const unreadable = !loadedResult.loaded && diagnostics.length === 1 && diagnostics[0]!.code === DiagnosticCodes.FILE_UNREADABLE;
   const loaded = loadedResult.loaded;
@@ -71,7 +71,9 @@ export interface ValidateResult {
 
 /** Validates several playbooks, each on its own and then together (the check-in rule across files). */
 export function validateFiles(files: readonly string[], o: PipelineOptions): ValidateResult {
-  const results = files.map((f) => planFile(f, o));
+  // Lessons of a term share their course template: it is read and checked once.
+  const fileCache: FileCache = new Map();
+  const results = files.map((f) => planFile(f, o, fileCache));
   const checkins = results.flatMap((r) =>
     r.plan ? r.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson: r.lesson ?? r.file })) : [],
   );

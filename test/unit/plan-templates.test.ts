@@ -56,7 +56,7 @@ describe('templates: one engine, one meaning', () => {
 
 describe('templates: bounded', () => {
   it('a huge variable used in many steps ends quickly with located RB3008 diagnostics', () => {
-    const big = 'x'.repeat(2 * 1024 * 1024);
+    const big = 'x'.repeat(1536 * 1024);
     const steps = Array.from({ length: 1000 }, (_, i) => `  - { id: s${i}, kind: message, at: +${i}s, text: "{{big}}" }`).join('\n');
     const f = file(`${EVENT}vars:\n  big: ${big}\nsteps:\n${steps}\n`);
     const t0 = performance.now();
