@@ -38,12 +38,6 @@ export interface RunPlaybookOptions {
   readonly clock?: EngineClock;
   /** Per-request timeout of the client (ms). */
   readonly requestTimeoutMs?: number;
-  /** Rehearse the first burst in-process before it is due (EngineOptions.rehearse). Default true. */
-  readonly rehearse?: boolean;
-  /** Stage message calls ahead of their instant (EngineOptions.stage). Default true. */
-  readonly stage?: boolean;
-  /** Passed to the engine (EngineOptions.beforeInstant): the CLI collects garbage there. */
-  readonly beforeInstant?: () => void;
   /** Called once the plan is made, before anything runs (the CLI picks its progress view). */
   readonly onPlan?: (plan: Plan) => void;
 }
@@ -100,7 +94,7 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
         actions: plan.actions.map((a) => ({ id: a.id, unit: a.kind === 'checkin' ? a.batchId : a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
       },
     ]);
-    const summary = await runEngine({ plan, api: conn.client, journal, prior, clock, signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.beforeInstant ? { beforeInstant: o.beforeInstant } : {}), ...(o.rehearse === false ? { rehearse: false } : {}), ...(o.stage === false ? { stage: false } : {}) });
+    const summary = await runEngine({ plan, api: conn.client, journal, prior, clock, signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
     return { diagnostics: planned.diagnostics, plan, summary, journal: path, ...(conn.sandbox ? { sandboxUrl: conn.sandbox.url } : {}) };
   } finally {
     await journal?.close();

@@ -46,13 +46,6 @@ export interface SandboxOptions {
   readonly asciiJson?: boolean;
   /** A JSON-lines log: a file path, or a function that receives each line. Always kept in memory too. */
   readonly log?: string | ((line: string) => void);
-  /**
-   * Called once the server has had no request in hand for IDLE_MS after some: the moment for a host
-   * that owns its process to collect its young garbage (youngCollector), so that a collection does
-   * not fall inside the next burst and delay its receive times — which are what lateness is measured
-   * against. The CLI's `sandbox` command and the benchmarks' sandbox process pass one.
-   */
-  readonly onIdle?: () => void;
 }
 
 export interface RateLimitOptions {
