@@ -127,6 +127,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (h.times.length > rate.max) h.blockedUntil = t + rate.blockMs;
     }
     if (h.blockedUntil > t) {
+      if (typeof rate.reply === 'object') {
+        // A gateway's refusal: plain text, with whatever status it uses.
+        const { status, text } = rate.reply;
+        record({ ...base, endpoint, status, code: status, effect: 'rejected', message: text });
+        res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), Date: new Date(now()).toUTCString() });
+        res.end(text);
+        return;
+      }
       const reply = error(429, 'request too frequent, your IP is blocked for a while.', rate.reply === 'http429' ? 429 : 200);
       record({ ...base, endpoint, status: reply.status, code: 429, effect: 'rejected', message: reply.message });
       send(res, reply, now());
@@ -159,7 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!signed['appId']) return reject(error(400, 'appId is required.', errorStatus(400)));
     if (signed['appId'] !== credentials.appId) return reject(v4 ? v4Error(400, 20001, 'application not found.', errorStatus(400)) : v3Error(400, 'application not found.', errorStatus(400)));
     const ts = Number(signed['timestamp']);
-    if (!/^\d{13}$/.test(signed['timestamp'] ?? '') || Math.abs(ts - receivedAt) > TIMESTAMP_WINDOW_MS) return reject(error(400, 'invalid timestamp.', errorStatus(400)));
+    if (!/^\d{13}$/.test(signed['timestamp'] ?? '') || Math.abs(ts - receivedAt) > TIMESTAMP_WINDOW_MS) return reject(options.refusedTimestamp === 'zh' ? error(10003, '时间戳过期', errorStatus(400)) : error(400, 'invalid timestamp.', errorStatus(400)));
     const signOk = signed['sign'] !== undefined && polyvSign(signed, credentials.appSecret) === signed['sign'];
     if (!signOk) return reject(error(403, 'invalid signature.', options.signatureErrorHttpStatus ?? 403), false);
 
