@@ -1,11 +1,15 @@
 import { batchCheckinRequest, getSpeakListRequest, type ApiRequest } from '../polyv/requests.js';
+import { historyWindow } from './history-window.js';
 import type { Unit } from './units.js';
 
 /** The request a unit makes, as data (a history export's first page; userId shown as a placeholder). */
 export function requestOf(u: Unit): ApiRequest {
   if (u.kind === 'message') return u.action.request;
   if (u.kind === 'checkinBatch') return batchCheckinRequest(u.checkins.map((c) => c.item));
-  if (u.action.kind === 'historyExport') return getSpeakListRequest({ userId: '<userId>', startTime: u.action.from, endTime: u.action.to, size: u.action.pageSize });
+  if (u.action.kind === 'historyExport') {
+    const w = historyWindow(u.action);
+    return getSpeakListRequest({ userId: '<userId>', startTime: w.from, endTime: w.to, size: u.action.pageSize });
+  }
   return u.action.request;
 }
 

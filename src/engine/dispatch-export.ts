@@ -8,6 +8,7 @@ import { runHistoryExport, type HistoryCheckpoint } from '../export/history-expo
 import { runReportExport } from '../export/report-export.js';
 import type { EngineEvent } from './events.js';
 import type { RunState } from './run-state.js';
+import { historyWindow } from './history-window.js';
 import type { Unit } from './units.js';
 
 type ExportUnit = Extract<Unit, { kind: 'export' }>;
@@ -51,7 +52,7 @@ export class ExportDispatcher {
     else
       await runHistoryExport(
         this.api,
-        { ...common, from: a.from, to: a.to, format: a.format, pageSize: a.pageSize, onProgress: (p) => this.emit({ type: 'export-progress', unit: u.id, ...p }) },
+        { ...common, ...historyWindow(a), format: a.format, pageSize: a.pageSize, onProgress: (p) => this.emit({ type: 'export-progress', unit: u.id, ...p }) },
         port<HistoryCheckpoint>(),
       );
   }

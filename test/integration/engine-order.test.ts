@@ -65,6 +65,50 @@ describe('a timestamp refused twice (issue 14.6)', () => {
     expect(summary.actions[0]).toMatchObject({ id: 'hello', result: 'failed' });
     expect(summary.actions[0]!.message).toMatch(/refused the timestamp twice, so nothing was applied; no clock skew was measured/);
     expect(r.code).toBe(3);
-    expect(gw.hits).toHaveLength(2);
+    expect(gw.hits.filter((h) => h.includes('send-custom-message'))).toHaveLength(2);
+  });
+});
+
+describe("the platform's clock is the lesson's (issue 14.10)", () => {
+  it('with this machine 4 minutes behind, messages go at the platform time, check-ins are registered for it, and the offset is shown', async () => {
+    const skew = 4 * 60_000;
+    const sb = await startSandbox({ channels: ['1000001', '1000002'], clockOffsetMs: skew });
+    open.push(sb);
+    const file = lesson('  - { id: hello, kind: message, at: "+0s", channels: a, text: hi }\n  - { id: roll, kind: checkin, at: "+20s", duration: 10s, channels: a, prompt: 签到 }\n');
+    // The start as the platform sees it: 3 s from its now.
+    const start = Date.now() + skew + 3000;
+    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', new Date(start).toISOString(), '--json'], { env: demoEnv(), timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; code?: string; offsetMs?: number });
+    const notice = events.find((e) => e.type === 'notice' && e.code === 'clock-offset');
+    expect(Math.abs(notice!.offsetMs! - skew)).toBeLessThan(2000);
+    // The message reached the platform at its time on the platform's clock (not 4 minutes late).
+    const msg = sb.platform.messages[0]!;
+    expect(msg.receivedAt - start).toBeGreaterThanOrEqual(-1000);
+    expect(msg.receivedAt - start).toBeLessThan(5000);
+    // The check-in starts at +20 s on the platform's clock.
+    const checkin = sb.platform.checkins.get('1000001')![0]!;
+    expect(checkin.delayTime).toBe(start + 20_000);
+    expect(checkin.delayTime).toBeGreaterThan(checkin.receivedAt);
+  }, 70_000);
+});
+
+describe("a lesson's history window (issue 14.12)", () => {
+  it('includes the message sent at the end', async () => {
+    const sb = await startSandbox({ channels: ['1000001', '1000002'] });
+    open.push(sb);
+    const dir = mkdtempSync(join(tmpdir(), 'rb-window-'));
+    const file = join(dir, 'lesson.yaml');
+    writeFileSync(
+      file,
+      `event: { name: Window, timezone: UTC, start: "2026-12-01T12:00", duration: 2s }\nchannels: { a: "1000001" }\nsteps:\n` +
+        `  - { id: bye, kind: message, at: end, text: 再见 }\n  - { id: history, kind: historyExport, at: end+1s, outDir: out }\n`,
+    );
+    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+1s', '--json'], { env: demoEnv() });
+    expect(r.code).toBe(0);
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const out = join(dir, 'out');
+    const text = readdirSync(out).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(out, f), 'utf8')).join('');
+    expect(text).toContain('再见');
   });
 });
