@@ -120,9 +120,15 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       const p = dispatch(g.u, g.latenessMs, g.drop).finally(() => inflight.delete(p));
       inflight.add(p);
     }
-    // After the calls are on their way: what each unit calls, then the events held meanwhile.
-    for (const g of go) announce(g);
-    setImmediate(release);
+    // undici writes the requests once this pass is over; what each unit calls is announced after
+    // that (first, then the events held meanwhile).
+    setImmediate(() => {
+      const meanwhile = held ?? [];
+      held = [];
+      for (const g of go) announce(g);
+      held.push(...meanwhile);
+      release();
+    });
   };
 
   const interrupted = await runSchedule(restored.queue, clock, signal, {
