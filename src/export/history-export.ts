@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExitCodes, RunbookError } from '../core/errors.js';
 import { FileError, toFileError, withFileErrorsAsync } from '../core/file-error.js';
-import type { SpeakListPage, SpeakRecord } from '../polyv/types.js';
+import type { SpeakListBytesPage, SpeakRecord } from '../polyv/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { bytesToText } from '../transport/body-text.js';
 import { fsyncFolder } from './atomic-file.js';
@@ -176,10 +176,10 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     };
     // Pages come as byte strings when that is exact (see BodyText): the text is passed through to
     // the file as the platform's own UTF-8 bytes, never decoded and encoded again.
-    const fetchPage = (c: string | undefined): Promise<SpeakListPage> =>
-      api.getSpeakList(
+    const fetchPage = (c: string | undefined): Promise<SpeakListBytesPage> =>
+      api.getSpeakListBytes(
         { userId: api.userId, ...(o.from !== undefined ? { startTime: o.from } : {}), ...(o.to !== undefined ? { endTime: o.to } : {}), size: o.pageSize ?? 1000, ...(c ? { cursor: c } : {}) },
-        { bodyText: 'bytes', ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
+        { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
       );
     let next = fetchPage(cursor);
     for (;;) {
@@ -235,7 +235,7 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
       if (lines.size > 0) await writeLines();
       prevIds = ids;
       cursor = page.cursor;
-      asked.add(cursor);
+      asked.add(page.cursor);
       pages += 1;
       const every = o.checkpointEveryMs ?? 1000;
       if (syncError) throw syncError;
