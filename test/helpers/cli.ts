@@ -34,6 +34,8 @@ export interface CliOptions {
   onStdout?: (chunk: string, child: ChildProcess) => void;
   /** Keep stdin open as a pipe (default: ignored). */
   stdin?: 'pipe' | 'ignore';
+  /** Run as this user and group (needs root): for permission errors, which root never gets. */
+  user?: { uid: number; gid: number };
 }
 
 function runBin(bin: string, args: readonly string[], opts: CliOptions): Promise<CliRun> & { readonly child: ChildProcess } {
@@ -41,6 +43,7 @@ function runBin(bin: string, args: readonly string[], opts: CliOptions): Promise
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', ...opts.env },
     stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+    ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
   });
   const done = new Promise<CliRun>((resolve, reject) => {
     let stdout = '';

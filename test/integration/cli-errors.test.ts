@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,5 +117,29 @@ describe('a credentials file that is a FIFO', () => {
     expect(r.stderr).toMatch(/not a regular file/);
     expect(r.code).toBe(5);
     expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+});
+
+/** `nobody`: permission errors need a user other than root. */
+const NOBODY = { uid: 65534, gid: 65534 };
+const asRoot = process.getuid?.() === 0;
+if (!asRoot) console.warn('skipping the EACCES tests: they run the CLI as nobody, which needs root');
+
+describe.skipIf(!asRoot)('a folder runbook may not write (EACCES, as nobody)', () => {
+  it('the output folder: exit 2, and the chat export task is never created', async () => {
+    const server = await taskServer();
+    const locked = mkdtempSync(join(tmpdir(), 'rb-eacces-')); // 0700, root's
+    const r = await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', server.url, '--out', join(locked, 'out')], { env: { ...demoEnv(), HOME: tmpdir() }, user: NOBODY });
+    expectUserError(r, /cannot write to the output folder .*: permission denied \(EACCES\)/);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('the state folder: exit 2, nothing sent', async () => {
+    const sb = await sandbox();
+    const { file, dir } = twoChannelLesson();
+    chmodSync(dir, 0o755); // the playbook is readable, its folder not writable by nobody
+    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+2s'], { env: { ...demoEnv(), HOME: tmpdir() }, user: NOBODY });
+    expectUserError(r, /cannot create the state folder .*\.runbook: permission denied \(EACCES\)/);
+    expect(sb.log).toEqual([]);
   });
 });
