@@ -71,6 +71,12 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     const ext = value['extends'];
     if (typeof ext !== 'string') break;
     const at = read.yaml.index.locate(['extends']);
+    // Relative paths to YAML files only: a playbook names its template beside it, and an error never
+    // quotes a line of a file that is not a playbook.
+    if (isAbsolute(ext) || /^[a-z][a-z0-9+.-]*:/i.test(ext) || !/\.ya?ml$/i.test(ext)) {
+      diagnostics.push({ code: DiagnosticCodes.EXTENDS_NOT_FOUND, severity: 'error', message: `extends: ${JSON.stringify(ext)} must be a relative path to a .yaml or .yml file (relative to this file)`, location: at });
+      return { diagnostics };
+    }
     const next = resolve(dirname(current), ext);
     if (absFiles.includes(next)) {
       const cycle = [...absFiles.slice(absFiles.indexOf(next)), next].map(display).join(' → ');

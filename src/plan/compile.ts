@@ -111,6 +111,10 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
             if (alias === known[0]) err(DiagnosticCodes.MESSAGE_EMPTY, 'a message needs `text` or `image` (or both)', loc());
             continue;
           }
+          if (image !== undefined && !/^https?:\/\/[^\s/]+\S*$/i.test(image)) {
+            if (alias === known[0]) err(DiagnosticCodes.INVALID_VALUE, `image ${JSON.stringify(image.length > 60 ? `${image.slice(0, 57)}...` : image)} must be an http:// or https:// URL`, loc('image'));
+            continue;
+          }
           const encodedLength = text === undefined ? 0 : encodeMessageContent(text).length;
           const maxEncoded = PlatformLimits.maxEncodedContent;
           if (encodedLength > maxEncoded) {
