@@ -55,9 +55,10 @@ export function planFile(file: string, o: PipelineOptions, fileCache?: FileCache
   if (!rendered.rendered) return done();
   // A string outside the steps that did not render (the event, channels, defaults) leaves nothing to plan.
   if (rendered.diagnostics.some((d) => d.severity === 'error' && !d.stepId)) return done();
+  const skipSteps = new Set([...(loaded.invalidSteps ?? []), ...(rendered.failedSteps ?? [])]);
   const zone = rendered.rendered.doc.event?.timezone ?? 'UTC';
   const startOverride = o.startOverride ?? (o.start !== undefined ? parseStartOption(o.start, o.now ?? Date.now(), zone) : undefined);
-  const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}), ...(rendered.failedSteps?.size ? { skipSteps: rendered.failedSteps } : {}) });
+  const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}), ...(skipSteps.size ? { skipSteps } : {}) });
   diagnostics.push(...compiled.diagnostics);
   return done(compiled.plan);
 }
