@@ -123,15 +123,25 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
           }
           const watchType = WATCH_TYPE[step.audience ?? defaults.audience ?? 'all'];
           const joinHistoryList = (step.history ?? defaults.history ?? true) ? 1 : 0;
+          // One literal of a fixed shape (absent text or image is `undefined`): conditional spreads
+          // here were a third of the time of planning a term.
           actions.push({
-            ...base,
+            id: base.id,
+            stepId,
+            channelAlias: alias,
+            channelId,
+            at,
+            source: base.source,
+            policy,
+            relativeTo,
+            seq: base.seq,
             kind: 'message',
-            ...(text !== undefined ? { text } : {}),
-            ...(image !== undefined ? { imageUrl: image } : {}),
+            text,
+            imageUrl: image,
             watchType,
             joinHistoryList,
             encodedLength,
-            request: sendCustomMessageRequest({ channelId, ...(text !== undefined ? { content: text } : {}), ...(image !== undefined ? { imgUrl: image } : {}), joinHistoryList, watchType }),
+            request: sendCustomMessageRequest({ channelId, content: text, imgUrl: image, joinHistoryList, watchType }),
           });
           break;
         }
