@@ -104,7 +104,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     }
     // Anything not committed ahead (a late start, a resume) is committed now, before any call goes out.
     commit(go.map((g) => g.u));
-    const at = Date.now();
+    const at = clock.now();
     const announce = (g: (typeof go)[number]): void =>
       emit({ type: 'dispatch', unit: g.u.id, kind: g.u.kind, actions: actionIdsOf(g.u), plannedAt: g.u.at, at, latenessMs: g.latenessMs, call: describeCall(requestOf(g.u)) });
     if (!api) {
