@@ -39,9 +39,10 @@ export class CheckinDispatcher {
   /** Registers what is still ahead of the batch; `drop` are check-ins already started (skipped). Never rejects. */
   async dispatch(u: BatchUnit, drop: readonly string[], latenessMs: number): Promise<void> {
     const results = new Map<string, ActionOutcome>();
-    for (const id of drop) results.set(id, { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' });
-    let pending = u.checkins.filter((c) => !drop.includes(c.id));
     let verifying = this.verify.has(u.id);
+    // A check-in already started cannot be registered now; after a crash, the cut-off call may have.
+    for (const id of drop) results.set(id, verifying ? { result: 'ambiguous', message: 'the check-in had started before its registration could be confirmed' } : { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' });
+    let pending = u.checkins.filter((c) => !drop.includes(c.id));
     let resent = verifying;
     let lastError: unknown;
     // Each pass settles at least one check-in (a 1099 names at least one, or the pass ends the loop).
