@@ -97,7 +97,12 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       // Check-ins whose start has passed cannot be registered (the platform needs a future delayTime).
       const drop = u.kind === 'checkinBatch' ? u.checkins.filter((c) => c.startsAt <= now + 1000).map((c) => c.id) : [];
       if (u.kind === 'checkinBatch' && drop.length === u.checkins.length) {
-        writes.push(state.record(u, 'skipped', { latenessMs, message: 'missed: every check-in of this batch has already started' }));
+        // After a crash the cut-off call may have registered them: unknown, not skipped.
+        writes.push(
+          restored.verify.has(u.id)
+            ? state.record(u, 'ambiguous', { latenessMs, message: 'every check-in of this batch had started before its registration could be confirmed' })
+            : state.record(u, 'skipped', { latenessMs, message: 'missed: every check-in of this batch has already started' }),
+        );
         continue;
       }
       go.push({ u, latenessMs, drop });
