@@ -1,5 +1,6 @@
 import { sleep } from '../core/sleep.js';
 import type { CheckinAction } from '../plan/types.js';
+import { checkinSpacingRule } from '../polyv/limits.js';
 import { batchCheckinRequest } from '../polyv/requests.js';
 import type { PolyvApi } from '../transport/api.js';
 import { outcomeOf } from '../transport/classify.js';
@@ -48,7 +49,9 @@ export class CheckinDispatcher {
     // Each pass settles at least one check-in (a 1099 names at least one, or the pass ends the loop).
     for (let pass = 0; pending.length > 0 && pass <= u.checkins.length; pass += 1) {
       try {
-        await this.api.send(batchCheckinRequest(pending.map((c) => c.item)), { stepId: u.id });
+        // The plan's own request while the batch is whole; a part of it is built from its check-ins.
+        const req = pending.length === u.checkins.length ? u.request : batchCheckinRequest(pending.map((c) => c.item));
+        await this.api.send(req, { stepId: u.id });
         for (const c of pending) results.set(c.id, { result: 'ok', ...(resent ? { message: 'registered (sent again after a lost answer; the platform refuses duplicates, so nothing was registered twice)' } : {}) });
         pending = [];
       } catch (err) {
@@ -86,7 +89,7 @@ export class CheckinDispatcher {
 }
 
 function collision(c: CheckinAction): string {
-  return `rejected by the platform (1099): overlaps, or is within 5 s of, a check-in already on channel ${c.channelId}; not registered`;
+  return `rejected by the platform (1099): it collides with a check-in already on channel ${c.channelId} (${checkinSpacingRule()}); not registered`;
 }
 
 function ambiguousCollision(c: CheckinAction): string {

@@ -9,7 +9,6 @@ import { runReportExport } from '../export/report-export.js';
 import type { EngineEvent } from './events.js';
 import { failureOf } from './failure.js';
 import type { RunState } from './run-state.js';
-import { historyWindow } from './history-window.js';
 import type { Unit } from './units.js';
 
 type ExportUnit = Extract<Unit, { kind: 'export' }>;
@@ -55,7 +54,7 @@ export class ExportDispatcher {
     else
       await runHistoryExport(
         this.api,
-        { ...common, ...historyWindow(a), format: a.format, pageSize: a.pageSize, onProgress: (p) => this.emit({ type: 'export-progress', unit: u.id, ...p }) },
+        { ...common, from: a.from, to: a.to, format: a.format, pageSize: a.pageSize, onProgress: (p) => this.emit({ type: 'export-progress', unit: u.id, ...p }) },
         port<HistoryCheckpoint>(),
       );
   }

@@ -3,7 +3,8 @@ import type { JournalRecord } from '../journal/records.js';
 import type { Plan } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import type { EngineClock } from './clock.js';
-import { describeCall, requestOf } from './describe-call.js';
+import { redactedCallLine } from '../polyv/redacted-call.js';
+import { requestOf } from './describe-call.js';
 import { CheckinDispatcher } from './dispatch-checkins.js';
 import { ExportDispatcher } from './dispatch-export.js';
 import { MessageDispatcher } from './dispatch-message.js';
@@ -111,7 +112,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     commit(go.map((g) => g.u));
     const at = clock.now();
     const announce = (g: (typeof go)[number]): void =>
-      emit({ type: 'dispatch', unit: g.u.id, kind: g.u.kind, actions: actionIdsOf(g.u), plannedAt: g.u.at, at, latenessMs: g.latenessMs, call: describeCall(requestOf(g.u)) });
+      emit({ type: 'dispatch', unit: g.u.id, kind: g.u.kind, actions: actionIdsOf(g.u), plannedAt: g.u.at, at, latenessMs: g.latenessMs, call: redactedCallLine(requestOf(g.u)) });
     if (!api) {
       for (const g of go) {
         announce(g);
