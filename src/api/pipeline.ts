@@ -56,8 +56,15 @@ export interface ValidateResult {
 /** Validates several playbooks, each on its own and then together (the check-in rule across files). */
 export function validateFiles(files: readonly string[], o: PipelineOptions): ValidateResult {
   const results = files.map((f) => planFile(f, o));
+  const crossFile = crossFileDiagnostics(results);
+  const ok = results.every((r) => !hasErrors(r.diagnostics)) && crossFile.length === 0;
+  return { files: results, crossFile, ok };
+}
+
+/** The check-in rule across files: check-ins of two playbooks colliding on one channel. */
+export function crossFileDiagnostics(results: readonly Pick<FileResult, 'file' | 'plan'>[]): Diagnostic[] {
   const checkins = results.flatMap((r) => (r.plan ? r.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, file: r.file })) : []));
-  const crossFile = findSpacingViolations(checkins)
+  return findSpacingViolations(checkins)
     .filter((v) => v.first.file !== v.second.file)
     .map<Diagnostic>((v) => ({
       code: v.kind === 'overlap' ? DiagnosticCodes.CHECKIN_OVERLAP : DiagnosticCodes.CHECKIN_GAP,
@@ -70,8 +77,6 @@ export function validateFiles(files: readonly string[], o: PipelineOptions): Val
       stepId: v.second.stepId,
       related: [{ location: v.first.source, message: `check-in \`${v.first.id}\` is here`, stepId: v.first.stepId }],
     }));
-  const ok = results.every((r) => !hasErrors(r.diagnostics)) && crossFile.length === 0;
-  return { files: results, crossFile, ok };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { hasErrors } from '../core/diagnostic.js';
 import { VirtualClock, realClock, type EngineClock } from '../engine/clock.js';
@@ -11,6 +11,8 @@ import type { Plan } from '../plan/types.js';
 import type { ClientEvent } from '../transport/client.js';
 import { connect, type Connection } from './connection.js';
 import { planFile } from './pipeline.js';
+import { lessonRunId, stateDirFor } from './lesson-id.js';
+import { reconcilePlan } from './reconcile.js';
 
 export interface RunPlaybookOptions {
   readonly file: string;
@@ -66,27 +68,30 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
   const now = clock.now();
   const planned = planFile(o.file, { cwd: o.cwd, ...(o.vars ? { vars: o.vars } : {}), ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.start ? { start: o.start } : {}), now });
   if (!planned.plan || hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics };
-  const plan = planned.plan;
-  o.onPlan?.(plan);
+  // The journal and lock belong to the lesson (its file and start), not to its content: see lesson-id.ts.
+  const stateDir = stateDirFor(o.file, o.cwd, o.stateDir);
+  const compiled = { ...planned.plan, runId: lessonRunId(resolve(o.cwd, o.file), stateDir, planned.plan.event.start) };
+  o.onPlan?.(compiled);
 
   if (o.dryRun) {
-    const summary = await runEngine({ plan, clock: new VirtualClock(now), signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
-    return { diagnostics: planned.diagnostics, plan, summary };
+    const summary = await runEngine({ plan: compiled, clock: new VirtualClock(now), signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
+    return { diagnostics: planned.diagnostics, plan: compiled, summary };
   }
 
   // The lock first: a second run of the same run must not even start a sandbox or touch the journal.
-  const stateDir = o.stateDir ? resolve(o.cwd, o.stateDir) : resolve(dirname(resolve(o.cwd, o.file)), '.runbook');
-  const lock = acquireLock(stateDir, plan.runId, o.isAlive, o.pid);
+  const lock = acquireLock(stateDir, compiled.runId, o.isAlive, o.pid);
   if (lock.recovered) o.onLockRecovered?.(lock.recovered);
   let conn: Connection | undefined;
   let journal: Journal | undefined;
   try {
-    conn = await connect(o, { channels: Object.values(plan.channels), seedMessages: 50 }, {
+    conn = await connect(o, { channels: Object.values(compiled.channels), seedMessages: 50 }, {
       ...(o.onClientEvent ? { onEvent: o.onClientEvent } : {}),
       ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
     });
-    const path = journalPath(stateDir, plan.runId);
+    const path = journalPath(stateDir, compiled.runId);
     const prior = readJournal(path);
+    // What a `serve` of the same lesson journaled (skips, sends ahead, registered check-ins) holds here too.
+    const plan: Plan = reconcilePlan(compiled, prior).plan;
     journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
     journal.appendDurable([
       {

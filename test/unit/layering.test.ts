@@ -20,6 +20,7 @@ const RANK: Record<string, number> = {
   engine: 9,
   sandbox: 10,
   api: 11,
+  serve: 11.5,
   cli: 12,
   'index.ts': 11,
 };
