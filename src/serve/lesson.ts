@@ -258,7 +258,11 @@ export class Lesson {
         host: hostname(),
         file: this.source.file,
         start: plan.event.start,
-        actions: plan.actions.map((a) => ({ id: a.id, unit: a.kind === 'checkin' ? a.batchId : a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
+        // Skipped actions are listed too (under their own id, never a batch's), so `runbook status` shows them.
+        actions: [
+          ...plan.actions.map((a) => ({ id: a.id, unit: a.kind === 'checkin' ? a.batchId : a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
+          ...this.source.plan.actions.filter((a) => !plan.actions.some((p) => p.id === a.id)).map((a) => ({ id: a.id, unit: a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
+        ],
       },
     ]);
     const controller = new AbortController();
