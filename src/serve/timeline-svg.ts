@@ -57,7 +57,8 @@ export const TIMELINE_CSS = `
 
 /** The picture as SVG text. `withStyle` puts TIMELINE_CSS inside it (a standalone file). */
 export function timelineSvg(m: TimelineModel, withStyle = false): string {
-  const times = m.marks.flatMap((k) => [k.at, k.startsAt ?? k.at, k.endsAt ?? k.at]);
+  // A check-in is drawn as its interval on the platform, not at its registration (minutes ahead).
+  const times = m.marks.flatMap((k) => (k.kind === 'checkin' ? [k.startsAt ?? k.at, k.endsAt ?? k.at] : [k.at]));
   const lo = Math.min(m.start, ...times);
   const hi0 = Math.max(m.end, ...times);
   const span = Math.max(hi0 - lo, 1000);
@@ -80,7 +81,7 @@ export function timelineSvg(m: TimelineModel, withStyle = false): string {
   const axisY = TOP + lanes.length * LANE + 4;
   out.push(`<line class="axis" x1="${LEFT}" y1="${axisY}" x2="${WIDTH - RIGHT}" y2="${axisY}"/>`);
   for (const t of ticks(t0, t1)) out.push(`<text class="tick" x="${f(x(t))}" y="${axisY + 16}" text-anchor="middle">${esc(fmt(t, m.zone, span))}</text>`);
-  out.push(`<text class="tick" x="${f(x(m.start))}" y="${TOP - 12}" text-anchor="middle">start</text><text class="tick" x="${f(x(m.end))}" y="${TOP - 12}" text-anchor="middle">end</text>`);
+  out.push(`<text class="tick" x="${f(x(m.start))}" y="${TOP - 12}" text-anchor="end">start</text><text class="tick" x="${f(x(m.end))}" y="${TOP - 12}" text-anchor="start">end</text>`);
   for (const k of m.marks) {
     const lane = laneOf.get(k.channel) ?? 0;
     const cy = TOP + lane * LANE + LANE / 2;
