@@ -34,6 +34,8 @@ export interface Reconciled {
  * With an empty journal the plan comes back as compiled (the same batches, the same order).
  */
 export function reconcilePlan(plan: Plan, prior: readonly JournalRecord[]): Reconciled {
+  // Nothing journaled yet (most lessons of a term, most of the time): the plan as compiled.
+  if (prior.length === 0) return { plan, skipped: new Map(), sentNow: new Map(), paused: false, refused: [] };
   const { units } = replay(prior);
   const skipped = new Map<string, ControlRecord>();
   const sentNow = new Map<string, ControlRecord>();

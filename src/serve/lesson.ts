@@ -181,10 +181,12 @@ export class Lesson {
     this.plan = r.plan;
     this.paused = r.paused;
     this.refused = r.refused;
-    const views = new Map(actionViews(r.plan, prior).map((v) => [v.id, v]));
-    const skippedViews = actionViews(this.source.plan, []);
+    const planned = actionViews(r.plan, prior);
+    const views = new Map(planned.map((v) => [v.id, v]));
+    // Actions left out of the plan to run (skipped by a person) are shown from the source plan.
+    const left = planned.length === this.source.plan.actions.length ? [] : actionViews(this.source.plan, []);
     this.views = this.source.plan.actions.map((a, i) => {
-      const v = views.get(a.id) ?? { ...skippedViews[i]!, state: 'skipped' as const };
+      const v = views.get(a.id) ?? { ...left[i]!, state: 'skipped' as const };
       const c = r.skipped.get(a.id) ?? r.sentNow.get(a.id);
       if (c) v.control = { control: c.control, who: c.who, at: c.at };
       if (c?.control === 'skip' && v.state === 'skipped') v.message = `skipped by ${c.who}`;
