@@ -1,8 +1,9 @@
 import { DiagnosticCodes, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { UsageError } from '../core/errors.js';
-import { formatDuration, parseDuration } from '../core/duration.js';
-import { loadPlaybook } from '../load/load-playbook.js';
-import { findSpacingViolations } from '../plan/checkin-spacing.js';
+import { parseDuration } from '../core/duration.js';
+import { limitDiagnostics } from '../load/diagnostic-limit.js';
+import { loadPlaybook, type FileCache } from '../load/load-playbook.js';
+import { findSpacingViolations, spacingDiagnostic } from '../plan/checkin-spacing.js';
 import { compilePlan } from '../plan/compile.js';
 import type { CheckinAction, Plan } from '../plan/types.js';
 import { parseZonedTime } from '../plan/zoned-time.js';
@@ -26,24 +27,39 @@ export interface FileResult {
   readonly file: string;
   readonly plan?: Plan;
   readonly diagnostics: readonly Diagnostic[];
+  /** The file as diagnostics name it (relative to the cwd when inside it). */
+  readonly lesson?: string;
   /** The file itself could not be read (a usage error rather than an invalid playbook). */
   readonly unreadable: boolean;
 }
 
-/** load → validate (schema, per file) → template → plan, for one playbook. */
-export function planFile(file: string, o: PipelineOptions): FileResult {
-  const loadedResult = loadPlaybook(file, { displayBase: o.cwd, checkFile: schemaDiagnostics });
+/**
+ * load → validate (schema, per file) → template → plan, for one playbook. Every stage that can go on
+ * after a problem does, so that one pass reports all it can: a merge problem does not stop templating,
+ * a string that does not render leaves only its step out of the rules. At most
+ * MAX_DIAGNOSTICS_PER_FILE diagnostics are kept, then a count of the rest.
+ */
+export function planFile(file: string, o: PipelineOptions, fileCache?: FileCache): FileResult {
+  const loadedResult = loadPlaybook(file, { displayBase: o.cwd, checkFile: schemaDiagnostics, ...(fileCache ? { fileCache } : {}) });
   const diagnostics: Diagnostic[] = [...loadedResult.diagnostics];
   const unreadable = !loadedResult.loaded && diagnostics.length === 1 && diagnostics[0]!.code === DiagnosticCodes.FILE_UNREADABLE;
-  if (!loadedResult.loaded || hasErrors(diagnostics)) return { file, diagnostics, unreadable };
-  const rendered = renderPlaybook(loadedResult.loaded, { ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.vars ? { cliVars: o.vars } : {}) }, o.cwd);
+  const loaded = loadedResult.loaded;
+  if (!loaded) return { file, diagnostics, unreadable };
+  const lesson = loaded.source.locate([]).file;
+  const done = (plan?: Plan): FileResult => {
+    const kept = limitDiagnostics(diagnostics, loaded.source.locate([]));
+    return { file, lesson, ...(plan && !hasErrors(kept) ? { plan } : {}), diagnostics: kept, unreadable: false };
+  };
+  const rendered = renderPlaybook(loaded, { ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.vars ? { cliVars: o.vars } : {}) }, o.cwd);
   diagnostics.push(...rendered.diagnostics);
-  if (!rendered.rendered || hasErrors(diagnostics)) return { file, diagnostics, unreadable: false };
+  if (!rendered.rendered) return done();
+  // A string outside the steps that did not render (the event, channels, defaults) leaves nothing to plan.
+  if (rendered.diagnostics.some((d) => d.severity === 'error' && !d.stepId)) return done();
   const zone = rendered.rendered.doc.event?.timezone ?? 'UTC';
   const startOverride = o.startOverride ?? (o.start !== undefined ? parseStartOption(o.start, o.now ?? Date.now(), zone) : undefined);
-  const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}) });
+  const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}), ...(rendered.failedSteps?.size ? { skipSteps: rendered.failedSteps } : {}) });
   diagnostics.push(...compiled.diagnostics);
-  return { file, ...(compiled.plan ? { plan: compiled.plan } : {}), diagnostics, unreadable: false };
+  return done(compiled.plan);
 }
 
 export interface ValidateResult {
@@ -55,28 +71,17 @@ export interface ValidateResult {
 
 /** Validates several playbooks, each on its own and then together (the check-in rule across files). */
 export function validateFiles(files: readonly string[], o: PipelineOptions): ValidateResult {
-  const results = files.map((f) => planFile(f, o));
-  const crossFile = crossFileDiagnostics(results);
+  // Lessons of a term share their course template: it is read and checked once.
+  const fileCache: FileCache = new Map();
+  const results = files.map((f) => planFile(f, o, fileCache));
+  const checkins = results.flatMap((r) =>
+    r.plan ? r.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson: r.lesson ?? r.file })) : [],
+  );
+  const crossFile = findSpacingViolations(checkins)
+    .filter((v) => v.first.lesson !== v.second.lesson)
+    .map(spacingDiagnostic);
   const ok = results.every((r) => !hasErrors(r.diagnostics)) && crossFile.length === 0;
   return { files: results, crossFile, ok };
-}
-
-/** The check-in rule across files: check-ins of two playbooks colliding on one channel. */
-export function crossFileDiagnostics(results: readonly Pick<FileResult, 'file' | 'plan'>[]): Diagnostic[] {
-  const checkins = results.flatMap((r) => (r.plan ? r.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, file: r.file })) : []));
-  return findSpacingViolations(checkins)
-    .filter((v) => v.first.file !== v.second.file)
-    .map<Diagnostic>((v) => ({
-      code: v.kind === 'overlap' ? DiagnosticCodes.CHECKIN_OVERLAP : DiagnosticCodes.CHECKIN_GAP,
-      severity: 'error',
-      message:
-        v.kind === 'overlap'
-          ? `check-in \`${v.second.id}\` overlaps check-in \`${v.first.id}\` of ${v.first.source.file} on channel ${v.second.channelId}`
-          : `check-in \`${v.second.id}\` starts ${formatDuration(v.gapMs)} after check-in \`${v.first.id}\` of ${v.first.source.file} ends on channel ${v.second.channelId}; the platform needs at least 5s`,
-      location: v.second.source,
-      stepId: v.second.stepId,
-      related: [{ location: v.first.source, message: `check-in \`${v.first.id}\` is here`, stepId: v.first.stepId }],
-    }));
 }
 
 /**

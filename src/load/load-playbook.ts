@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import type { SourceLocation } from '../core/location.js';
 import { mergeChain } from './merge.js';
 import type { LoadResult, SourceIndex } from './types.js';
 import { DEFAULT_LIMITS, readYamlFile, type LoadLimits, type YamlFile } from './yaml-file.js';
@@ -15,7 +16,15 @@ export interface LoadOptions {
    * errors is not merged, so the merge only ever sees well-shaped documents.
    */
   readonly checkFile?: (value: unknown, index: SourceIndex) => Diagnostic[];
+  /**
+   * Files already read and checked during this one command (validating a term reads its course
+   * template once, not once per lesson). Keyed by absolute path; the caller owns its lifetime.
+   */
+  readonly fileCache?: FileCache;
 }
+
+/** A file as read and checked once: see LoadOptions.fileCache. */
+export type FileCache = Map<string, { readonly read: ReturnType<typeof readYamlFile>; readonly checked: readonly Diagnostic[] }>;
 
 export const MAX_EXTENDS_DEPTH = 8;
 
@@ -35,12 +44,25 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
   const diagnostics: Diagnostic[] = [];
   const chain: YamlFile[] = [];
   const absFiles: string[] = [];
+  const readChecked = (path: string): { read: ReturnType<typeof readYamlFile>; checked: readonly Diagnostic[] } => {
+    const cached = options.fileCache?.get(path);
+    if (cached) return cached;
+    const read = readYamlFile(path, limits, display(path));
+    const checked = read.yaml && options.checkFile && !read.diagnostics.some((d) => d.severity === 'error') ? options.checkFile(read.yaml.value, read.yaml.index) : [];
+    const entry = { read, checked };
+    options.fileCache?.set(path, entry);
+    return entry;
+  };
   let current = resolve(options.displayBase ?? '.', file);
+  let extendsAt: SourceLocation | undefined;
   for (;;) {
-    const read = readYamlFile(current, limits, display(current));
+    const { read, checked } = readChecked(current);
+    if (read.unreadable && extendsAt) {
+      diagnostics.push({ code: DiagnosticCodes.EXTENDS_NOT_FOUND, severity: 'error', message: `cannot read the extended file ${display(current)}: ${read.unreadable}`, location: extendsAt });
+      return { diagnostics };
+    }
     diagnostics.push(...read.diagnostics);
     if (!read.yaml) return { diagnostics };
-    const checked = options.checkFile ? options.checkFile(read.yaml.value, read.yaml.index) : [];
     diagnostics.push(...checked);
     if (checked.some((d) => d.severity === 'error') || read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
     chain.push(read.yaml);
@@ -59,11 +81,7 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
       diagnostics.push({ code: DiagnosticCodes.EXTENDS_DEPTH, severity: 'error', message: `extends chain longer than ${maxDepth} files`, location: at });
       return { diagnostics };
     }
-    const probe = readYamlFile(next, { ...limits, maxBytes: limits.maxBytes }, display(next));
-    if (probe.unreadable) {
-      diagnostics.push({ code: DiagnosticCodes.EXTENDS_NOT_FOUND, severity: 'error', message: `cannot read the extended file ${display(next)}: ${probe.unreadable}`, location: at });
-      return { diagnostics };
-    }
+    extendsAt = at;
     current = next;
   }
   const merged = mergeChain(chain);

@@ -24,6 +24,11 @@ export function mergeChain(chain: readonly YamlFile[]): { doc: RunbookPlaybook; 
   for (let f = chain.length - 1; f >= 0; f -= 1) {
     const file = chain[f]!;
     const value = isObj(file.value) ? file.value : {};
+    const ev = value['event'];
+    if (isObj(ev) && ev['end'] !== undefined && ev['duration'] !== undefined) {
+      // Which one was meant cannot be known; a lesson an hour off is worse than an error.
+      diagnostics.push({ code: DiagnosticCodes.EVENT_TIMES, severity: 'error', message: 'the event gives both `end` and `duration`: give one of them', location: file.index.locateKey(['event', 'duration']), related: [{ location: file.index.locateKey(['event', 'end']), message: '`end` is here' }] });
+    }
     for (const section of SECTIONS) {
       const part = value[section];
       if (!isObj(part)) continue;

@@ -2,17 +2,22 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { SourceLocation } from '../core/location.js';
-import { parseFastYaml } from './fast-yaml.js';
 import type { DocPath, SourceIndex } from './types.js';
 
-/** Limits that keep hostile input (alias bombs, huge or deeply nested files) bounded in time and memory. */
+/**
+ * Limits that keep hostile input (alias bombs, huge or deeply nested files) bounded in time and memory.
+ * The file size bounds the parse: the `yaml` library needs about a second and ~200 MB per MiB of
+ * playbook, so 2 MiB — about 20,000 ordinary steps — stays within seconds.
+ */
 export interface LoadLimits {
   readonly maxBytes: number;
   readonly maxAliasCount: number;
   readonly maxDepth: number;
+  /** Steps one file may hold: 4 MiB of `- {}` would otherwise be ~800,000 steps to check. */
+  readonly maxSteps: number;
 }
 
-export const DEFAULT_LIMITS: LoadLimits = Object.freeze({ maxBytes: 4 * 1024 * 1024, maxAliasCount: 200, maxDepth: 64 });
+export const DEFAULT_LIMITS: LoadLimits = Object.freeze({ maxBytes: 2 * 1024 * 1024, maxAliasCount: 200, maxDepth: 64, maxSteps: 10_000 });
 
 /** One YAML file, parsed, with the positions of its nodes. */
 export interface YamlFile {
@@ -49,14 +54,7 @@ export function readYamlFile(file: string, limits: LoadLimits, displayName: stri
   return parseYamlText(text, displayName, limits);
 }
 
-/** Files at least this large first try the fast reader (src/load/fast-yaml.ts). */
-export const FAST_PATH_MIN_BYTES = 64 * 1024;
-
-export function parseYamlText(text: string, displayName: string, limits: LoadLimits, fast = text.length >= FAST_PATH_MIN_BYTES): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
-  if (fast) {
-    const quick = parseFastYaml(text, displayName, isCredentialKey);
-    if (quick) return { yaml: { file: displayName, value: quick.value ?? {}, index: quick.index }, diagnostics: [] };
-  }
+export function parseYamlText(text: string, displayName: string, limits: LoadLimits): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
   const lc = new LineCounter();
   const pos = (offset: number): { line: number; col: number } => lc.linePos(offset);
   const loc = (range: readonly number[] | null | undefined): SourceLocation => {
@@ -110,6 +108,12 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
     },
   });
   if (diagnostics.length > 0) return { diagnostics };
+
+  const steps = isMap(doc.contents) ? doc.contents.get('steps', true) : undefined;
+  if (isSeq(steps) && steps.items.length > limits.maxSteps) {
+    const first = steps.items[limits.maxSteps] as Node | null;
+    return { diagnostics: [diag(DiagnosticCodes.TOO_MANY_STEPS, `this file has ${steps.items.length} steps; a file may hold at most ${limits.maxSteps} (split the lesson, or move shared steps into a template)`, loc(first?.range ?? steps.range))] };
+  }
 
   let value: unknown;
   try {

@@ -1,4 +1,8 @@
+import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import { formatDuration } from '../core/duration.js';
+import type { SourceLocation } from '../core/location.js';
 import { CHECKIN_MIN_GAP_MS } from '../polyv/checkin-rule.js';
+import { checkinSpacingRule } from '../polyv/limits.js';
 
 export interface SpacedCheckin {
   readonly channelId: string;
@@ -40,4 +44,41 @@ export function findSpacingViolations<T extends SpacedCheckin>(items: readonly T
     }
   }
   return out;
+}
+
+/** A check-in as the spacing diagnostic names it. */
+export interface SpacingParty extends SpacedCheckin {
+  readonly id: string;
+  readonly stepId: string;
+  /** Where the step is written (a lesson's own file, or the template it extends). */
+  readonly source: SourceLocation;
+  /** The lesson file (as shown to the user) whose plan holds the check-in. */
+  readonly lesson: string;
+}
+
+/**
+ * The one wording of a 5-second-rule violation, within a file or across files. Each check-in is
+ * named with its lesson, and with the file its step comes from when that is another (a template
+ * both lessons extend), so that a collision in a shared template says which lessons collide.
+ */
+export function spacingDiagnostic(v: SpacingViolation<SpacingParty>): Diagnostic {
+  const a = v.first;
+  const b = v.second;
+  const crossFile = a.lesson !== b.lesson;
+  const of = (c: SpacingParty): string => {
+    if (c.source.file !== c.lesson) return ` of ${c.lesson} (from ${c.source.file})`;
+    return crossFile ? ` of ${c.lesson}` : '';
+  };
+  const overlap = v.kind === 'overlap';
+  const message = overlap
+    ? `check-in \`${b.id}\`${of(b)} overlaps check-in \`${a.id}\`${of(a)} on channel ${b.channelId} (it starts ${formatDuration(a.end - b.start)} before that one ends); ${checkinSpacingRule()}`
+    : `check-in \`${b.id}\`${of(b)} starts ${formatDuration(v.gapMs)} after check-in \`${a.id}\`${of(a)} ends on channel ${b.channelId}; ${checkinSpacingRule()}`;
+  return {
+    code: overlap ? DiagnosticCodes.CHECKIN_OVERLAP : DiagnosticCodes.CHECKIN_GAP,
+    severity: 'error',
+    message,
+    location: b.source,
+    stepId: b.stepId,
+    related: [{ location: a.source, message: `check-in \`${a.id}\`${of(a)} is here`, stepId: a.stepId }],
+  };
 }

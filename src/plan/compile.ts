@@ -6,20 +6,19 @@ import type { SourceLocation } from '../core/location.js';
 import { stepIds } from '../load/step-id.js';
 import type { Policy, Step } from '../load/playbook.generated.js';
 import type { DocPath } from '../load/types.js';
-import { batchCheckinRequest, createChatExportTaskRequest, encodeMessageContent, exportSessionStatsRequest, sendCustomMessageRequest } from '../polyv/requests.js';
+import { canonicalChannelId, MAX_CHANNEL_ID_DIGITS } from '../polyv/channel-id.js';
+import { ClientPacing, PlatformLimits } from '../polyv/limits.js';
+import { batchCheckinRequest, createChatExportTaskRequest, encodeMessageContent, exportSessionStatsRequest, getSpeakListRequest, sendCustomMessageRequest } from '../polyv/requests.js';
 import type { RenderedPlaybook } from '../template/types.js';
-import { findSpacingViolations } from './checkin-spacing.js';
+import { findSpacingViolations, spacingDiagnostic } from './checkin-spacing.js';
 import { resolveEventFrame } from './event-frame.js';
 import { parseTimeSpec, type TimeFrame } from './time-spec.js';
 import type { ActionPolicy, CheckinAction, CheckinBatch, Plan, PlannedAction } from './types.js';
 
-export const MAX_ENCODED_TEXT = 1500;
-export const MAX_LIMIT_TIME = 9999;
-export const MAX_BATCH = 1000;
 export const DEFAULT_CHECKIN_LEAD_MS = 10 * 60_000;
 export const DEFAULT_REPORT_DEADLINE_MS = 2 * 3_600_000;
-/** The client's default pacing (src/transport keeps the same numbers): well under 1500 per 10 s. */
-export const CLIENT_RATE_LIMIT = Object.freeze({ requests: 1200, windowMs: 10_000 });
+/** The client's pacing (src/polyv/limits.ts), which the burst warning predicts. */
+export const CLIENT_RATE_LIMIT = ClientPacing;
 export const DEFAULT_POLICY: ActionPolicy = Object.freeze({ missed: 'grace', graceSeconds: 60, ambiguous: 'report' });
 
 export interface CompileOptions {
@@ -27,6 +26,8 @@ export interface CompileOptions {
   readonly startOverride?: number;
   /** The clock, for rules about the past (check-ins must start in the future). Absent: not checked. */
   readonly now?: number;
+  /** Steps (by index) left out: their templates did not render, and that is reported already. */
+  readonly skipSteps?: ReadonlySet<number>;
 }
 
 export interface CompileResult {
@@ -45,7 +46,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
   const diagnostics: Diagnostic[] = [];
   const frame = resolveEventFrame(pb, options.startOverride, diagnostics);
   const doc = pb.doc;
-  const channels = resolveChannels(pb, diagnostics);
+  const { channels, refused } = resolveChannels(pb, diagnostics);
   const steps = (doc.steps ?? []) as Step[];
   const ids = stepIds(steps);
   const seen = new Map<string, number>();
@@ -63,18 +64,23 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
   const baseDir = dirname(pb.file);
   const actions: PlannedAction[] = [];
   const checkins: (CheckinAction & { end: number; start: number })[] = [];
-  const allAliases = Object.keys(channels);
+  const allAliases = [...Object.keys(channels), ...refused];
+  // The author's order: steps as merged, then a step's channels as listed (see Plan.actions).
+  let seq = 0;
 
   steps.forEach((step, i) => {
+    if (options.skipSteps?.has(i)) return;
     const stepId = ids[i]!;
     const p = (...rest: (string | number)[]): DocPath => ['steps', i, ...rest];
     const loc = (...rest: (string | number)[]): SourceLocation => pb.source.locate(p(...rest));
     const err = (code: Diagnostic['code'], message: string, at: SourceLocation): void => {
       diagnostics.push({ code, severity: 'error', message, location: at, stepId });
     };
+    let relativeTo: 'start' | 'end' = 'start';
     const timeOf = (text: string | undefined, field: string): number | undefined => {
       if (text === undefined) return undefined;
       const t = parseTimeSpec(text, frame);
+      if (t.ok && field === 'at') relativeTo = t.anchor ?? (t.ms > frame.end ? 'end' : 'start');
       if (t.ok) return t.ms;
       err(t.reason === 'gap' ? DiagnosticCodes.DST_GAP : t.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME, t.detail, loc(field));
       return undefined;
@@ -83,7 +89,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     const targets = targetChannels(step, defaults.channels, allAliases);
     const refs = typeof step.channels === 'string' ? [step.channels] : (step.channels ?? []);
     for (const alias of targets) {
-      if (!(alias in channels)) {
+      if (!(alias in channels) && !refused.has(alias)) {
         const k = refs.indexOf(alias);
         err(DiagnosticCodes.UNKNOWN_CHANNEL, `unknown channel \`${alias}\` (known: ${allAliases.join(', ') || 'none'})`, step.channels === undefined ? pb.source.locate(['defaults', 'channels']) : loc(...(typeof step.channels === 'string' || k < 0 ? ['channels'] : ['channels', k])));
       }
@@ -96,7 +102,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     const multi = targets.length > 1;
     for (const alias of known) {
       const channelId = channels[alias]!;
-      const base = { id: multi ? `${stepId}@${alias}` : stepId, stepId, channelAlias: alias, channelId, at, source: loc(), policy };
+      const base = { id: multi ? `${stepId}@${alias}` : stepId, stepId, channelAlias: alias, channelId, at, source: loc(), policy, relativeTo, seq: seq++ };
       switch (step.kind) {
         case 'message': {
           const text = step.text === undefined || step.text === '' ? undefined : step.text;
@@ -106,8 +112,9 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
             continue;
           }
           const encodedLength = text === undefined ? 0 : encodeMessageContent(text).length;
-          if (encodedLength > MAX_ENCODED_TEXT) {
-            if (alias === known[0]) err(DiagnosticCodes.MESSAGE_TOO_LONG, `text is ${encodedLength} characters after URL-safe base64 encoding; the platform allows ${MAX_ENCODED_TEXT} (about ${Math.floor((MAX_ENCODED_TEXT * 3) / 4)} bytes of UTF-8, ~375 Chinese characters)`, loc('text'));
+          const maxEncoded = PlatformLimits.maxEncodedContent;
+          if (encodedLength > maxEncoded) {
+            if (alias === known[0]) err(DiagnosticCodes.MESSAGE_TOO_LONG, `text is ${encodedLength} characters after URL-safe base64 encoding; the platform allows ${maxEncoded} (about ${Math.floor((maxEncoded * 3) / 4)} bytes of UTF-8, ~${Math.floor((maxEncoded * 3) / 4 / 3)} Chinese characters)`, loc('text'));
             continue;
           }
           const watchType = WATCH_TYPE[step.audience ?? defaults.audience ?? 'all'];
@@ -131,8 +138,8 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
             continue;
           }
           const limitTime = ms / 1000;
-          if (limitTime > MAX_LIMIT_TIME) {
-            if (alias === known[0]) err(DiagnosticCodes.LIMIT_TIME_RANGE, `check-in duration is ${limitTime} s (${formatDuration(ms)}); the platform allows 0–${MAX_LIMIT_TIME} s`, loc('duration'));
+          if (limitTime < PlatformLimits.minLimitTime || limitTime > PlatformLimits.maxLimitTime) {
+            if (alias === known[0]) err(DiagnosticCodes.LIMIT_TIME_RANGE, `check-in duration is ${limitTime} s (${formatDuration(ms)}); the platform allows ${PlatformLimits.minLimitTime}–${PlatformLimits.maxLimitTime} s`, loc('duration'));
             continue;
           }
           if (options.now !== undefined && at <= options.now && alias === known[0]) {
@@ -163,7 +170,9 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
           const from = timeOf(step.from, 'from') ?? frame.start;
           const to = timeOf(step.to, 'to') ?? frame.end;
           if (to <= from) err(DiagnosticCodes.INVALID_TIME, 'the history window must end after it starts', loc('to'));
-          actions.push({ ...base, kind: 'historyExport', from, to, format: step.format ?? 'jsonl', pageSize: step.pageSize ?? 1000, outDir: outDir(step.outDir) });
+          const pageSize = step.pageSize ?? 1000;
+          // The account's userId comes from the credentials at send time, as the appId does.
+          actions.push({ ...base, kind: 'historyExport', from, to, format: step.format ?? 'jsonl', pageSize, outDir: outDir(step.outDir), request: getSpeakListRequest({ userId: '', startTime: from, endTime: to, size: pageSize }) });
           break;
         }
         case 'reportExport': {
@@ -184,10 +193,15 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     }
   });
 
-  diagnostics.push(...spacingDiagnostics(checkins));
+  const lesson = pb.source.locate([]).file;
+  diagnostics.push(...findSpacingViolations(checkins.map((c) => ({ ...c, lesson }))).map(spacingDiagnostic));
   const batches = batchCheckins(checkins);
-  const finalCheckins = checkins.map(({ start: _s, end: _e, ...c }) => ({ ...c, batchId: batches.byAction.get(c.id)! }));
-  const all = [...actions, ...finalCheckins].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const batchAt = new Map(batches.list.map((b) => [b.id, b.at]));
+  const finalCheckins = checkins.map(({ start: _s, end: _e, ...c }) => {
+    const batchId = batches.byAction.get(c.id)!;
+    return { ...c, at: batchAt.get(batchId)!, batchId };
+  });
+  const all = [...actions, ...finalCheckins].sort((a, b) => a.at - b.at || a.seq - b.seq);
   diagnostics.push(...burstWarnings(all, batches.list, pb));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
@@ -202,17 +216,21 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
   return { plan: deepFreeze(plan), diagnostics };
 }
 
-function resolveChannels(pb: RenderedPlaybook, diagnostics: Diagnostic[]): Record<string, string> {
+/** Alias → canonical channel id; `refused` holds the aliases whose id is not one (already reported). */
+function resolveChannels(pb: RenderedPlaybook, diagnostics: Diagnostic[]): { channels: Record<string, string>; refused: Set<string> } {
   const out: Record<string, string> = {};
+  const refused = new Set<string>();
   for (const [alias, id] of Object.entries(pb.doc.channels ?? {})) {
-    const text = String(id).trim();
-    if (!/^\d{1,20}$/.test(text)) {
-      diagnostics.push({ code: DiagnosticCodes.INVALID_VALUE, severity: 'error', message: `channel \`${alias}\` must be a numeric Polyv channel id, got ${JSON.stringify(String(id))}`, location: pb.source.locate(['channels', alias]) });
+    const canonical = canonicalChannelId(id);
+    if (canonical === undefined) {
+      const why = typeof id === 'number' && !Number.isSafeInteger(id) ? ' (write an id this long in quotes, as a string: a YAML number that large has lost digits)' : '';
+      diagnostics.push({ code: DiagnosticCodes.UNKNOWN_CHANNEL, severity: 'error', message: `channel \`${alias}\` must be a Polyv channel id of 1–${MAX_CHANNEL_ID_DIGITS} digits, not zero, got ${JSON.stringify(String(id))}${why}`, location: pb.source.locate(['channels', alias]) });
+      refused.add(alias);
       continue;
     }
-    out[alias] = text;
+    out[alias] = canonical;
   }
-  return out;
+  return { channels: out, refused };
 }
 
 /** A step's channels: its own, else `defaults.channels`, else every channel of the playbook. */
@@ -220,24 +238,6 @@ function targetChannels(step: Step, defaults: string | string[] | undefined, all
   const refs = step.channels ?? defaults;
   if (refs === undefined) return all;
   return typeof refs === 'string' ? [refs] : [...refs];
-}
-
-function spacingDiagnostics(checkins: readonly (CheckinAction & { start: number; end: number })[]): Diagnostic[] {
-  return findSpacingViolations(checkins).map((v) => {
-    const a = v.first;
-    const b = v.second;
-    const overlap = v.kind === 'overlap';
-    return {
-      code: overlap ? DiagnosticCodes.CHECKIN_OVERLAP : DiagnosticCodes.CHECKIN_GAP,
-      severity: 'error' as const,
-      message: overlap
-        ? `check-in \`${b.id}\` overlaps check-in \`${a.id}\` on channel ${b.channelId} (${a.id} runs until ${formatDuration(a.end - b.start)} after ${b.id} starts); the platform rejects overlapping check-ins`
-        : `check-in \`${b.id}\` starts ${formatDuration(v.gapMs)} after check-in \`${a.id}\` ends on channel ${b.channelId}; the platform needs at least 5s between them`,
-      location: b.source,
-      stepId: b.stepId,
-      related: [{ location: a.source, message: `check-in \`${a.id}\` is here`, stepId: a.stepId }],
-    };
-  });
 }
 
 /**
@@ -248,8 +248,9 @@ function batchCheckins(checkins: readonly CheckinAction[]): { list: CheckinBatch
   const sorted = [...checkins].sort((a, b) => a.at - b.at || a.startsAt - b.startsAt || (a.id < b.id ? -1 : 1));
   const list: CheckinBatch[] = [];
   const byAction = new Map<string, string>();
-  for (let i = 0; i < sorted.length; i += MAX_BATCH) {
-    const chunk = sorted.slice(i, i + MAX_BATCH);
+  const size = PlatformLimits.maxCheckinsPerBatch;
+  for (let i = 0; i < sorted.length; i += size) {
+    const chunk = sorted.slice(i, i + size);
     const id = `checkin-batch-${list.length + 1}`;
     for (const c of chunk) byAction.set(c.id, id);
     list.push({ id, at: chunk[0]!.at, actionIds: chunk.map((c) => c.id), request: batchCheckinRequest(chunk.map((c) => c.item)) });
@@ -259,7 +260,8 @@ function batchCheckins(checkins: readonly CheckinAction[]): { list: CheckinBatch
 
 /** Warns where more calls fall within one 10 s window than the client's pacing allows: they will be delayed. */
 function burstWarnings(actions: readonly PlannedAction[], batches: readonly CheckinBatch[], pb: RenderedPlaybook): Diagnostic[] {
-  const times = [...actions.filter((a) => a.kind !== 'checkin').map((a) => ({ at: a.at, a })), ...batches.map((b) => ({ at: b.at, a: actions.find((x) => x.id === b.actionIds[0])! }))].sort((x, y) => x.at - y.at);
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  const times = [...actions.filter((a) => a.kind !== 'checkin').map((a) => ({ at: a.at, a })), ...batches.map((b) => ({ at: b.at, a: byId.get(b.actionIds[0]!)! }))].sort((x, y) => x.at - y.at);
   let lo = 0;
   for (let hi = 0; hi < times.length; hi += 1) {
     while (times[hi]!.at - times[lo]!.at >= CLIENT_RATE_LIMIT.windowMs) lo += 1;

@@ -16,8 +16,13 @@ export function resolveEventFrame(pb: RenderedPlaybook, startOverride: number | 
     return undefined;
   };
   if (!ev.timezone) return fail(DiagnosticCodes.EVENT_TIMES, 'the event needs a `timezone` (an IANA zone such as Asia/Shanghai)', 'event');
-  if (!isValidZone(ev.timezone)) return fail(DiagnosticCodes.INVALID_TIMEZONE, `unknown time zone ${JSON.stringify(ev.timezone)}: use an IANA name such as Asia/Shanghai or Europe/Berlin`, 'timezone');
-  const zone = ev.timezone;
+  let zone = ev.timezone;
+  if (!isValidZone(zone)) {
+    // Reported, and the rest is still checked in UTC (the plan is not made), so that one pass shows
+    // the steps' own problems too.
+    fail(DiagnosticCodes.INVALID_TIMEZONE, `unknown time zone ${JSON.stringify(ev.timezone)}: use an IANA name such as Asia/Shanghai or Europe/Berlin`, 'timezone');
+    zone = 'UTC';
+  }
   if (!ev.start) return fail(DiagnosticCodes.EVENT_TIMES, 'the event needs a `start`', 'event');
   const start = parseZonedTime(ev.start, zone);
   if (!start.ok) return fail(start.reason === 'gap' ? DiagnosticCodes.DST_GAP : start.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME, `event start: ${start.detail}`, 'start');

@@ -14,7 +14,11 @@ export interface Plan {
   readonly event: PlanEvent;
   /** Alias → channel id, after templating. */
   readonly channels: Readonly<Record<string, string>>;
-  /** Every action, sorted by `at`, then by id. */
+  /**
+   * Every action, sorted by `at`; actions due at the same instant keep the author's order (the merged
+   * steps — a template's, then the lesson's, a replaced step in its place — and a step's channels as
+   * listed), which is also the order they are sent in.
+   */
   readonly actions: readonly PlannedAction[];
   /** Check-in registrations, each one batch-checkin call of at most 1000 items. */
   readonly checkinBatches: readonly CheckinBatch[];
@@ -49,6 +53,13 @@ interface ActionBase {
   readonly at: number;
   readonly source: SourceLocation;
   readonly policy: ActionPolicy;
+  /**
+   * What the step's time is written against — the lesson's start (`+10m`) or end (`end-1m`); for an
+   * absolute time, the end when it falls after the end. The plan shows it as `T±…` or `E±…`.
+   */
+  readonly relativeTo: 'start' | 'end';
+  /** Position in the author's order (see Plan.actions); ties at one instant are broken by it. */
+  readonly seq: number;
 }
 
 export interface MessageAction extends ActionBase {
@@ -62,7 +73,10 @@ export interface MessageAction extends ActionBase {
   readonly request: ApiRequest;
 }
 
-/** A check-in starts at `startsAt` on the platform; runbook registers it earlier, in a batch (see CheckinBatch). */
+/**
+ * A check-in starts at `startsAt` on the platform; runbook registers it earlier, with its batch: `at`
+ * is the batch's registration time (see CheckinBatch).
+ */
 export interface CheckinAction extends ActionBase {
   readonly kind: 'checkin';
   readonly startsAt: number;
@@ -86,6 +100,8 @@ export interface HistoryExportAction extends ActionBase {
   readonly format: 'jsonl' | 'csv';
   readonly pageSize: number;
   readonly outDir: string;
+  /** The first page's call; later pages add the cursor of the one before. */
+  readonly request: ApiRequest;
 }
 
 export interface ReportExportAction extends ActionBase {

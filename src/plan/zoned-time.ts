@@ -6,8 +6,15 @@ export type ZonedParse =
 
 const HAS_OFFSET = /T[\d:.,]+(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
+const validZones = new Map<string, boolean>();
+/** Whether `zone` is an IANA zone (luxon builds an Intl formatter to tell, so the answer is kept). */
 export function isValidZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let ok = validZones.get(zone);
+  if (ok === undefined) {
+    ok = IANAZone.isValidZone(zone);
+    if (validZones.size < 1000) validZones.set(zone, ok);
+  }
+  return ok;
 }
 
 /**

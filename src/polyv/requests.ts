@@ -1,3 +1,4 @@
+import { canonicalChannelId } from './channel-id.js';
 import { dropEmpty } from './sign.js';
 import {
   Endpoints,
@@ -12,7 +13,8 @@ import {
 /**
  * A call described as data, before credentials are attached. `signed` holds the business parameters
  * that are signed together with appId and timestamp; `signedIn` says where they travel. `form` holds
- * unsigned form fields (message content), `json` an unsigned JSON body (batch check-in).
+ * unsigned form fields (message content). A JSON body (batch check-in) is `jsonBody`, the exact text
+ * sent; `json` is the same body as data for reading (channel ids as strings of digits, exact).
  * The plan prints this; the client signs and sends it; the sandbox parses the same shape back.
  */
 export interface ApiRequest {
@@ -23,6 +25,8 @@ export interface ApiRequest {
   readonly signedIn: 'query' | 'form';
   readonly form?: Readonly<Record<string, string>>;
   readonly json?: unknown;
+  /** The exact JSON text of the body; present whenever `json` is. */
+  readonly jsonBody?: string;
 }
 
 /** UTF-8 → URL-safe base64 (RFC 4648 §5) without padding, as Apache commons' encodeBase64URLSafe does. */
@@ -48,15 +52,32 @@ export function sendCustomMessageRequest(p: SendCustomMessageParams): ApiRequest
 
 export function batchCheckinRequest(items: readonly CheckinItem[]): ApiRequest {
   const e = Endpoints.batchCheckin;
-  // channelId travels as a number, as in the platform's example; empty fields are left out.
-  const json = items.map((i) => {
-    const o: Record<string, unknown> = { channelId: /^\d+$/.test(i.channelId) ? Number(i.channelId) : i.channelId };
-    if (i.limitTime !== undefined) o['limitTime'] = i.limitTime;
-    if (i.delayTime !== undefined) o['delayTime'] = i.delayTime;
-    if (i.message !== undefined && i.message !== '') o['message'] = i.message;
-    return o;
-  });
-  return { endpoint: 'batchCheckin', method: e.method, path: e.path, signed: {}, signedIn: 'query', json };
+  // channelId travels as a JSON number, as in the platform's example; empty fields are left out. The
+  // body is written by hand so that an id of up to 20 digits is sent digit for digit (JSON.stringify
+  // of a JavaScript number would round it).
+  const json: Record<string, unknown>[] = [];
+  const parts: string[] = [];
+  for (const i of items) {
+    const channelId = canonicalChannelId(i.channelId);
+    if (channelId === undefined) throw new TypeError(`batch-checkin: ${JSON.stringify(i.channelId)} is not a channel id`);
+    const o: Record<string, unknown> = { channelId };
+    let text = `{"channelId":${channelId}`;
+    if (i.limitTime !== undefined) {
+      o['limitTime'] = i.limitTime;
+      text += `,"limitTime":${JSON.stringify(i.limitTime)}`;
+    }
+    if (i.delayTime !== undefined) {
+      o['delayTime'] = i.delayTime;
+      text += `,"delayTime":${JSON.stringify(i.delayTime)}`;
+    }
+    if (i.message !== undefined && i.message !== '') {
+      o['message'] = i.message;
+      text += `,"message":${JSON.stringify(i.message)}`;
+    }
+    json.push(o);
+    parts.push(`${text}}`);
+  }
+  return { endpoint: 'batchCheckin', method: e.method, path: e.path, signed: {}, signedIn: 'query', json, jsonBody: `[${parts.join(',')}]` };
 }
 
 export function createChatExportTaskRequest(p: CreateChatExportTaskParams): ApiRequest {

@@ -1,7 +1,7 @@
 import type { JournalRecord, UnitResult } from '../journal/records.js';
 import { replay } from '../journal/replay.js';
 import type { Plan, PlannedAction } from '../plan/types.js';
-import type { ApiRequest } from '../polyv/requests.js';
+import { redactedCallLine } from '../polyv/redacted-call.js';
 
 export type ActionState = 'pending' | 'sending' | 'done' | 'failed' | 'ambiguous' | 'skipped';
 
@@ -41,7 +41,7 @@ export interface ActionView {
 /** The views of a plan's actions, with the state the journal records. */
 export function actionViews(plan: Plan, prior: readonly JournalRecord[]): ActionView[] {
   const { units } = replay(prior);
-  const batchCall = new Map(plan.checkinBatches.map((b) => [b.id, describeRequest(b.request)]));
+  const batchCall = new Map(plan.checkinBatches.map((b) => [b.id, redactedCallLine(b.request)]));
   return plan.actions.map((a) => {
     const unit = a.kind === 'checkin' ? a.batchId : a.id;
     const out = units.get(unit)?.outcome;
@@ -75,14 +75,5 @@ export function stateOf(result: UnitResult, id: string, failedActions?: readonly
 }
 
 function callOf(a: PlannedAction): string {
-  if (a.kind === 'message' || a.kind === 'chatExport' || a.kind === 'reportExport') return describeRequest(a.request);
-  if (a.kind === 'historyExport') return `GET /live/v3/user/chat/get-speak-list?userId=<userId>&startTime=${a.from}&endTime=${a.to}&size=${a.pageSize}&appId=<appId>&timestamp=<at send time>&sign=<redacted> (page by page, records of channel ${a.channelId})`;
-  return '';
-}
-
-/** "POST /path?k=v&appId=<appId>&timestamp=<at send time>&sign=<redacted> form: …": never a credential. */
-export function describeRequest(req: ApiRequest): string {
-  const params = Object.entries(req.signed).map(([k, v]) => `${k}=${v}`);
-  const form = req.form ? Object.entries(req.form).map(([k, v]) => `${k}=${v}`) : [];
-  return `${req.method} ${req.path}?${[...params, 'appId=<appId>', 'timestamp=<at send time>', 'sign=<redacted>'].join('&')}${form.length ? ` form: ${form.join('&')}` : ''}${req.json !== undefined ? ` json: ${JSON.stringify(req.json)}` : ''}`;
+  return a.kind === 'checkin' ? '' : redactedCallLine(a.request);
 }

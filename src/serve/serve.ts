@@ -1,5 +1,6 @@
-import { realClock, type EngineClock } from '../engine/clock.js';
+import { platformClock, type EngineClock } from '../engine/clock.js';
 import { connect, type Connection } from '../api/connection.js';
+import { measureClockOffset } from '../api/run.js';
 import { startServeHttp } from './http-server.js';
 import { loadToken } from './security.js';
 import { Term } from './term.js';
@@ -41,9 +42,12 @@ export interface Serving {
  */
 export async function startServe(o: ServeOptions): Promise<Serving> {
   const token = loadToken({ env: o.env, host: o.host, ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}) });
-  const clock = o.clock ?? realClock;
   const conn: Connection = await connect(o, { seedMessages: 50 });
   try {
+    // As for `run`: the lessons run on the platform's clock, measured once here and corrected by
+    // every answer's Date header after.
+    if (!o.clock) await measureClockOffset(conn.client, AbortSignal.timeout(10_000));
+    const clock = o.clock ?? platformClock(() => conn.client.clock.offset);
     const term = new Term({ paths: o.paths, cwd: o.cwd, ...(o.stateDir ? { stateDir: o.stateDir } : {}), api: conn.client, clock, pid: o.pid, isAlive: o.isAlive, log: o.log });
     const http = await startServeHttp(term, { host: o.host, port: o.port, ...(token ? { token } : {}), now: () => clock.now() });
     o.onListening?.(http.url);

@@ -1,8 +1,9 @@
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { loadPlaybook } from '../load/load-playbook.js';
-import { crossFileDiagnostics, planFile } from '../api/pipeline.js';
-import type { Plan } from '../plan/types.js';
-import { resolve } from 'node:path';
+import { planFile } from '../api/pipeline.js';
+import type { FileCache } from '../load/load-playbook.js';
+import { findSpacingViolations, spacingDiagnostic } from '../plan/checkin-spacing.js';
+import type { CheckinAction, Plan } from '../plan/types.js';
 
 /** One playbook file, planned. */
 export interface PlannedFile {
@@ -16,12 +17,14 @@ export interface PlannedFile {
 
 /** load → validate → template → plan, for each file; the clock for rules about the past. */
 export function planFiles(files: readonly string[], cwd: string, now: number): PlannedFile[] {
+  // One pass reads and checks each file once (a course template once, not once per lesson).
+  const fileCache: FileCache = new Map();
   return files.map((file) => {
-    const r = planFile(file, { cwd, now });
+    const r = planFile(file, { cwd, now }, fileCache);
     const ok = r.plan && !hasErrors(r.diagnostics);
     // A file that did not plan still names what it extends, if it can be read at all: needed to
     // tell a broken lesson from a template.
-    const chain = ok ? r.plan!.event.files : (loadPlaybook(file, { displayBase: cwd }).loaded?.files ?? [file]);
+    const chain = ok ? r.plan!.event.files : (loadPlaybook(file, { displayBase: cwd, fileCache }).loaded?.files ?? [file]);
     return { file, ...(ok ? { plan: r.plan! } : {}), diagnostics: r.diagnostics, chain };
   });
 }
@@ -38,14 +41,17 @@ export function templatesOf(planned: readonly PlannedFile[], known: ReadonlySet<
 }
 
 /**
- * The check-in rule across the lessons of a term. Each violation is blamed on the file of the later
- * check-in (the one the diagnostic points at), as `validate` reports it.
+ * The check-in rule across the lessons of a term, each violation with the two lesson files (absolute)
+ * it involves: the later check-in's lesson first, as `validate` blames it.
  */
-export function crossFileByFile(lessons: readonly { file: string; plan: Plan }[], cwd: string): Map<string, Diagnostic[]> {
-  const out = new Map<string, Diagnostic[]>();
-  for (const d of crossFileDiagnostics(lessons)) {
-    const file = resolve(cwd, d.location.file);
-    out.set(file, [...(out.get(file) ?? []), d]);
-  }
-  return out;
+export function crossFileViolations(lessons: readonly { file: string; plan: Plan }[], display: (file: string) => string): { diagnostic: Diagnostic; later: string; earlier: string }[] {
+  const files = new Map<string, string>();
+  const checkins = lessons.flatMap(({ file, plan }) => {
+    const lesson = display(file);
+    files.set(lesson, file);
+    return plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson }));
+  });
+  return findSpacingViolations(checkins)
+    .filter((v) => v.first.lesson !== v.second.lesson)
+    .map((v) => ({ diagnostic: spacingDiagnostic(v), later: files.get(v.second.lesson)!, earlier: files.get(v.first.lesson)! }));
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { EngineClock } from '../engine/clock.js';
 import type { PolyvApi } from '../transport/api.js';
@@ -8,7 +8,7 @@ import { lessonRunId, stateDirFor } from '../api/lesson-id.js';
 import type { ActionView } from './action-view.js';
 import { discoverPlaybooks } from './discover.js';
 import { Lesson, type LessonSource } from './lesson.js';
-import { crossFileByFile, planFiles, templatesOf, type PlannedFile } from './term-plan.js';
+import { crossFileViolations, planFiles, templatesOf, type PlannedFile } from './term-plan.js';
 
 /** A lesson's engine run starts this long before its first call not yet made is due. */
 const START_AHEAD_MS = 30_000;
@@ -183,14 +183,11 @@ export class Term {
       for (const [file, l] of this.lessons) plans.set(file, l.source.plan);
       for (const f of fresh) if (!rejected.has(f.file)) plans.set(f.file, f.plan);
       let more = false;
-      for (const [file, diags] of crossFileByFile([...plans].map(([file, plan]) => ({ file, plan })), this.o.cwd)) {
-        for (const d of diags) {
-          const other = d.related?.[0] ? resolve(this.o.cwd, d.related[0].location.file) : undefined;
-          const blame = freshFiles.has(file) && !rejected.has(file) ? file : other && freshFiles.has(other) && !rejected.has(other) ? other : undefined;
-          if (!blame) continue;
-          rejected.set(blame, [...(rejected.get(blame) ?? []), d]);
-          more = true;
-        }
+      for (const v of crossFileViolations([...plans].map(([file, plan]) => ({ file, plan })), (f) => this.display(f))) {
+        const blame = freshFiles.has(v.later) && !rejected.has(v.later) ? v.later : freshFiles.has(v.earlier) && !rejected.has(v.earlier) ? v.earlier : undefined;
+        if (!blame) continue;
+        rejected.set(blame, [...(rejected.get(blame) ?? []), v.diagnostic]);
+        more = true;
       }
       if (!more) break;
     }

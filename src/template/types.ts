@@ -17,6 +17,9 @@ export interface RenderedPlaybook extends LoadedPlaybook {
 }
 
 export interface RenderResult {
+  /** Absent when the variables could not be resolved; otherwise every string that could be rendered is. */
   readonly rendered?: RenderedPlaybook;
+  /** Indices of the steps with a string that could not be rendered (the later rules skip them). */
+  readonly failedSteps?: ReadonlySet<number>;
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -4,6 +4,7 @@ import type { SourceLocation } from '../core/location.js';
 import type { VarValue } from '../load/playbook.generated.js';
 import type { LoadedPlaybook } from '../load/types.js';
 import { DEFAULT_LIMITS, parseYamlText, readYamlFile } from '../load/yaml-file.js';
+import { RESERVED_NAMES } from './engine.js';
 import type { ExternalVars } from './types.js';
 
 /** Where a variable's value came from, so a type error can point at it. */
@@ -55,8 +56,20 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
     sourced.set(name, { value: pair.slice(eq + 1), at: CLI_LOCATION, fromCli: true });
   }
 
+  // One name, one meaning: a variable named like a helper (`log`, `date`, `lookup`…) or like the
+  // context's own `event`/`channels` would mean two things depending on how it is used.
+  const reservedAt = new Map<string, SourceLocation>();
+  for (const p of Object.values(loaded.params)) if (RESERVED_NAMES.has(p.name)) reservedAt.set(p.name, p.declaredAt);
+  for (const [name, s] of sourced) {
+    if (!RESERVED_NAMES.has(name) || reservedAt.has(name)) continue;
+    reservedAt.set(name, loaded.doc.vars && name in loaded.doc.vars && s.at.file !== CLI_LOCATION.file ? loaded.source.locateKey(['vars', name]) : s.at);
+  }
+  for (const [name, at] of reservedAt) {
+    diagnostics.push({ code: DiagnosticCodes.RESERVED_NAME, severity: 'error', message: `a variable may not be called \`${name}\`: it is the name of a template helper or of the template context (reserved: ${[...RESERVED_NAMES].sort().join(', ')})`, location: at });
+  }
   const vars: Record<string, VarValue> = Object.create(null) as Record<string, VarValue>;
   for (const [name, s] of sourced) {
+    if (reservedAt.has(name)) continue;
     const param = loaded.params[name];
     const value = param && s.fromCli ? coerce(s.value as string, param.type) : s.value;
     if (param && !hasType(value, param.type)) {

@@ -39,8 +39,9 @@ export function buildHttpRequest(req: ApiRequest, signer: Signer, baseUrl: strin
   } else if (Object.keys(form).length > 0) {
     body = new URLSearchParams(form).toString();
     headers['content-type'] = 'application/x-www-form-urlencoded';
-  } else if (req.json !== undefined) {
-    body = JSON.stringify(req.json);
+  } else if (req.jsonBody !== undefined || req.json !== undefined) {
+    // jsonBody is the exact text (channel ids digit for digit); json is the same body as data.
+    body = req.jsonBody ?? JSON.stringify(req.json);
     headers['content-type'] = 'application/json';
   }
   return { method: req.method, url, headers, ...(body !== undefined ? { body } : {}) };

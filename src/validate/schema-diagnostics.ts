@@ -1,5 +1,6 @@
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import { stepIds } from '../load/step-id.js';
+import { limitDiagnostics, MAX_DIAGNOSTICS_PER_FILE } from '../load/diagnostic-limit.js';
 import type { DocPath, SourceIndex } from '../load/types.js';
 import { playbookValidator, type SchemaError } from './schema-validator.js';
 
@@ -16,17 +17,30 @@ export function schemaDiagnostics(value: unknown, index: SourceIndex): Diagnosti
   const errors = reduceErrors(validate.errors ?? []);
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  let ids: string[] | undefined;
+  const stepIdOf = (path: DocPath): string | undefined => {
+    if (path[0] !== 'steps' || typeof path[1] !== 'number') return undefined;
+    const steps = getAt(value, ['steps']);
+    if (!Array.isArray(steps)) return undefined;
+    ids ??= stepIds(steps);
+    return ids[path[1]];
+  };
+  let omitted = 0;
   for (const e of errors) {
+    if (out.length >= MAX_DIAGNOSTICS_PER_FILE) {
+      omitted += 1;
+      continue;
+    }
     const path = pointerToPath(e.instancePath);
     const { message, keyPath } = describe(e, path, value);
     const location = keyPath ? index.locateKey(keyPath) : index.locate(path);
     const key = `${location.line}:${location.col}:${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const stepId = stepIdOf(value, path);
+    const stepId = stepIdOf(path);
     out.push({ code: DiagnosticCodes.SCHEMA, severity: 'error', message, location, ...(stepId ? { stepId } : {}) });
   }
-  return out;
+  return limitDiagnostics(out, index.locate([]), MAX_DIAGNOSTICS_PER_FILE, omitted);
 }
 
 function reduceErrors(errors: readonly SchemaError[]): SchemaError[] {
@@ -39,9 +53,8 @@ function reduceErrors(errors: readonly SchemaError[]): SchemaError[] {
     const k = `${e.instancePath}|${e.keyword === 'type' ? 'type' : e.keyword + JSON.stringify(e.params)}`;
     if (!byPath.has(k)) byPath.set(k, e);
   }
-  const list = [...byPath.values()];
-  // Two `type` errors on one value (string or array) become one.
-  return list.filter((e, i) => !(e.keyword === 'type' && list.findIndex((o) => o.keyword === 'type' && o.instancePath === e.instancePath) !== i));
+  // (Two `type` errors on one value — string or array — are one key above, so they became one.)
+  return [...byPath.values()];
 }
 
 function pointerToPath(pointer: string): (string | number)[] {
@@ -96,10 +109,4 @@ function getAt(value: unknown, path: DocPath): unknown {
     v = (v as Record<string | number, unknown>)[seg];
   }
   return v;
-}
-
-function stepIdOf(value: unknown, path: DocPath): string | undefined {
-  if (path[0] !== 'steps' || typeof path[1] !== 'number') return undefined;
-  const steps = getAt(value, ['steps']);
-  return Array.isArray(steps) ? stepIds(steps)[path[1]] : undefined;
 }

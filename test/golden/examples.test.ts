@@ -11,8 +11,10 @@ const update = process.env['UPDATE_GOLDEN'] === '1';
 const lessons = readdirSync(join(ROOT, 'examples', 'lessons')).filter((f) => f.endsWith('.yaml'));
 const invalid = readdirSync(join(ROOT, 'examples', 'invalid')).filter((f) => f.endsWith('.yaml'));
 
+/** Compares with the golden file; a missing one fails. Only UPDATE_GOLDEN=1 writes golden files. */
 function golden(path: string, actual: string): void {
-  if (update || !existsSync(path)) writeFileSync(path, actual);
+  if (update) writeFileSync(path, actual);
+  if (!existsSync(path)) expect.fail(`${path} is missing: create it with UPDATE_GOLDEN=1 npx vitest run test/golden, and review it`);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 

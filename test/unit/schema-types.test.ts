@@ -38,7 +38,7 @@ describe('the schema is the one source of truth', () => {
     const r = loadPlaybook(join(ROOT, 'examples/lessons/lesson-01-intro.yaml'), { checkFile: schemaDiagnostics, displayBase: ROOT });
     expect(r.diagnostics).toEqual([]);
     const doc = r.loaded!.doc;
-    expect(doc.event).toMatchObject({ timezone: 'Asia/Shanghai', start: '2026-12-01T19:30', duration: '25s' });
+    expect(doc.event).toMatchObject({ timezone: 'Asia/Shanghai', start: '2027-03-02T19:30', duration: '25s' });
     const ids = (doc.steps ?? []).map((s) => s.id);
     expect(ids.slice(0, 4)).toEqual(['welcome', 'chat-export', 'history', 'report']);
     // The replaced step keeps its place but comes from the lesson file, and is located there.

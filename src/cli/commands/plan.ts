@@ -6,6 +6,7 @@ import { collect } from './validate.js';
 
 interface PlanFlags {
   json?: boolean;
+  verbose?: boolean;
   start?: string;
   var: string[];
   vars?: string;
@@ -19,6 +20,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
     .description('show the resolved timeline: every action, its time and the exact call it will make')
     .argument('<file>', 'playbook file')
     .option('--json', 'print the plan as JSON (stable, documented in README)')
+    .option('--verbose', 'also show the exact call of every action (as --json does)')
     .option('--start <when>', 'move the event start: ISO time, now, or now+DURATION')
     .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
     .option('--vars <file>', 'a YAML/JSON file of variables')
@@ -27,8 +29,9 @@ export function definePlan(program: Command, ctx: CliContext): void {
       const { planFile } = await import('../../api/pipeline.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
       const { writePlanJson, renderPlanText } = await import('../render/plan.js');
+      // The clock is always given: a check-in already past is reported (RB4014) by a plain `plan` too.
       const now = Date.now();
-      const result = planFile(file, { cwd: ctx.cwd, vars: flags.var, ...(flags.vars ? { varsFile: flags.vars } : {}), ...(flags.start ? { start: flags.start, now } : {}) });
+      const result = planFile(file, { cwd: ctx.cwd, vars: flags.var, now, ...(flags.vars ? { varsFile: flags.vars } : {}), ...(flags.start ? { start: flags.start } : {}) });
       if (result.unreadable) throw new UsageError(result.diagnostics[0]!.message);
       const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
       if (!result.plan) {
@@ -40,21 +43,16 @@ export function definePlan(program: Command, ctx: CliContext): void {
       if (flags.json) {
         // Written in ~64 KB pieces: neither one huge string nor a write per action.
         let buf = '';
-        writePlanJson(
-          (t) => {
-            buf += t;
-            if (buf.length > 65_536) {
-              ctx.stdout.write(buf);
-              buf = '';
-            }
-          },
-          result.plan,
-          warnings,
-          ctx.cwd,
-        );
+        const write = (t: string): void => {
+          buf += t;
+          if (buf.length > 65_536) {
+            ctx.stdout.write(buf);
+            buf = '';
+          }
+        };
+        writePlanJson(write, result.plan, warnings, ctx.cwd);
         ctx.stdout.write(buf);
-      }
-      else ctx.stdout.write(renderPlanText(result.plan, warnings, { color: ctx.color, cwd: ctx.cwd }));
+      } else ctx.stdout.write(renderPlanText(result.plan, warnings, { color: ctx.color, cwd: ctx.cwd, verbose: flags.verbose === true }));
       ctx.exitCode = 0;
     });
 }

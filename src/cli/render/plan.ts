@@ -4,26 +4,24 @@ import type { Diagnostic } from '../../core/diagnostic.js';
 import { formatDuration } from '../../core/duration.js';
 import { formatLocation } from '../../core/location.js';
 import type { Plan, PlannedAction } from '../../plan/types.js';
+import { PlatformLimits } from '../../polyv/limits.js';
+import { redactedCall, redactedCallLine, type RedactedCall } from '../../polyv/redacted-call.js';
 import type { ApiRequest } from '../../polyv/requests.js';
 import { diagnosticJson } from './diagnostics.js';
 
-/** The call as it will be made, with the per-attempt values shown as placeholders: no credential, no sign. */
-export function describeCall(req: ApiRequest): Record<string, unknown> {
-  const signed = { ...req.signed, appId: '<appId>', timestamp: '<at send time>', sign: '<redacted>' };
-  return {
-    method: req.method,
-    path: req.path,
-    ...(req.signedIn === 'query' ? { query: signed } : { form: { ...signed, ...req.form } }),
-    ...(req.signedIn === 'query' && req.form && Object.keys(req.form).length ? { form: req.form } : {}),
-    ...(req.json !== undefined ? { json: req.json } : {}),
-  };
+/** The call as it will be made, with the per-attempt values shown as placeholders (src/polyv/redacted-call.ts). */
+export function describeCall(req: ApiRequest): RedactedCall {
+  return redactedCall(req);
 }
 
-/** "T-5m", "T+10m", "E+15m": relative to the start, or to the end once the lesson is over. */
-export function relativeLabel(at: number, plan: Plan): string {
-  if (at > plan.event.end) return `E+${formatDuration(at - plan.event.end)}`;
-  const d = at - plan.event.start;
-  return d < 0 ? `T-${formatDuration(-d)}` : `T+${formatDuration(d)}`;
+/**
+ * `T-5m`, `T+10m` against the start, `E-1m`, `E+15m` against the end: as the author wrote the time
+ * (`relativeTo`), or, without one, against the end once the lesson is over.
+ */
+export function relativeLabel(at: number, plan: Plan, relativeTo?: 'start' | 'end'): string {
+  const toEnd = relativeTo === 'end' || (relativeTo === undefined && at > plan.event.end);
+  const d = at - (toEnd ? plan.event.end : plan.event.start);
+  return `${toEnd ? 'E' : 'T'}${d < 0 ? '-' : '+'}${formatDuration(Math.abs(d))}`;
 }
 
 /**
@@ -91,49 +89,60 @@ export function writePlanJson(write: (text: string) => void, plan: Plan, warning
 }
 
 function actionJson(a: PlannedAction, plan: Plan, rel: (p: string) => string): Record<string, unknown> {
-  const base = { id: a.id, stepId: a.stepId, kind: a.kind, channel: a.channelAlias, channelId: a.channelId, at: iso(a.at), atLocal: iso(a.at, plan.event.zone), relative: relativeLabel(a.at, plan), source: formatLocation(a.source), policy: a.policy };
+  const base = { id: a.id, stepId: a.stepId, kind: a.kind, channel: a.channelAlias, channelId: a.channelId, at: iso(a.at), atLocal: iso(a.at, plan.event.zone), relative: a.kind === 'checkin' ? relativeLabel(a.at, plan) : relativeLabel(a.at, plan, a.relativeTo), source: formatLocation(a.source), policy: a.policy };
   switch (a.kind) {
     case 'message':
-      return { ...base, ...(a.text !== undefined ? { text: a.text } : {}), ...(a.imageUrl ? { imageUrl: a.imageUrl } : {}), watchType: a.watchType, joinHistoryList: a.joinHistoryList, encodedLength: a.encodedLength, limit: 1500, call: describeCall(a.request) };
+      return { ...base, ...(a.text !== undefined ? { text: a.text } : {}), ...(a.imageUrl ? { imageUrl: a.imageUrl } : {}), watchType: a.watchType, joinHistoryList: a.joinHistoryList, encodedLength: a.encodedLength, limit: PlatformLimits.maxEncodedContent, call: describeCall(a.request) };
     case 'checkin':
-      return { ...base, startsAt: iso(a.startsAt), startsAtLocal: iso(a.startsAt, plan.event.zone), limitTime: a.limitTime, ...(a.message ? { message: a.message } : {}), batchId: a.batchId };
+      return { ...base, startsAt: iso(a.startsAt), startsAtLocal: iso(a.startsAt, plan.event.zone), startsRelative: relativeLabel(a.startsAt, plan, a.relativeTo), limitTime: a.limitTime, ...(a.message ? { message: a.message } : {}), batchId: a.batchId };
     case 'chatExport':
       return { ...base, outDir: rel(a.outDir), call: describeCall(a.request) };
     case 'historyExport':
-      return { ...base, from: iso(a.from), to: iso(a.to), format: a.format, pageSize: a.pageSize, outDir: rel(a.outDir) };
+      return { ...base, from: iso(a.from), to: iso(a.to), format: a.format, pageSize: a.pageSize, outDir: rel(a.outDir), call: describeCall(a.request) };
     case 'reportExport':
       return { ...base, sessionId: a.sessionId, deadline: formatDuration(a.deadlineMs), outDir: rel(a.outDir), call: describeCall(a.request) };
   }
 }
 
-/** The readable timeline: per channel, each action with its local time, relative time and call. */
-export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts: { color: boolean; cwd: string }): string {
+/**
+ * The readable timeline: per channel, each action at the time it happens on the platform (a message
+ * when it is sent, a check-in when it starts), then the check-in registrations. With `verbose`, each
+ * action's exact call too (the same as `plan --json` shows).
+ */
+export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts: { color: boolean; cwd: string; verbose?: boolean }): string {
   const bold = (s: string): string => (opts.color ? `\u001b[1m${s}\u001b[0m` : s);
   const dim = (s: string): string => (opts.color ? `\u001b[2m${s}\u001b[0m` : s);
   const z = plan.event.zone;
   const local = (ms: number): string => iso(ms, z).slice(0, 19).replace('T', ' ');
+  const rel = (p: string): string => relative(opts.cwd, p) || '.';
   const out: string[] = [];
   out.push(bold(plan.event.name));
   out.push(`  ${local(plan.event.start)} → ${local(plan.event.end)} ${z}  (UTC ${iso(plan.event.start)} → ${iso(plan.event.end)})`);
   out.push(`  run ${plan.runId}, ${plan.actions.length} action(s) on ${Object.keys(plan.channels).length} channel(s)`);
   const byChannel = new Map<string, PlannedAction[]>();
-  for (const a of plan.actions) byChannel.set(a.channelAlias, [...(byChannel.get(a.channelAlias) ?? []), a]);
+  for (const a of plan.actions) {
+    const list = byChannel.get(a.channelAlias);
+    if (list) list.push(a);
+    else byChannel.set(a.channelAlias, [a]);
+  }
+  const shown = (a: PlannedAction): number => (a.kind === 'checkin' ? a.startsAt : a.at);
   for (const [alias, actions] of byChannel) {
     out.push('');
     out.push(bold(`channel ${alias} (${plan.channels[alias]})`));
-    const shown = (a: PlannedAction): number => (a.kind === 'checkin' ? a.startsAt : a.at);
-    for (const a of [...actions].sort((x, y) => shown(x) - shown(y))) {
-      const when = a.kind === 'checkin' ? a.startsAt : a.at;
-      out.push(`  ${relativeLabel(when, plan).padEnd(9)} ${local(when)}  ${a.kind.padEnd(13)} ${a.id}`);
-      out.push(dim(`            ${detail(a, plan)}`));
+    for (const a of [...actions].sort((x, y) => shown(x) - shown(y) || x.seq - y.seq)) {
+      const when = shown(a);
+      out.push(`  ${relativeLabel(when, plan, a.relativeTo).padEnd(9)} ${local(when)}  ${a.kind.padEnd(13)} ${a.id}`);
+      out.push(dim(`            ${detail(a, plan, rel)}`));
+      const call = callOf(a);
+      if (opts.verbose && call) out.push(dim(`            ${redactedCallLine(call)}`));
     }
   }
   if (plan.checkinBatches.length) {
     out.push('');
     out.push(bold('check-in registrations'));
     for (const b of plan.checkinBatches) {
-      const c = describeCall(b.request);
-      out.push(`  ${relativeLabel(b.at, plan).padEnd(9)} ${local(b.at)}  ${b.id}: ${b.actionIds.length} check-in(s)  ${String(c['method'])} ${String(c['path'])}?appId=<appId>&timestamp=<at send time>&sign=<redacted>`);
+      out.push(`  ${relativeLabel(b.at, plan).padEnd(9)} ${local(b.at)}  ${b.id}: registers ${b.actionIds.length} check-in(s)`);
+      if (opts.verbose) out.push(dim(`            ${redactedCallLine(b.request)}`));
     }
   }
   if (warnings.length) {
@@ -143,23 +152,25 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
   return `${out.join('\n')}\n`;
 }
 
-function detail(a: PlannedAction, plan: Plan): string {
-  const call = (req: ApiRequest): string => {
-    const d = describeCall(req);
-    const q = (d['query'] ?? d['form']) as Record<string, string>;
-    const params = Object.entries(q).map(([k, v]) => `${k}=${v}`).join('&');
-    return `${req.method} ${req.path} ${params}`;
-  };
+function callOf(a: PlannedAction): ApiRequest | undefined {
+  return a.kind === 'checkin' ? undefined : a.request;
+}
+
+const AUDIENCE = { 1: 'everyone', 2: 'viewers', 3: 'teacher, guests, assistants, admins' } as const;
+
+function detail(a: PlannedAction, plan: Plan, rel: (p: string) => string): string {
   switch (a.kind) {
-    case 'message':
-      return `${call(a.request)}  text ${a.encodedLength}/1500 encoded${a.text !== undefined ? `: ${JSON.stringify(a.text.length > 60 ? `${a.text.slice(0, 57)}...` : a.text)}` : ''}${a.imageUrl ? ` image ${a.imageUrl}` : ''}`;
+    case 'message': {
+      const text = a.text !== undefined ? `${JSON.stringify(a.text.length > 60 ? `${a.text.slice(0, 57)}...` : a.text)}, ${a.encodedLength}/${PlatformLimits.maxEncodedContent} encoded` : 'no text';
+      return `${text}${a.imageUrl ? `, image ${a.imageUrl}` : ''}; to ${AUDIENCE[a.watchType]}${a.joinHistoryList ? '' : ', not in the chat history'}`;
+    }
     case 'checkin':
-      return `check-in for ${a.limitTime}s${a.message ? ` ${JSON.stringify(a.message)}` : ''}, registered at ${relativeLabel(a.at, plan)} in ${a.batchId} (delayTime ${a.startsAt})`;
+      return `starts at the time shown, open ${a.limitTime === 0 ? 'with no limit' : `for ${formatDuration(a.limitTime * 1000)}`}${a.message ? `, prompt ${JSON.stringify(a.message)}` : ''}; registered at ${relativeLabel(a.at, plan)} with ${a.batchId}`;
     case 'chatExport':
-      return `${call(a.request)} then poll until done and download`;
+      return `create the chat export task, poll until done, download into ${rel(a.outDir)}`;
     case 'historyExport':
-      return `GET /live/v3/user/chat/get-speak-list, ${a.format}, window ${iso(a.from)} → ${iso(a.to)}, pages of ${a.pageSize}`;
+      return `chat history ${iso(a.from)} → ${iso(a.to)} as ${a.format}, pages of ${a.pageSize}, into ${rel(a.outDir)}`;
     case 'reportExport':
-      return `${call(a.request)} retried while not ready, for up to ${formatDuration(a.deadlineMs)}`;
+      return `session ${a.sessionId} report, retried while not ready for up to ${formatDuration(a.deadlineMs)}, into ${rel(a.outDir)}`;
   }
 }

@@ -1,0 +1,154 @@
+import Handlebars from 'handlebars';
+import { TemplateBounds } from './bounds.js';
+import { DATE_HELPER_NAMES, dateHelpers } from './helpers.js';
+
+/**
+ * The one template engine: handlebars in strict mode, without HTML escaping (chat text is not HTML),
+ * with the date helpers. One environment for the process, and each distinct template string is
+ * compiled once (cached by its text): a term of lessons repeats its course template's strings.
+ */
+const hb = Handlebars.create();
+// Handlebars logs denied prototype lookups to the console; runbook reports problems as diagnostics.
+(hb as unknown as { log: () => void }).log = () => undefined;
+for (const [name, fn] of Object.entries(dateHelpers())) hb.registerHelper(name, fn);
+// `lookup` as strict as a plain `{{name}}`: a name the value does not own is an error, not empty text.
+hb.registerHelper('lookup', function (this: unknown, obj: unknown, field: unknown) {
+  const key = String(field);
+  if (obj === null || typeof obj !== 'object' || !Object.prototype.hasOwnProperty.call(obj, key)) {
+    throw new TemplateProblem('unknown-variable', `\`${key}\` not defined`, key);
+  }
+  return (obj as Record<string, unknown>)[key];
+});
+
+/** Helper names and the names the context itself uses: a variable may not be called any of them. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([...Object.keys(hb.helpers), ...DATE_HELPER_NAMES, 'this', 'else', 'event', 'channels']);
+
+/** Names that belong to JavaScript objects, never to a playbook's data. */
+export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype', '__proto__']);
+
+export type ProblemKind = 'syntax' | 'unknown-variable' | 'helper' | 'too-deep' | 'too-large';
+
+/** A template that cannot be rendered, with what went wrong. `name` is the variable, when there is one. */
+export class TemplateProblem extends Error {
+  constructor(
+    readonly kind: ProblemKind,
+    message: string,
+    readonly variable?: string,
+  ) {
+    super(message);
+  }
+}
+
+const COMPILE_OPTIONS = { strict: true, noEscape: true, knownHelpers: { date: true, time: true, datetime: true, add: true }, assumeObjects: false } as const;
+const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
+
+type Compiled = { readonly fn: HandlebarsTemplateDelegate } | { readonly problem: TemplateProblem };
+const cache = new Map<string, Compiled>();
+/** A long-running process (runbook serve) sees edits: the cache forgets its oldest entries. */
+const MAX_CACHED = 20_000;
+
+function compile(text: string): Compiled {
+  let entry = cache.get(text);
+  if (entry) return entry;
+  try {
+    checkNesting(text);
+    const ast = hb.parse(text);
+    checkAst(ast);
+    const fn = hb.compile(ast, COMPILE_OPTIONS);
+    entry = { fn };
+  } catch (err) {
+    entry = { problem: asProblem(err) };
+  }
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+  cache.set(text, entry);
+  return entry;
+}
+
+/**
+ * Renders one string. A string without `{{` is returned as it is: handlebars' output for it is the
+ * text itself, so the shortcut means the same. Throws a TemplateProblem.
+ */
+export function renderTemplate(text: string, context: object, zone: string): string {
+  if (!text.includes('{{')) return text;
+  const entry = compile(text);
+  if ('problem' in entry) throw entry.problem;
+  let out: string;
+  try {
+    out = entry.fn(context, { ...RUNTIME_OPTIONS, data: { zone } });
+  } catch (err) {
+    throw asProblem(err);
+  }
+  if (out.length > TemplateBounds.maxRenderedString) throw new TemplateProblem('too-large', `renders to ${out.length} characters; a string may hold at most ${TemplateBounds.maxRenderedString}`);
+  return out;
+}
+
+/**
+ * Block nesting, counted on the text before handlebars parses it (its compiler recurses per level,
+ * and a pathological depth costs minutes): `{{#…}}` and `{{^…}}` open a level, `{{else …}}` with a
+ * condition nests one more inside the same block, `{{/…}}` closes the block and its chain.
+ */
+function checkNesting(text: string): void {
+  const stack: number[] = [];
+  let depth = 0;
+  for (const m of text.matchAll(/\{\{~?\s*(#|\^|\/|else\s+(?=\S)(?!~?\}\}))/g)) {
+    const t = m[1]!;
+    if (t === '/') {
+      depth -= 1 + (stack.pop() ?? 0);
+      if (depth < 0) depth = 0;
+      continue;
+    }
+    depth += 1;
+    if (t.startsWith('else')) {
+      if (stack.length > 0) stack[stack.length - 1]! += 1;
+      else depth -= 1;
+    } else stack.push(0);
+    if (depth > TemplateBounds.maxDepth) throw new TemplateProblem('too-deep', `blocks nest more than ${TemplateBounds.maxDepth} levels deep`);
+  }
+}
+
+interface AstNode {
+  readonly type: string;
+  readonly [k: string]: unknown;
+}
+
+/** Walks the parsed template: nesting of blocks and subexpressions, and names of JavaScript internals. */
+function checkAst(node: unknown, depth = 0): void {
+  if (depth > TemplateBounds.maxDepth * 2 + 4) throw new TemplateProblem('too-deep', `blocks or subexpressions nest more than ${TemplateBounds.maxDepth} levels deep`);
+  if (Array.isArray(node)) {
+    for (const n of node) checkAst(n, depth);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const n = node as AstNode;
+  if (n.type === 'PathExpression') {
+    for (const part of n['parts'] as string[]) {
+      if (PROTOTYPE_NAMES.has(part)) throw new TemplateProblem('unknown-variable', `\`${part}\` is not a variable (names of JavaScript internals are unreachable)`, part);
+    }
+    return;
+  }
+  if (n.type === 'StringLiteral' && typeof n['value'] === 'string' && PROTOTYPE_NAMES.has(n['value'])) {
+    // `{{lookup this "constructor"}}`
+    throw new TemplateProblem('unknown-variable', `\`${n['value']}\` is not a variable (names of JavaScript internals are unreachable)`, n['value']);
+  }
+  const nests = n.type === 'BlockStatement' || n.type === 'SubExpression';
+  for (const key of ['body', 'path', 'params', 'hash', 'pairs', 'value', 'program', 'inverse']) {
+    if (key in n) checkAst(n[key], nests ? depth + 1 : depth);
+  }
+}
+
+function asProblem(err: unknown): TemplateProblem {
+  if (err instanceof TemplateProblem) return err;
+  const raw = err instanceof Error ? err.message : String(err);
+  const notDefined = /^"?([^"]+)"? not defined in/.exec(raw);
+  if (notDefined) return new TemplateProblem('unknown-variable', `unknown variable \`${notDefined[1]}\``, notDefined[1]);
+  // Strict lookups inside a value that is text, a number or a truth value.
+  const inOperator = /Cannot use 'in' operator to search for '([^']*)' in (.*)$/.exec(raw);
+  if (inOperator) return new TemplateProblem('unknown-variable', `\`${inOperator[1]}\` is looked up in ${JSON.stringify(inOperator[2]!.slice(0, 40))}, which is a plain value with no fields`, inOperator[1]);
+  if (err instanceof RangeError) return new TemplateProblem('too-deep', 'the template nests too deeply');
+  if (/Parse error|Expecting|Lexical error|doesn't match|Invalid path|not allowed/i.test(raw)) {
+    const lines = raw.split('\n').filter(Boolean);
+    return new TemplateProblem('syntax', `template syntax error: ${lines[lines.length - 1] ?? raw}`);
+  }
+  if (/Missing helper/i.test(raw)) return new TemplateProblem('helper', `${raw.split('\n')[0]} (helpers: ${[...DATE_HELPER_NAMES, 'if', 'unless', 'each', 'with', 'lookup'].join(', ')})`);
+  return new TemplateProblem('helper', raw.split('\n')[0]!);
+}
