@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lessonRunId } from '../../src/api/lesson-id.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
 import { demoEnv, twoChannelLesson } from '../helpers/engine-lesson.js';
@@ -55,9 +56,9 @@ describe('the state folder', () => {
   it('a lock path that is a folder: exit 2, naming it', async () => {
     const sb = await sandbox();
     const { file, dir } = twoChannelLesson();
-    const start = new Date(Date.now() + 3_600_000).toISOString();
-    const plan = await runCli(['plan', file, '--json', '--start', start]);
-    const runId = (JSON.parse(plan.stdout) as { runId: string }).runId;
+    const startMs = Date.now() + 3_600_000;
+    const start = new Date(startMs).toISOString();
+    const runId = lessonRunId(file, join(dir, '.runbook'), startMs);
     mkdirSync(join(dir, '.runbook', `${runId}.lock`), { recursive: true });
     expectUserError(await runCli(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv() }), /cannot take the lock .*\.lock: something that is not a file is in its place/);
   });
