@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { toFileError } from '../core/file-error.js';
+import { FileError, toFileError } from '../core/file-error.js';
 
 /**
  * The one home of atomic writes: into a hidden temporary file in the same folder — created
@@ -101,22 +101,31 @@ export async function fsyncFolder(path: string): Promise<void> {
 }
 
 /**
- * Makes sure files can be written in `dir` (creating it if needed), by writing and removing a
- * private one-byte file: an export checks this before it asks the platform for anything.
+ * Makes sure files can be written in `dir` — an export checks this before it asks the platform for
+ * anything. Read-only checks, on the folder or, if it does not exist yet, its nearest existing
+ * parent: a folder, writable (EACCES, EROFS), with free space (ENOSPC). Nothing is created here, so
+ * a process watching the folder (`runbook serve` watches its lessons' folders) sees no change.
  */
 export async function ensureWritableFolder(dir: string): Promise<void> {
-  const probe = join(dir, `.runbook-probe-${randomBytes(6).toString('hex')}`);
-  try {
-    await mkdir(dir, { recursive: true });
-    const fh = await open(probe, EXCLUSIVE_CREATE, 0o600);
+  const what = 'cannot write to the output folder';
+  let at = resolve(dir);
+  let st;
+  for (;;) {
     try {
-      // One byte: an empty file needs no data block, so a full disk would let it pass.
-      await fh.write('x');
-    } finally {
-      await fh.close();
-      await rm(probe, { force: true });
+      st = await stat(at);
+      break;
+    } catch (err) {
+      const parent = dirname(at);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === at) throw toFileError(err, what, dir);
+      at = parent;
     }
-  } catch (err) {
-    throw toFileError(err, 'cannot write to the output folder', dir);
   }
+  if (!st.isDirectory()) throw new FileError(what, dir, 'ENOTDIR');
+  try {
+    await access(at, constants.W_OK);
+  } catch (err) {
+    throw toFileError(err, what, dir);
+  }
+  const space = await statfs(at);
+  if (space.bavail === 0) throw new FileError(what, dir, 'ENOSPC');
 }
