@@ -8,6 +8,26 @@ import { DATE_HELPER_NAMES, dateHelpers } from './helpers.js';
  * compiled once (cached by its text): a term of lessons repeats its course template's strings.
  */
 const hb = Handlebars.create();
+
+interface CompilerClass {
+  prototype: { appendToBuffer(this: unknown, source: unknown, location: unknown, explicit: unknown): unknown };
+}
+/**
+ * Handlebars' code generator joins adjacent outputs with `+`, so `{{hour}}{{minute}}` with two numbers
+ * renders their sum ("7" for 3 and 4; with HTML escaping off, as here). This compiler makes every
+ * appended value text first ("" + value), so adjacent outputs are always concatenated.
+ */
+export function stringAppendingCompiler(base: CompilerClass): CompilerClass {
+  class StringAppending extends (base as unknown as new () => object) {}
+  (StringAppending.prototype as CompilerClass['prototype']).appendToBuffer = function (source, location, explicit) {
+    return base.prototype.appendToBuffer.call(this, ['"" + (', ...(Array.isArray(source) ? (source as unknown[]) : [source]), ')'], location, explicit);
+  };
+  // Block bodies are compiled by `new this.compiler()`: the same compiler.
+  (StringAppending.prototype as { compiler?: unknown }).compiler = StringAppending;
+  return StringAppending as unknown as CompilerClass;
+}
+const env = hb as unknown as { JavaScriptCompiler: CompilerClass };
+env.JavaScriptCompiler = stringAppendingCompiler(env.JavaScriptCompiler);
 // Handlebars logs denied prototype lookups to the console; runbook reports problems as diagnostics.
 (hb as unknown as { log: () => void }).log = () => undefined;
 for (const [name, fn] of Object.entries(dateHelpers())) hb.registerHelper(name, fn);
@@ -42,7 +62,8 @@ export class TemplateProblem extends Error {
 const COMPILE_OPTIONS = { strict: true, noEscape: true, knownHelpers: { date: true, time: true, datetime: true, add: true }, assumeObjects: false } as const;
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
-type Compiled = { readonly fn: HandlebarsTemplateDelegate } | { readonly problem: TemplateProblem };
+type Render = (context: object, options: Handlebars.RuntimeOptions) => string;
+type Compiled = { readonly fn: Render } | { readonly problem: TemplateProblem };
 const cache = new Map<string, Compiled>();
 /** A long-running process (runbook serve) sees edits: the cache forgets its oldest entries. */
 const MAX_CACHED = 20_000;
@@ -54,8 +75,7 @@ function compile(text: string): Compiled {
     checkNesting(text);
     const ast = hb.parse(text);
     checkAst(ast);
-    const fn = hb.compile(ast, COMPILE_OPTIONS);
-    entry = { fn };
+    entry = { fn: flatRender(ast, text) ?? hb.compile(ast, COMPILE_OPTIONS) };
   } catch (err) {
     entry = { problem: asProblem(err) };
   }
@@ -80,6 +100,41 @@ export function renderTemplate(text: string, context: object, zone: string): str
   }
   if (out.length > TemplateBounds.maxRenderedString) throw new TemplateProblem('too-large', `renders to ${out.length} characters; a string may hold at most ${TemplateBounds.maxRenderedString}`);
   return out;
+}
+
+/**
+ * A template whose top level is only text, comments and `{{expressions}}` (no blocks, no partials) is
+ * rendered by handlebars one expression at a time, and the text between them — as handlebars' own
+ * parser left it, after `~` whitespace control — is joined in between. That is exactly what the
+ * compiled template does (its output is the concatenation of its statements' outputs, each evaluated
+ * on the same context), but an expression such as `{{time event.start}}` is compiled once for every
+ * string it appears in, instead of every distinct string being compiled to a JavaScript function of
+ * its own. A test checks both give the same output and the same errors.
+ */
+function flatRender(ast: hbs.AST.Program, text: string): Render | undefined {
+  // A lone expression is its own template: compiled whole (this also ends the recursion below).
+  if (ast.body.length === 1 && ast.body[0]!.type === 'MustacheStatement') return undefined;
+  const parts: (string | Render)[] = [];
+  let lineStarts: number[] | undefined;
+  const offset = (pos: hbs.AST.Position): number => {
+    lineStarts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
+    return lineStarts[pos.line - 1]! + pos.column;
+  };
+  for (const node of ast.body) {
+    if (node.type === 'ContentStatement') parts.push((node as hbs.AST.ContentStatement).value);
+    else if (node.type === 'CommentStatement') continue;
+    else if (node.type === 'MustacheStatement') {
+      const source = text.slice(offset(node.loc.start), offset(node.loc.end));
+      const expression = compile(source);
+      if ('problem' in expression) throw expression.problem;
+      parts.push(expression.fn);
+    } else return undefined;
+  }
+  return (context, options) => {
+    let out = '';
+    for (const p of parts) out += typeof p === 'string' ? p : p(context, options);
+    return out;
+  };
 }
 
 /**
