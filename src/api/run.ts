@@ -2,15 +2,16 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { hasErrors } from '../core/diagnostic.js';
-import { VirtualClock, realClock, type EngineClock } from '../engine/clock.js';
+import { VirtualClock, platformClock, realClock, type EngineClock } from '../engine/clock.js';
 import { runEngine, type RunSummary } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { acquireLock, type LockHolder } from '../journal/lock.js';
 import { Journal, journalPath, readJournal } from '../journal/journal.js';
 import type { Plan } from '../plan/types.js';
-import type { ClientEvent } from '../transport/client.js';
+import type { ClientEvent, PolyvClient } from '../transport/client.js';
+import { describeSkew } from '../transport/clock.js';
 import { connect, type Connection } from './connection.js';
-import { planFile } from './pipeline.js';
+import { planFile, type FileResult } from './pipeline.js';
 
 export interface RunPlaybookOptions {
   readonly file: string;
@@ -38,12 +39,6 @@ export interface RunPlaybookOptions {
   readonly clock?: EngineClock;
   /** Per-request timeout of the client (ms). */
   readonly requestTimeoutMs?: number;
-  /** Rehearse the first burst in-process before it is due (EngineOptions.rehearse). Default true. */
-  readonly rehearse?: boolean;
-  /** Stage message calls ahead of their instant (EngineOptions.stage). Default true. */
-  readonly stage?: boolean;
-  /** Passed to the engine (EngineOptions.beforeInstant): the CLI collects garbage there. */
-  readonly beforeInstant?: () => void;
   /** Called once the plan is made, before anything runs (the CLI picks its progress view). */
   readonly onPlan?: (plan: Plan) => void;
 }
@@ -62,29 +57,58 @@ export interface RunPlaybookResult {
  * clock with no network, no journal and no credentials.
  */
 export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookResult> {
-  const clock = o.clock ?? realClock;
-  const now = clock.now();
-  const planned = planFile(o.file, { cwd: o.cwd, ...(o.vars ? { vars: o.vars } : {}), ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.start ? { start: o.start } : {}), now });
+  const now = (o.clock ?? realClock).now();
+  const planAt = (t: number): FileResult => planFile(o.file, { cwd: o.cwd, ...(o.vars ? { vars: o.vars } : {}), ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.start ? { start: o.start } : {}), now: t });
+  let planned = planAt(now);
   if (!planned.plan || hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics };
-  const plan = planned.plan;
-  o.onPlan?.(plan);
+  let plan = planned.plan;
 
   if (o.dryRun) {
+    o.onPlan?.(plan);
     const summary = await runEngine({ plan, clock: new VirtualClock(now), signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
     return { diagnostics: planned.diagnostics, plan, summary };
   }
 
   // The lock first: a second run of the same run must not even start a sandbox or touch the journal.
   const stateDir = o.stateDir ? resolve(o.cwd, o.stateDir) : resolve(dirname(resolve(o.cwd, o.file)), '.runbook');
-  const lock = acquireLock(stateDir, plan.runId, o.isAlive, o.pid);
+  let lock = acquireLock(stateDir, plan.runId, o.isAlive, o.pid);
   if (lock.recovered) o.onLockRecovered?.(lock.recovered);
   let conn: Connection | undefined;
   let journal: Journal | undefined;
   try {
+    let ignoredDate = false;
     conn = await connect(o, { channels: Object.values(plan.channels), seedMessages: 50 }, {
-      ...(o.onClientEvent ? { onEvent: o.onClientEvent } : {}),
+      onEvent: (e) => {
+        o.onClientEvent?.(e);
+        if (e.type === 'clock-ignored' && !ignoredDate) {
+          ignoredDate = true;
+          o.onEvent?.({ type: 'notice', code: 'clock-ignored', message: `ignored an answer's Date header (${e.date || 'unreadable'}): it is more than a day from this machine's clock` });
+        }
+      },
       ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
     });
+    const client = conn.client;
+    // The platform's clock is the lesson's: its offset is measured before the first instant, and
+    // the run is scheduled (and relative starts planned) by it.
+    const offset = await measureClockOffset(client, o.signal);
+    if (Math.abs(offset) >= 1000) {
+      if (!o.clock) {
+        const replanned = planAt(Date.now() + offset);
+        if (replanned.plan && !hasErrors(replanned.diagnostics)) {
+          planned = replanned;
+          if (replanned.plan.runId !== plan.runId) {
+            const next = acquireLock(stateDir, replanned.plan.runId, o.isAlive, o.pid);
+            lock.release();
+            lock = next;
+          }
+          plan = replanned.plan;
+        }
+      }
+    }
+    // The host picks its view from the plan; what it shows starts here.
+    o.onPlan?.(plan);
+    if (Math.abs(offset) >= 1000) o.onEvent?.({ type: 'notice', code: 'clock-offset', offsetMs: offset, message: `${describeSkew(offset)}; the lesson runs on the platform's clock` });
+    const clock = o.clock ?? platformClock(() => client.clock.offset);
     const path = journalPath(stateDir, plan.runId);
     const prior = readJournal(path);
     journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
@@ -100,11 +124,30 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
         actions: plan.actions.map((a) => ({ id: a.id, unit: a.kind === 'checkin' ? a.batchId : a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
       },
     ]);
-    const summary = await runEngine({ plan, api: conn.client, journal, prior, clock, signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}), ...(o.beforeInstant ? { beforeInstant: o.beforeInstant } : {}), ...(o.rehearse === false ? { rehearse: false } : {}), ...(o.stage === false ? { stage: false } : {}) });
+    const summary = await runEngine({ plan, api: client, journal, prior, clock, signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
     return { diagnostics: planned.diagnostics, plan, summary, journal: path, ...(conn.sandbox ? { sandboxUrl: conn.sandbox.url } : {}) };
   } finally {
     await journal?.close();
     lock.release();
     await conn?.close();
   }
+}
+
+/** How long the clock measurement may take before the run goes on without it. */
+const MEASURE_BUDGET_MS = 5000;
+
+/**
+ * One cheap signed read (a one-record page of an empty window) whose answer's Date header gives the
+ * platform's clock. Best effort: a failed read leaves the offset as it is (0, or what the answer's
+ * Date said), and the run's own calls correct it as they go.
+ */
+async function measureClockOffset(client: PolyvClient, signal: AbortSignal): Promise<number> {
+  const t = Date.now();
+  try {
+    // Bounded: an unreachable platform must not hold the run's start (its own calls will say so).
+    await client.getSpeakList({ userId: client.userId, startTime: t, endTime: t, size: 1 }, { signal: AbortSignal.any([signal, AbortSignal.timeout(MEASURE_BUDGET_MS)]), stepId: 'clock' });
+  } catch {
+    // The Date header of a refusal counts as well as a success's.
+  }
+  return client.clock.offset;
 }

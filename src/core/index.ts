@@ -2,4 +2,4 @@ export * from './location.js';
 export * from './diagnostic.js';
 export * from './errors.js';
 export * from './duration.js';
-export * from './young-gc.js';
+export * from './sleep.js';

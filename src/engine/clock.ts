@@ -1,3 +1,5 @@
+import { sleep } from '../core/sleep.js';
+
 /**
  * Time for the engine. `sleepUntil` never returns early. The real clock sleeps in slices of at most
  * 30 s (no timer overflow past 2^31−1 ms, and a machine that slept or a wall clock that jumped is
@@ -29,19 +31,18 @@ export const realClock: EngineClock = {
   },
 };
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort(): void {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error('aborted'));
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/**
+ * The platform's clock, kept as an offset from the local one (`offsetMs()`, e.g. the transport's
+ * PlatformClock, measured from answers' Date headers): the lesson's clock. `sleepUntil` never returns
+ * before the platform's time `t`, even if the offset changes while it sleeps.
+ */
+export function platformClock(offsetMs: () => number): EngineClock {
+  return {
+    now: () => Date.now() + offsetMs(),
+    async sleepUntil(t, signal) {
+      while (Date.now() + offsetMs() < t) await realClock.sleepUntil(t - offsetMs(), signal);
+    },
+  };
 }
 
 /** A clock that jumps to the requested time at once: `--dry-run` and tests. */

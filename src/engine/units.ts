@@ -9,6 +9,10 @@ export type Unit =
   | { readonly id: string; readonly kind: 'checkinBatch'; readonly at: number; readonly checkins: readonly CheckinAction[]; readonly batchIndex: number }
   | { readonly id: string; readonly kind: 'export'; readonly at: number; readonly action: Extract<PlannedAction, { kind: 'chatExport' | 'historyExport' | 'reportExport' }> };
 
+/**
+ * The plan's units in time order. Units due at the same instant keep the plan's order, which is the
+ * author's order (src/plan): the order in which same-instant messages on one channel go out.
+ */
 export function unitsOf(plan: Plan): Unit[] {
   const units: Unit[] = [];
   const byId = new Map(plan.actions.map((a) => [a.id, a]));
@@ -20,10 +24,16 @@ export function unitsOf(plan: Plan): Unit[] {
     const checkins = b.actionIds.map((id) => byId.get(id) as CheckinAction);
     units.push({ id: b.id, kind: 'checkinBatch', at: b.at, checkins, batchIndex });
   });
-  return units.sort((x, y) => x.at - y.at || (x.id < y.id ? -1 : 1));
+  // Array.prototype.sort is stable: equal instants stay in the plan's order.
+  return units.sort((x, y) => x.at - y.at);
 }
 
 /** The action ids a unit covers (a batch covers each of its check-ins). */
 export function actionIdsOf(u: Unit): string[] {
   return u.kind === 'checkinBatch' ? u.checkins.map((c) => c.id) : [u.action.id];
+}
+
+/** The step's policies for a unit (a batch's check-ins share theirs, as the plan groups them). */
+export function policyOf(u: Unit): { readonly missed: string; readonly graceSeconds: number; readonly ambiguous: string } {
+  return u.kind === 'checkinBatch' ? u.checkins[0]!.policy : u.action.policy;
 }

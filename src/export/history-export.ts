@@ -1,6 +1,6 @@
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SpeakListPage } from '../polyv/types.js';
+import type { SpeakListBytesPage } from '../polyv/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { bytesToText } from '../transport/body-text.js';
 import { fsyncFile } from './atomic-file.js';
@@ -101,10 +101,10 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     let prevIds = new Set(state.lastIds);
     // Pages come as byte strings when that is exact (see BodyText): the text is passed through to
     // the file as the platform's own UTF-8 bytes, never decoded and encoded again.
-    const fetchPage = (c: string | undefined): Promise<SpeakListPage> =>
-      api.getSpeakList(
+    const fetchPage = (c: string | undefined): Promise<SpeakListBytesPage> =>
+      api.getSpeakListBytes(
         { userId: api.userId, ...(o.from !== undefined ? { startTime: o.from } : {}), ...(o.to !== undefined ? { endTime: o.to } : {}), size: o.pageSize ?? 1000, ...(c ? { cursor: c } : {}) },
-        { bodyText: 'bytes', ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
+        { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
       );
     let next = fetchPage(cursor);
     for (;;) {

@@ -75,17 +75,30 @@ export interface SpeakListPage {
   readonly size: number;
   readonly cursor: string;
   readonly list: readonly SpeakRecord[];
-  /** How the strings in `list` hold their text: see BodyText. Ordinary text unless asked otherwise. */
-  readonly textAs: BodyText;
 }
 
 /**
- * How an answer's text is held:
- * - `utf8`: ordinary strings.
- * - `bytes`: *byte strings* — each character is one byte of the UTF-8 the platform sent (latin1).
- *   Parsed as JSON they give the same structure; written back with the `latin1` encoding they give
- *   exactly the bytes that came in. For passing text through without decoding and re-encoding it.
+ * A *byte string*: each character is one byte of the UTF-8 the platform sent (read as latin1). Parsed
+ * as JSON it gives the same structure as the text; written back with the `latin1` encoding it gives
+ * exactly the bytes that came in. Not text: `bytesToText` (src/transport/body-text.ts) decodes it for
+ * reading. Branded so that it is never taken for text by accident.
  */
+export type ByteString = string & { readonly __byteString: unique symbol };
+
+/** A chat record whose strings are byte strings (see ByteString). */
+export type SpeakRecordBytes = {
+  readonly [K in keyof SpeakRecord]: SpeakRecord[K] extends string ? ByteString : SpeakRecord[K] extends string | null ? ByteString | null : SpeakRecord[K] extends string | undefined ? ByteString | undefined : SpeakRecord[K];
+};
+
+/**
+ * A page asked for as bytes (history export): its records come as byte strings when that is exact
+ * (`textAs: 'bytes'`), otherwise as ordinary text (`textAs: 'utf8'`; see decodeBody).
+ */
+export type SpeakListBytesPage =
+  | { readonly size: number; readonly cursor: string; readonly textAs: 'bytes'; readonly list: readonly SpeakRecordBytes[] }
+  | { readonly size: number; readonly cursor: string; readonly textAs: 'utf8'; readonly list: readonly SpeakRecord[] };
+
+/** How an answer's body was decoded: ordinary text, or byte strings (see ByteString). */
 export type BodyText = 'utf8' | 'bytes';
 
 export interface ExportSessionStatsParams {

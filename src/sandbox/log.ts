@@ -1,14 +1,12 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 
 /**
- * One JSON line per request the sandbox received: when (ms epoch, and a high-resolution receive time
- * in fractional ms), what (endpoint, decoded business parameters — never the secret; the signature
- * only as `signOk`), and what it did (applied, rejected with a code, fault injected).
+ * One JSON line per request the sandbox received: when (ms epoch, at the request's last byte), what
+ * (endpoint, decoded business parameters — never the secret; the signature only as `signOk`), and what it did (applied, rejected with a code, fault injected).
  */
 export interface SandboxLogEntry {
   readonly seq: number;
   readonly receivedAt: number;
-  readonly receivedAtHr: number;
   readonly method: string;
   readonly path: string;
   readonly endpoint?: string;
@@ -16,8 +14,7 @@ export interface SandboxLogEntry {
   readonly signOk?: boolean;
   readonly status?: number;
   readonly code?: number;
-  /** 'incomplete': the connection closed before the request's last byte (nothing applied). */
-  readonly effect: 'applied' | 'rejected' | 'served' | 'fault' | 'not-found' | 'incomplete';
+  readonly effect: 'applied' | 'rejected' | 'served' | 'fault' | 'not-found';
   readonly message?: string;
   readonly fault?: string;
 }

@@ -11,7 +11,10 @@ import type { FaultSpec } from './faults.js';
  * - `emptyParams`: an empty parameter (`x=`) — implementations disagree on signing it. 'reject'
  *   (default) refuses the request, so a client that sends one is caught; 'ignore' drops it.
  * - `rateLimit.reply`: the limit's reply is undocumented. 'http429' (default): HTTP 429 with body
- *   code 429; 'http200': HTTP 200 with body code 429 — a client must recognise both.
+ *   code 429; 'http200': HTTP 200 with body code 429; `{status, text}`: a plain-text answer with
+ *   that status (a gateway's, e.g. 503 `qps exceeds number of calls`) — a client must recognise all.
+ * - `refusedTimestamp`: how a timestamp outside the 3-minute window is refused. 'en' (default): the
+ *   documents' `invalid timestamp.`; 'zh': `时间戳过期` with code 10003, as Polyv's own CLI documents it.
  */
 export interface SandboxOptions {
   readonly port?: number;
@@ -37,6 +40,7 @@ export interface SandboxOptions {
   readonly signatureErrorHttpStatus?: 403 | 400 | 200;
   readonly errorHttpStatus?: 'mirror' | 200;
   readonly emptyParams?: 'reject' | 'ignore';
+  readonly refusedTimestamp?: 'en' | 'zh';
   /** HTTP status of the "Report is not ready yet" answer (body code 400). Default 400. */
   readonly notReadyHttpStatus?: 400 | 200;
   /**
@@ -46,13 +50,6 @@ export interface SandboxOptions {
   readonly asciiJson?: boolean;
   /** A JSON-lines log: a file path, or a function that receives each line. Always kept in memory too. */
   readonly log?: string | ((line: string) => void);
-  /**
-   * Called once the server has had no request in hand for IDLE_MS after some: the moment for a host
-   * that owns its process to collect its young garbage (youngCollector), so that a collection does
-   * not fall inside the next burst and delay its receive times — which are what lateness is measured
-   * against. The CLI's `sandbox` command and the benchmarks' sandbox process pass one.
-   */
-  readonly onIdle?: () => void;
 }
 
 export interface RateLimitOptions {
@@ -61,7 +58,7 @@ export interface RateLimitOptions {
   readonly windowMs: number;
   /** How long an IP stays blocked after exceeding it; the platform's is 5 minutes. */
   readonly blockMs: number;
-  readonly reply: 'http429' | 'http200';
+  readonly reply: 'http429' | 'http200' | { readonly status: number; readonly text: string };
 }
 
 export const PLATFORM_RATE_LIMIT: RateLimitOptions = Object.freeze({ max: 1500, windowMs: 10_000, blockMs: 300_000, reply: 'http429' });

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { polyvSign } from '../polyv/sign.js';
 import { Endpoints, type EndpointName } from '../polyv/types.js';
 import { DEMO_CREDENTIALS, type SandboxCredentials } from './credentials.js';
@@ -23,16 +22,12 @@ export interface Sandbox {
   readonly log: readonly SandboxLogEntry[];
   /** Client connections open now (a preconnect opens some without any request). */
   readonly connections: number;
-  /** Closes every client connection now, as a server restart or a proxy's reset would. */
-  dropConnections(): void;
   /** Change the faults while running (e.g. to let a resumed run through). */
   setFaults(spec: FaultSpec | string): void;
   close(): Promise<void>;
 }
 
 const TIMESTAMP_WINDOW_MS = 3 * 60 * 1000;
-/** How long without a request in hand counts as idle (SandboxOptions.onIdle). */
-const IDLE_MS = 50;
 const MAX_BODY = 4 * 1024 * 1024;
 const PATHS = new Map<string, EndpointName>(Object.entries(Endpoints).map(([name, e]) => [e.path, name as EndpointName]));
 
@@ -68,44 +63,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sockets = new Set<Socket>();
   let seq = 0;
   let baseUrl = '';
-  const turns = new TurnQueue();
-  const wallClock = preciseWallClock();
   const asciiJson = options.asciiJson ?? false;
   const send = (res: ServerResponse, reply: Reply, nowMs: number): void => writeReply(res, reply, nowMs, asciiJson);
 
   const record = (e: Omit<SandboxLogEntry, 'seq'>): void => log.write({ seq: ++seq, ...e });
 
-  const idle = idleWatch(options.onIdle);
-
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    idle.busy();
-    try {
-      await handleRequest(req, res);
-    } finally {
-      idle.done();
-    }
-  };
-
-  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body: string;
     try {
       body = await readBody(req);
     } catch (err) {
       // The connection closed before the whole request arrived: there is no call to act on.
       if (req.complete) throw err;
-      record({ receivedAt: now(), receivedAtHr: wallClock(), method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, effect: 'incomplete', message: 'the connection closed before the request was complete; nothing applied' });
       return;
     }
-    // A request is received when its last byte is: the platform cannot act on a call before all of
-    // it has arrived (its form fields are in the body), however early its headers came.
-    const receivedAtHr = wallClock();
+    // A request is received when its last byte is: the platform cannot act on a call before all of it.
     const receivedAt = now();
-    // Everything above is the arrival. The work below is done one request per event-loop turn, in
-    // arrival order, so a request is stamped when it is read, not after the ones before it have been
-    // handled (one process handles them one at a time; the platform does not).
-    await turns.next();
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const base = { receivedAt, receivedAtHr, method: req.method ?? 'GET', path: url.pathname };
+    const base = { receivedAt, method: req.method ?? 'GET', path: url.pathname };
 
     if (url.pathname.startsWith('/files/')) {
       const rawPath = (req.url ?? '').split('?')[0]!;
@@ -152,6 +127,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (h.times.length > rate.max) h.blockedUntil = t + rate.blockMs;
     }
     if (h.blockedUntil > t) {
+      if (typeof rate.reply === 'object') {
+        // A gateway's refusal: plain text, with whatever status it uses.
+        const { status, text } = rate.reply;
+        record({ ...base, endpoint, status, code: status, effect: 'rejected', message: text });
+        res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), Date: new Date(now()).toUTCString() });
+        res.end(text);
+        return;
+      }
       const reply = error(429, 'request too frequent, your IP is blocked for a while.', rate.reply === 'http429' ? 429 : 200);
       record({ ...base, endpoint, status: reply.status, code: 429, effect: 'rejected', message: reply.message });
       send(res, reply, now());
@@ -184,7 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!signed['appId']) return reject(error(400, 'appId is required.', errorStatus(400)));
     if (signed['appId'] !== credentials.appId) return reject(v4 ? v4Error(400, 20001, 'application not found.', errorStatus(400)) : v3Error(400, 'application not found.', errorStatus(400)));
     const ts = Number(signed['timestamp']);
-    if (!/^\d{13}$/.test(signed['timestamp'] ?? '') || Math.abs(ts - receivedAt) > TIMESTAMP_WINDOW_MS) return reject(error(400, 'invalid timestamp.', errorStatus(400)));
+    if (!/^\d{13}$/.test(signed['timestamp'] ?? '') || Math.abs(ts - receivedAt) > TIMESTAMP_WINDOW_MS) return reject(options.refusedTimestamp === 'zh' ? error(10003, '时间戳过期', errorStatus(400)) : error(400, 'invalid timestamp.', errorStatus(400)));
     const signOk = signed['sign'] !== undefined && polyvSign(signed, credentials.appSecret) === signed['sign'];
     if (!signOk) return reject(error(403, 'invalid signature.', options.signatureErrorHttpStatus ?? 403), false);
 
@@ -268,15 +251,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     get connections() {
       return sockets.size;
     },
-    dropConnections() {
-      for (const s of sockets) s.destroy();
-    },
     setFaults(spec) {
       faults.spec = toSpec(spec);
     },
     close: () =>
       new Promise<void>((resolve) => {
-        idle.stop();
         for (const s of sockets) s.destroy();
         server.close(() => void log.close().then(resolve));
       }),
@@ -316,76 +295,4 @@ function writeReply(res: ServerResponse, reply: Reply, nowMs: number, asciiJson:
     Date: new Date(nowMs).toUTCString(),
   });
   res.end(text);
-}
-
-/**
- * Wall-clock milliseconds with sub-millisecond resolution, for the log's receive times (lateness is
- * measured against them). `performance.timeOrigin + performance.now()` can be a millisecond or more
- * off `Date.now()` — the clock a runner schedules by — so the offset is taken at the moment
- * `Date.now()` ticks over to a new millisecond instead (a spin of at most 1 ms, once).
- */
-function preciseWallClock(): () => number {
-  const first = Date.now();
-  let hr: number;
-  let t: number;
-  do {
-    hr = performance.now();
-    t = Date.now();
-  } while (t === first);
-  const offset = t - hr;
-  return () => offset + performance.now();
-}
-
-/**
- * Calls `onIdle` once per quiet spell: IDLE_MS after the last request in hand was done, unless another
- * came meanwhile. One timer, re-armed per request (`refresh`), not kept alive for its own sake.
- */
-function idleWatch(onIdle: (() => void) | undefined): { busy(): void; done(): void; stop(): void } {
-  let inHand = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const fire = (): void => {
-    if (inHand > 0) return;
-    try {
-      onIdle?.();
-    } catch {
-      // A host's hook that fails changes nothing for the server.
-    }
-  };
-  return {
-    busy: () => void (inHand += 1),
-    done: () => {
-      inHand -= 1;
-      if (!onIdle || inHand > 0) return;
-      if (timer) timer.refresh();
-      else timer = setTimeout(fire, IDLE_MS).unref();
-    },
-    stop: () => clearTimeout(timer),
-  };
-}
-
-/**
- * Lets waiters go one per event-loop turn, first come first served. Each is released from its own
- * setImmediate callback, and one queued from inside the check phase runs in the next turn, after
- * the poll phase has read (and the server stamped) whatever arrived meanwhile.
- */
-class TurnQueue {
-  private readonly waiting: (() => void)[] = [];
-  private scheduled = false;
-
-  next(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    if (this.scheduled || this.waiting.length === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.waiting.shift()!();
-      this.pump();
-    });
-  }
 }

@@ -1,17 +1,22 @@
 import { Endpoints, type EndpointName } from '../polyv/types.js';
-import { PolyvApiError, TransportError } from './errors.js';
+import { AnswerTooLargeError, ClockSkewError, PolyvApiError, TransportError } from './errors.js';
 
 /**
  * The one place that decides what a failed call means. Readings chosen where the documents are silent:
  *
  * - **Rate limit.** The reply is undocumented. runbook recognises HTTP 429, a body code 429, or a
- *   message about frequency/limits (English or Chinese) as the limit. For reads it is retried with
+ *   message about frequency/limits (English or Chinese, `qps exceeds number of calls` included) as
+ *   the limit, whatever the HTTP status (403, 429 and 503 are all seen in the wild), JSON or not. For reads it is retried with
  *   backoff. For calls that change something it is *not* retried — the platform then blocks the IP for
  *   five minutes, and a chat message five minutes late is worse than one reported as failed — and it
  *   counts as *failed* (not applied), because the platform refused the request without processing it.
  * - **5xx** on a call that changes something counts as *ambiguous*: a gateway may answer 502/504 after
  *   the platform applied the call. Reads retry.
- * - **invalid timestamp.** is answered by re-synchronising the clock and retrying once (it was not applied).
+ * - **invalid timestamp.** (or `时间戳过期`, v4 code 10003, as Polyv's own CLI documents it) is answered
+ *   by re-synchronising the clock and retrying once; refused again, the call *failed* (ClockSkewError:
+ *   nothing was applied).
+ * - **An answer too large** to read (AnswerTooLargeError) reached the platform: ambiguous for a call
+ *   that changes something, failed (not retried) for a read.
  * - **invalid signature.** / **application not found.** and other 4xx business errors are final. The
  *   documents show `invalid signature.` with body code 403 but leave the HTTP status open (403, 400, or
  *   200 with the code in the body): all three arrive here as a PolyvApiError and are never retried —
@@ -33,14 +38,14 @@ export type Verdict =
   | { readonly action: 'resync'; readonly reason: string }
   | { readonly action: 'fail'; readonly reason: string; readonly outcome: 'failed' | 'ambiguous' };
 
-const RATE_LIMIT_TEXT = /too (many|frequent)|frequen|rate.?limit|limit exceeded|频繁|频率|限流/i;
+const RATE_LIMIT_TEXT = /too (many|frequent)|frequen|rate.?limit|limit exceeded|\bqps\b|number of calls|频繁|频率|限流/i;
 
 export function isRateLimit(e: PolyvApiError): boolean {
   return e.httpStatus === 429 || e.platformCode === 429 || RATE_LIMIT_TEXT.test(e.platformMessage);
 }
 
 export function isInvalidTimestamp(e: PolyvApiError): boolean {
-  return /invalid timestamp/i.test(e.platformMessage);
+  return e.platformCode === 10003 || /invalid timestamp|timestamp expired|时间戳过期|时间戳无效/i.test(e.platformMessage);
 }
 
 export function isNotReady(e: PolyvApiError): boolean {
@@ -49,6 +54,8 @@ export function isNotReady(e: PolyvApiError): boolean {
 
 export function classifyFailure(endpoint: EndpointName, err: unknown): Verdict {
   const mutating = Endpoints[endpoint].mutating;
+  if (err instanceof ClockSkewError) return { action: 'fail', outcome: 'failed', reason: 'timestamp refused twice: not applied' };
+  if (err instanceof AnswerTooLargeError) return { action: 'fail', outcome: mutating ? 'ambiguous' : 'failed', reason: 'answer too large' };
   if (err instanceof TransportError) {
     if (err.delivery === 'not-sent') return { action: 'retry', reason: 'the request never reached the platform' };
     return mutating

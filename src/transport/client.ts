@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
-import { RunbookError, ExitCodes } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { parseEnvelope } from '../polyv/envelope.js';
 import {
   batchCheckinRequest,
@@ -18,52 +18,40 @@ import type {
   ExportSessionStatsParams,
   GetSpeakListParams,
   SendCustomMessageParams,
+  SpeakListBytesPage,
   SpeakListPage,
+  SpeakRecord,
+  SpeakRecordBytes,
 } from '../polyv/types.js';
-import type { CallOptions, PolyvApi, PreparedCall, StagedCall } from './api.js';
-import { bytesToText } from './body-text.js';
-import { backoffDelay, classifyFailure } from './classify.js';
-import { describeSkew, PlatformClock } from './clock.js';
+import type { CallOptions, Delivered, PolyvApi } from './api.js';
+import { bytesToText, decodeBody } from './body-text.js';
+import { backoffDelay, classifyFailure, isInvalidTimestamp } from './classify.js';
+import { PlatformClock } from './clock.js';
 import type { Credentials } from './credentials.js';
-import { DownloadError, PolyvApiError, TransportError } from './errors.js';
-import { exchange, type Exchanged } from './exchange.js';
+import { AnswerTooLargeError, ClockSkewError, DownloadError, PolyvApiError, TransportError } from './errors.js';
 import { buildHttpRequest, type HttpRequest } from './http-request.js';
 import { WarmConnector } from './preconnect.js';
-import { rehearse } from './rehearsal.js';
-import { IncompleteRequestError, StagedExchange } from './staged-exchange.js';
-import { abortableSleep, sharedRateLimiter, type RateLimiter } from './rate-limiter.js';
-
-/** An answer's data, and how its text was decoded. */
-interface Answer {
-  readonly data: unknown;
-  readonly textAs: BodyText;
-}
+import { sharedRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { sleep } from '../core/sleep.js';
+import { DEFAULT_TRANSPORT_LIMITS, DEFAULT_RETRY, type RetryBudget, type TransportLimits } from './limits.js';
+import { redactUrl } from './redact-url.js';
 
 export const DEFAULT_BASE_URL = 'https://api.polyv.net';
 
 /**
- * A prepared call older than this is signed again when sent: its timestamp must still be well inside
- * the platform's 3-minute window when it arrives.
+ * A call signed in a burst's preparation is sent as signed if it goes out within this long; after
+ * that it is signed again (its timestamp must be well inside the platform's 3-minute window).
  */
 const PREPARED_MAX_AGE_MS = 60_000;
-
-export interface RetryBudget {
-  /** Attempts in all, the first included. */
-  readonly maxAttempts: number;
-  /** No retry starts after this much time since the first attempt. */
-  readonly maxElapsedMs: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryBudget = Object.freeze({ maxAttempts: 6, maxElapsedMs: 60_000, baseDelayMs: 250, maxDelayMs: 8_000 });
 
 /** What the client reports about its work, for debug logs and progress. Never holds the secret or a sign. */
 export type ClientEvent =
   | { readonly type: 'request'; readonly endpoint: string; readonly attempt: number; readonly stepId?: string }
   | { readonly type: 'response'; readonly endpoint: string; readonly attempt: number; readonly status: number; readonly durationMs: number; readonly stepId?: string }
   | { readonly type: 'retry'; readonly endpoint: string; readonly attempt: number; readonly delayMs: number; readonly reason: string; readonly stepId?: string }
-  | { readonly type: 'clock'; readonly offsetMs: number };
+  | { readonly type: 'clock'; readonly offsetMs: number }
+  /** An answer's `Date` header too far from the local clock to be believed; the clock was not moved. */
+  | { readonly type: 'clock-ignored'; readonly date: string };
 
 export interface PolyvClientOptions {
   readonly credentials: Credentials;
@@ -77,6 +65,8 @@ export interface PolyvClientOptions {
   readonly connectTimeoutMs?: number;
   /** Time allowed for the response headers, and between body chunks (default 15 s). */
   readonly requestTimeoutMs?: number;
+  /** Sizes and overall deadlines (see TransportLimits). */
+  readonly limits?: Partial<TransportLimits>;
   readonly retry?: Partial<RetryBudget>;
   /**
    * Keep-alive connections to the platform (default 256, one request each, no pipelining): this
@@ -91,23 +81,17 @@ export interface PolyvClientOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** The local clock is too far from the platform's even after re-synchronising. */
-export class ClockSkewError extends RunbookError {
-  override readonly name = 'ClockSkewError';
-  constructor(readonly offsetMs: number, endpoint: string, measured = true) {
-    super(
-      'E_CLOCK',
-      `${endpoint}: the platform refused the timestamp twice; ` +
-        (measured ? describeSkew(offsetMs) : 'its answers carried no Date header, so the skew could not be measured') +
-        ". Fix the machine's clock (NTP) and retry.",
-      ExitCodes.FAILED,
-    );
-  }
+/** One attempt's answer, parsed: the envelope's data and how the body was decoded. */
+interface Answer {
+  readonly data: unknown;
+  readonly textAs: BodyText;
+  readonly sentAt: number;
 }
 
 /**
  * The Polyv client: signs every attempt afresh, paces all calls through one limiter, corrects the
- * clock from `Date` headers, and retries only what `classifyFailure` allows.
+ * clock from `Date` headers, bounds every answer's size and time, and retries only what
+ * `classifyFailure` allows, within one retry budget for every kind of call.
  */
 export class PolyvClient implements PolyvApi {
   readonly baseUrl: string;
@@ -115,21 +99,35 @@ export class PolyvClient implements PolyvApi {
   private readonly agent: Agent;
   private readonly limiter: RateLimiter;
   private readonly retry: RetryBudget;
+  private readonly limits: TransportLimits;
   private readonly timeout: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly warm: WarmConnector;
   private readonly origin: string;
+  /** The base URL as shown in messages: without any user name or password it carries. */
+  private readonly shownBase: string;
+  /** Calls signed by `prepareBurst`, by request, until sent (or collected with their request). */
+  private readonly prepared = new WeakMap<ApiRequest, { readonly wire: HttpRequest; readonly at: number }>();
 
   constructor(private readonly options: PolyvClientOptions) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.shownBase = redactUrl(this.baseUrl);
+    let url: URL;
+    try {
+      url = new URL(this.baseUrl);
+    } catch {
+      throw new UsageError(`the endpoint ${this.shownBase} is not a URL; give one like https://api.polyv.net`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`the endpoint ${this.shownBase} is not an http(s) URL`);
+    this.origin = url.origin;
     this.clock = options.clock ?? new PlatformClock();
     this.limiter = options.limiter ?? sharedRateLimiter();
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.limits = { ...DEFAULT_TRANSPORT_LIMITS, ...options.limits };
     this.timeout = options.requestTimeoutMs ?? 15_000;
-    this.sleep = options.sleep ?? abortableSleep;
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
-    this.origin = new URL(this.baseUrl).origin;
     this.warm = new WarmConnector(this.baseUrl, { connectTimeoutMs: options.connectTimeoutMs ?? 5_000 });
     this.agent = new Agent({
       connect: this.warm.connect,
@@ -143,60 +141,15 @@ export class PolyvClient implements PolyvApi {
     return this.options.credentials.userId;
   }
 
-  async sendCustomMessage(p: SendCustomMessageParams, o?: CallOptions): Promise<void> {
-    await this.call(sendCustomMessageRequest(p), o);
-  }
-
   /**
-   * Signs and encodes a call now for sending soon; nothing is sent. `send` puts its first attempt on
-   * the wire exactly as prepared (a retry is signed afresh, as always). The timestamp is valid for
-   * minutes, so preparing a burst some milliseconds before its instant changes nothing for the
-   * platform and leaves only the writes for the instant itself.
+   * Ahead of a burst: signs its calls (the first attempt of each then goes out as signed here, if
+   * within PREPARED_MAX_AGE_MS) and makes sure about as many connections to the platform are open or
+   * opening (idle keep-alive connections count; see WarmConnector). No request is made.
    */
-  prepare(req: ApiRequest): PreparedCall {
-    const preparedAt = Date.now();
-    return { req, wire: buildHttpRequest(req, this.options.credentials, this.baseUrl, this.clock.now()), preparedAt };
-  }
-
-  /** Sends a prepared call; resolves to the envelope's data (see `call`). */
-  send(prepared: PreparedCall, o?: CallOptions): Promise<unknown> {
-    return this.call(prepared.req, o, prepared);
-  }
-
-  /**
-   * Stages a prepared call: its request goes to a connection now, short of the body's last byte
-   * (StagedExchange explains why the platform cannot have it before `send`). The connection is then
-   * taken and the request written, so `send` at the instant writes one byte. `send` paces it through
-   * the limiter as any call, then writes the byte; a staged call torn down meanwhile (connection
-   * closed, Ctrl-C) was never whole and is sent afresh, as is one staged longer than a prepared call
-   * may be kept. `cancel` closes its connection short of the last byte.
-   */
-  stage(prepared: PreparedCall, o?: CallOptions): StagedCall {
-    const wire = prepared.wire;
-    if (wire.body === undefined || wire.body === '') return { send: () => this.send(prepared, o), cancel: () => undefined };
-    const staged = new StagedExchange(this.agent, { ...wire, body: wire.body }, { signal: o?.signal, timeoutMs: this.timeout });
-    let used = false;
-    return {
-      send: async () => {
-        if (used) throw new Error('a staged call is sent or cancelled once');
-        used = true;
-        return (await this.callFor(prepared.req, o, prepared, 'utf8', staged)).data;
-      },
-      cancel: () => {
-        if (used) return;
-        used = true;
-        staged.abandon();
-      },
-    };
-  }
-
-  /**
-   * Makes sure about `n` connections to the platform are open or opening, for a burst of `n` calls
-   * that is a moment away: idle keep-alive connections count, the rest are opened now (see
-   * WarmConnector). Best effort and free of requests.
-   */
-  preconnect(n: number): void {
-    const want = Math.min(n, this.options.maxConnections ?? 256);
+  prepareBurst(requests: readonly ApiRequest[]): void {
+    const at = Date.now();
+    for (const req of requests) this.prepared.set(req, { wire: this.sign(req), at });
+    const want = Math.min(requests.length, this.options.maxConnections ?? 256);
     const pool = this.agent.stats[this.origin];
     // Connections not carrying a request. Not `free`: that leaves out a connection undici is still
     // checking after its last answer (it is free a moment later).
@@ -205,19 +158,21 @@ export class PolyvClient implements PolyvApi {
     if (missing > 0) this.warm.open(missing);
   }
 
-  rehearse(requests: readonly ApiRequest[], o?: { readonly signal?: AbortSignal }): Promise<void> {
-    // A sibling client: same code and options, but its own clock (the stand-in's Date headers must not
-    // correct the platform clock), limiter and credentials, no retries and no debug events.
-    const { onEvent: _events, clock: _clock, ...options } = this.options;
-    return rehearse(requests, (baseUrl, credentials, limiter) => new PolyvClient({ ...options, baseUrl, credentials, limiter, retry: { maxAttempts: 1 } }), o);
+  async send(req: ApiRequest, o?: CallOptions): Promise<Delivered> {
+    const a = await this.call(req, o, 'utf8');
+    return { data: a.data, sentAt: a.sentAt };
+  }
+
+  async sendCustomMessage(p: SendCustomMessageParams, o?: CallOptions): Promise<void> {
+    await this.call(sendCustomMessageRequest(p), o, 'utf8');
   }
 
   async batchCheckin(items: readonly CheckinItem[], o?: CallOptions): Promise<void> {
-    await this.call(batchCheckinRequest(items), o);
+    await this.call(batchCheckinRequest(items), o, 'utf8');
   }
 
   async createChatExportTask(p: CreateChatExportTaskParams, o?: CallOptions): Promise<ChatExportTask> {
-    const data = (await this.call(createChatExportTaskRequest(p), o)) as Record<string, unknown> | null;
+    const data = (await this.call(createChatExportTaskRequest(p), o, 'utf8')).data as Record<string, unknown> | null;
     const status = data?.['status'];
     if (status !== 'todo' && status !== 'doing' && status !== 'done') {
       throw new PolyvApiError('createChatExportTask', 200, 200, `unexpected task status ${JSON.stringify(status)}`, undefined, o?.stepId);
@@ -227,15 +182,20 @@ export class PolyvClient implements PolyvApi {
     return { status, ...(url ? { url } : {}), ...(last !== undefined ? { lastExportTime: last } : {}) };
   }
 
-  async getSpeakList(p: GetSpeakListParams, o?: CallOptions & { readonly bodyText?: BodyText }): Promise<SpeakListPage> {
-    const answer = await this.callFor(getSpeakListRequest(p), o, undefined, o?.bodyText ?? 'utf8');
-    const data = answer.data as Record<string, unknown> | null;
-    const list = Array.isArray(data?.['list']) ? (data['list'] as SpeakListPage['list']) : [];
-    return { size: Number(data?.['size'] ?? list.length), cursor: String(data?.['cursor'] ?? ''), list, textAs: answer.textAs };
+  async getSpeakList(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListPage> {
+    const a = await this.call(getSpeakListRequest(p), o, 'utf8');
+    const page = speakPage(a.data);
+    return { ...page, list: page.list as readonly SpeakRecord[] };
+  }
+
+  async getSpeakListBytes(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListBytesPage> {
+    const a = await this.call(getSpeakListRequest(p), o, 'bytes');
+    const page = speakPage(a.data);
+    return a.textAs === 'bytes' ? { ...page, textAs: 'bytes', list: page.list as readonly SpeakRecordBytes[] } : { ...page, textAs: 'utf8', list: page.list as readonly SpeakRecord[] };
   }
 
   async exportSessionStats(p: ExportSessionStatsParams, o?: CallOptions): Promise<string> {
-    const data = await this.call(exportSessionStatsRequest(p), o);
+    const data = (await this.call(exportSessionStatsRequest(p), o, 'utf8')).data;
     if (typeof data !== 'string' || data === '') {
       throw new PolyvApiError('exportSessionStats', 200, 200, 'the report answer carried no URL', undefined, o?.stepId);
     }
@@ -243,22 +203,27 @@ export class PolyvClient implements PolyvApi {
   }
 
   /**
-   * GETs a file the platform pointed to (an export's URL), unsigned, over the same agent. Follows at
-   * most 5 redirects; retries connection failures, 5xx and 429 within the retry budget (a GET of a
-   * file changes nothing); anything else is a DownloadError naming the URL without its query string.
-   * Not paced by the limiter: files are served from a file host, not the rate-limited API domain.
+   * GETs a file the platform pointed to (an export's URL), unsigned, over the same agent. Only http(s)
+   * URLs are fetched (anything else is refused at once). Follows at most 5 redirects; retries
+   * connection failures, 5xx and 429 within the retry budget (a GET of a file changes nothing);
+   * anything else is a DownloadError naming the URL without its query string or userinfo. The whole
+   * download, body included, must end within `limits.downloadDeadlineMs`. Not paced by the limiter:
+   * files are served from a file host, not the rate-limited API domain.
    */
   async download(url: string, o?: CallOptions): Promise<Readable> {
     const started = Date.now();
-    const shown = url.split('?')[0]!;
+    const shown = redactUrl(url.split('?')[0]!);
+    const deadline = AbortSignal.timeout(this.limits.downloadDeadlineMs);
+    const signal = o?.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
     let target = url;
     let redirects = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const res = await request(target, { dispatcher: this.agent, method: 'GET', signal: o?.signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
+        if (!isHttpUrl(target)) throw new DownloadError(redactUrl(target.split('?')[0]!), undefined, 'only http(s) URLs are downloaded', o?.stepId, { final: true });
+        const res = await request(target, { dispatcher: this.agent, method: 'GET', signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
         if (res.statusCode >= 300 && res.statusCode < 400 && res.headers['location']) {
           await res.body.dump();
-          if (++redirects > 5) throw new DownloadError(shown, res.statusCode, 'too many redirects', o?.stepId);
+          if (++redirects > 5) throw new DownloadError(shown, res.statusCode, 'too many redirects', o?.stepId, { final: true });
           target = new URL(String(res.headers['location']), target).toString();
           attempt -= 1;
           continue;
@@ -269,11 +234,16 @@ export class PolyvClient implements PolyvApi {
         }
         return res.body;
       } catch (err) {
-        const e = err instanceof DownloadError ? err : new DownloadError(shown, undefined, (err as { code?: string }).code ?? String(err), o?.stepId, { cause: err });
-        if (o?.signal?.aborted) throw e;
+        const timedOut = deadline.aborted && !o?.signal?.aborted;
+        const e =
+          err instanceof DownloadError
+            ? err
+            : new DownloadError(shown, undefined, timedOut ? `not complete within ${this.limits.downloadDeadlineMs} ms (the download deadline)` : ((err as { code?: string }).code ?? String(err)), o?.stepId, { cause: err, final: timedOut });
+        if (o?.signal?.aborted || e.final) throw e;
         const retryable = e.httpStatus === undefined || e.httpStatus >= 500 || e.httpStatus === 429;
-        if (!retryable || attempt >= this.retry.maxAttempts || Date.now() - started > this.retry.maxElapsedMs) throw e;
-        await this.sleep(backoffDelay(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random), o?.signal);
+        const delayMs = backoffDelay(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random);
+        if (!retryable || attempt >= this.retry.maxAttempts || Date.now() - started + delayMs > this.retry.maxElapsedMs) throw e;
+        await this.sleep(delayMs, o?.signal);
       }
     }
   }
@@ -283,31 +253,29 @@ export class PolyvClient implements PolyvApi {
     await this.agent.close();
   }
 
-  /**
-   * One logical call: attempts, each re-signed with a fresh timestamp, until success or a final
-   * verdict. With `prepared` (from `prepare`, same request), the first attempt goes out as prepared
-   * if it is still fresh.
-   */
-  async call(req: ApiRequest, o?: CallOptions, prepared?: PreparedCall): Promise<unknown> {
-    return (await this.callFor(req, o, prepared, 'utf8')).data;
+  private sign(req: ApiRequest): HttpRequest {
+    return buildHttpRequest(req, this.options.credentials, this.baseUrl, this.clock.now());
   }
 
-  /** `call`, with the answer's text decoded as asked (see BodyText) and how it was decoded. */
-  private async callFor(req: ApiRequest, o: CallOptions | undefined, prepared: PreparedCall | undefined, bodyText: BodyText, staged?: StagedExchange): Promise<Answer> {
+  /**
+   * One logical call: attempts, each signed with a fresh timestamp (the first may go out as signed
+   * by `prepareBurst`), until success or a final verdict within the retry budget.
+   */
+  private async call(req: ApiRequest, o: CallOptions | undefined, bodyText: BodyText): Promise<Answer> {
     const started = Date.now();
-    const fresh = prepared !== undefined && started - prepared.preparedAt < PREPARED_MAX_AGE_MS;
-    // A stale staged call is given up short of its last byte; the first attempt is signed afresh.
-    if (staged && !fresh) staged.abandon();
+    const ahead = this.prepared.get(req);
+    if (ahead) this.prepared.delete(req);
+    let ready = ahead && started - ahead.at < PREPARED_MAX_AGE_MS ? ahead.wire : undefined;
     let resynced = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const first = attempt === 1 && fresh;
-        return await this.attempt(req, attempt, o, first ? prepared.wire : undefined, bodyText, first ? staged : undefined);
+        return await this.attempt(req, attempt, o, ready, bodyText);
       } catch (err) {
-        const verdict = classifyFailure(req.endpoint, err);
+        ready = undefined;
         if (o?.signal?.aborted) throw err;
+        const verdict = classifyFailure(req.endpoint, err);
         if (verdict.action === 'resync') {
-          if (resynced) throw new ClockSkewError(this.clock.offset, req.endpoint, this.clock.isSynced);
+          if (resynced) throw new ClockSkewError(this.clock.offset, req.endpoint, this.clock.isSynced, o?.stepId);
           resynced = true;
           this.options.onEvent?.({ type: 'retry', endpoint: req.endpoint, attempt, delayMs: 0, reason: verdict.reason, ...(o?.stepId ? { stepId: o.stepId } : {}) });
           continue;
@@ -322,47 +290,103 @@ export class PolyvClient implements PolyvApi {
     }
   }
 
-  private async attempt(req: ApiRequest, attempt: number, o: CallOptions | undefined, ready: HttpRequest | undefined, bodyText: BodyText, staged?: StagedExchange): Promise<Answer> {
+  private async attempt(req: ApiRequest, attempt: number, o: CallOptions | undefined, ready: HttpRequest | undefined, bodyText: BodyText): Promise<Answer> {
     // The synchronous path first: with a slot free, the request reaches undici in this same pass.
     // Otherwise wait for one (an aborted signal rejects at once).
     if (o?.signal?.aborted || !this.limiter.tryAcquire()) {
       try {
         await this.limiter.acquire(o?.signal);
       } catch (err) {
-        staged?.abandon();
         throw new TransportError(req.endpoint, 'not-sent', 'aborted before sending', o?.stepId, { cause: err });
       }
     }
-    // A fresh timestamp and sign for every attempt, retries included (a prepared first attempt was
-    // signed moments ago).
-    const wire = ready ?? buildHttpRequest(req, this.options.credentials, this.baseUrl, this.clock.now());
+    const wire = ready ?? this.sign(req);
     this.options.onEvent?.({ type: 'request', endpoint: req.endpoint, attempt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
+    // The whole exchange, answer included, ends by the request deadline, whatever trickles in.
+    const deadline = AbortSignal.timeout(this.limits.requestDeadlineMs);
+    const signal = o?.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
     const sentAt = Date.now();
-    let res: Exchanged;
+    let statusCode: number;
+    let date: string | undefined;
+    let body: Buffer;
     try {
-      res = await (staged ? staged.complete() : exchange(this.agent, wire, { signal: o?.signal, timeoutMs: this.timeout, bodyText }));
+      const res = await request(wire.url, {
+        dispatcher: this.agent,
+        method: wire.method,
+        headers: wire.headers,
+        ...(wire.body !== undefined ? { body: wire.body } : {}),
+        signal,
+        headersTimeout: this.timeout,
+        bodyTimeout: this.timeout,
+      });
+      statusCode = res.statusCode;
+      const d = res.headers['date'];
+      date = Array.isArray(d) ? d[0] : d;
+      body = await readCapped(res.body, this.limits.maxAnswerBytes, req.endpoint, o?.stepId);
     } catch (err) {
-      if (err instanceof IncompleteRequestError) throw new TransportError(req.endpoint, 'not-sent', `the connection closed while the call was staged, before its last byte (${this.baseUrl})`, o?.stepId, { cause: err });
-      throw this.toTransportError(req.endpoint, err, o);
+      if (err instanceof AnswerTooLargeError) throw err;
+      throw this.toTransportError(req.endpoint, err, o, deadline.aborted && !o?.signal?.aborted);
     }
     const receivedAt = Date.now();
-    const before = this.clock.offset;
-    this.clock.observe(res.date, sentAt, receivedAt);
-    if (this.clock.offset !== before) this.options.onEvent?.({ type: 'clock', offsetMs: this.clock.offset });
-    this.options.onEvent?.({ type: 'response', endpoint: req.endpoint, attempt, status: res.statusCode, durationMs: receivedAt - sentAt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
-    const parsed = parseEnvelope(res.statusCode, res.text);
-    if (parsed.ok) return { data: parsed.data, textAs: res.textAs };
+    this.observeClock(date, sentAt, receivedAt, false);
+    this.options.onEvent?.({ type: 'response', endpoint: req.endpoint, attempt, status: statusCode, durationMs: receivedAt - sentAt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
+    const decoded = decodeBody(body, bodyText);
+    const parsed = parseEnvelope(statusCode, decoded.text);
+    if (parsed.ok) return { data: parsed.data, textAs: decoded.as, sentAt };
     // An error is read by people: from a byte string, its message is decoded again.
-    const env = res.textAs === 'bytes' ? { ...parsed, message: bytesToText(parsed.message) } : parsed;
-    if (/invalid timestamp/i.test(env.message)) this.clock.observe(res.date, sentAt, receivedAt, true);
-    throw new PolyvApiError(req.endpoint, env.httpStatus, env.platformCode, env.message, env.requestId, o?.stepId);
+    const env = decoded.as === 'bytes' ? { ...parsed, message: bytesToText(parsed.message) } : parsed;
+    const error = new PolyvApiError(req.endpoint, env.httpStatus, env.platformCode, env.message, env.requestId, o?.stepId);
+    if (isInvalidTimestamp(error)) this.observeClock(date, sentAt, receivedAt, true);
+    throw error;
+  }
+
+  private observeClock(date: string | undefined, sentAt: number, receivedAt: number, force: boolean): void {
+    const before = this.clock.offset;
+    const seen = this.clock.observe(date, sentAt, receivedAt, force);
+    if (seen === 'implausible') this.options.onEvent?.({ type: 'clock-ignored', date: date ?? '' });
+    if (this.clock.offset !== before) this.options.onEvent?.({ type: 'clock', offsetMs: this.clock.offset });
   }
 
   /** Did the request provably not reach the platform? Only failures before the connection was made. */
-  private toTransportError(endpoint: ApiRequest['endpoint'], err: unknown, o?: CallOptions): TransportError {
+  private toTransportError(endpoint: ApiRequest['endpoint'], err: unknown, o: CallOptions | undefined, pastDeadline: boolean): TransportError {
     const code = (err as { code?: string } | undefined)?.code ?? '';
-    const notSent = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
-    const what = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? `no answer within ${this.timeout} ms` : code || (err instanceof Error ? err.name : 'network error');
-    return new TransportError(endpoint, notSent ? 'not-sent' : 'unknown', `${what} (${this.baseUrl})`, o?.stepId, { cause: err });
+    const notSent = !pastDeadline && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
+    const what = pastDeadline
+      ? `no complete answer within ${this.limits.requestDeadlineMs} ms (the request deadline)`
+      : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+        ? `no answer within ${this.timeout} ms`
+        : code || (err instanceof Error ? err.name : 'network error');
+    return new TransportError(endpoint, notSent ? 'not-sent' : 'unknown', `${what} (${this.shownBase})`, o?.stepId, { cause: err });
+  }
+}
+
+/** A get-speak-list answer's data as a page; its list's records are the caller's to type. */
+function speakPage(data: unknown): { size: number; cursor: string; list: readonly unknown[] } {
+  const d = data as Record<string, unknown> | null;
+  const list = Array.isArray(d?.['list']) ? (d['list'] as unknown[]) : [];
+  return { size: Number(d?.['size'] ?? list.length), cursor: String(d?.['cursor'] ?? ''), list };
+}
+
+/** The answer's body, at most `max` bytes: past that, the exchange is given up (AnswerTooLargeError). */
+async function readCapped(body: Readable, max: number, endpoint: ApiRequest['endpoint'], stepId: string | undefined): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      throw new AnswerTooLargeError(endpoint, max, stepId);
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+function isHttpUrl(url: string): boolean {
+  try {
+    const p = new URL(url).protocol;
+    return p === 'http:' || p === 'https:';
+  } catch {
+    return false;
   }
 }

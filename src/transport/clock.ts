@@ -4,6 +4,9 @@
  * would otherwise fail every call. `Date` has one-second resolution, so the offset is only updated
  * when it moves by more than a second and a half — no jitter from rounding.
  */
+/** A Date header further than this from the local clock is ignored (see PlatformClock.observe). */
+export const MAX_PLAUSIBLE_SKEW_MS = 24 * 3600 * 1000;
+
 export class PlatformClock {
   private offsetMs = 0;
   private synced = false;
@@ -23,17 +26,23 @@ export class PlatformClock {
     return this.synced;
   }
 
-  /** Records a response's Date header; `sentAt`/`receivedAt` are local times around the exchange. */
-  observe(dateHeader: string | undefined, sentAt: number, receivedAt: number, force = false): void {
-    if (!dateHeader) return;
+  /**
+   * Records a response's Date header; `sentAt`/`receivedAt` are local times around the exchange.
+   * A date more than MAX_PLAUSIBLE_SKEW_MS from the local clock is not believed (a broken proxy or
+   * server clock would otherwise move every later timestamp): it is ignored and 'implausible' says so.
+   */
+  observe(dateHeader: string | undefined, sentAt: number, receivedAt: number, force = false): 'used' | 'absent' | 'implausible' {
+    if (!dateHeader) return 'absent';
     const server = Date.parse(dateHeader);
-    if (!Number.isFinite(server)) return;
+    if (!Number.isFinite(server)) return 'implausible';
     // The header truncates to the second: its true value lies in [server, server + 1000).
     const estimate = server + 500 - (sentAt + receivedAt) / 2;
+    if (Math.abs(estimate) > MAX_PLAUSIBLE_SKEW_MS) return 'implausible';
     if (force || !this.synced || Math.abs(estimate - this.offsetMs) > 1500) {
       this.offsetMs = Math.abs(estimate) < 1500 ? 0 : Math.round(estimate);
       this.synced = true;
     }
+    return 'used';
   }
 }
 

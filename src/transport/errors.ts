@@ -1,5 +1,6 @@
 import { ExitCodes, RunbookError } from '../core/errors.js';
 import type { EndpointName } from '../polyv/types.js';
+import { describeSkew } from './clock.js';
 
 /**
  * The platform answered and said no: a non-2xx status, or HTTP 200 with a non-200 `code` in the body.
@@ -54,8 +55,49 @@ export class DownloadError extends RunbookError {
     readonly httpStatus: number | undefined,
     message: string,
     readonly stepId?: string,
-    options?: { cause?: unknown },
+    options?: { readonly cause?: unknown; readonly final?: boolean },
   ) {
     super('E_DOWNLOAD', `${stepId ? `step ${stepId}: ` : ''}download of ${url} failed: ${message}`, ExitCodes.FAILED, options);
+    this.final = options?.final ?? false;
+  }
+
+  /** Not worth retrying (not an http(s) URL, too many redirects, past the deadline). */
+  readonly final: boolean;
+}
+
+/**
+ * An answer larger than the client reads (TransportLimits.maxAnswerBytes). The call reached the
+ * platform, so a call that changes something may have been applied; a read is not retried (the
+ * same answer would come again).
+ */
+export class AnswerTooLargeError extends RunbookError {
+  override readonly name = 'AnswerTooLargeError';
+  constructor(
+    readonly endpoint: EndpointName,
+    readonly maxBytes: number,
+    readonly stepId?: string,
+  ) {
+    super('E_ANSWER_TOO_LARGE', `${stepId ? `step ${stepId}: ` : ''}${endpoint}: the answer is larger than ${maxBytes} bytes; not read`, ExitCodes.FAILED);
+  }
+}
+
+/**
+ * The platform refused the timestamp twice (the second time just after re-synchronising the clock).
+ * Nothing was applied: the call failed. The message names the measured skew when there is one.
+ */
+export class ClockSkewError extends RunbookError {
+  override readonly name = 'ClockSkewError';
+  constructor(
+    readonly offsetMs: number,
+    readonly endpoint: EndpointName,
+    measured = true,
+    readonly stepId?: string,
+  ) {
+    super(
+      'E_CLOCK',
+      `${stepId ? `step ${stepId}: ` : ''}${endpoint}: the platform refused the timestamp twice, so nothing was applied; ` +
+        (!measured ? 'its answers carried no usable Date header, so the skew could not be measured' : Math.abs(offsetMs) >= 1000 ? `${describeSkew(offsetMs)}. Fix the machine's clock (NTP) and retry` : 'no clock skew was measured'),
+      ExitCodes.FAILED,
+    );
   }
 }

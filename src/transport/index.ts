@@ -6,3 +6,6 @@ export * from './clock.js';
 export * from './classify.js';
 export * from './rate-limiter.js';
 export * from './http-request.js';
+export * from './limits.js';
+export { redactUrl } from './redact-url.js';
+export { bytesToText } from './body-text.js';

@@ -1,3 +1,5 @@
+import { sleep } from '../core/sleep.js';
+
 /**
  * One sliding-window limiter for all platform calls of a process. The platform blocks an IP for five
  * minutes past 1500 requests in 10 s, across *all* its work, so every call of the process goes
@@ -27,7 +29,7 @@ export class RateLimiter {
 
   constructor(readonly options: RateLimiterOptions = DEFAULT_RATE_LIMIT) {
     this.now = options.now ?? (() => performance.now());
-    this.sleep = options.sleep ?? abortableSleep;
+    this.sleep = options.sleep ?? sleep;
   }
 
   /**
@@ -71,20 +73,8 @@ export class RateLimiter {
   }
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** The one sleep (src/core/sleep.ts), under the name the exports import it by. */
+export { sleep as abortableSleep } from '../core/sleep.js';
 
 let shared: RateLimiter | undefined;
 /** The process-wide limiter. */

@@ -64,7 +64,7 @@ describe('history export', () => {
     const decoded: string[] = [];
     for (const asciiJson of [false, true]) {
       const { c, out } = await setup({ ...seed, asciiJson });
-      const page = await c.getSpeakList({ userId: c.userId, size: 1 }, { bodyText: 'bytes' });
+      const page = await c.getSpeakListBytes({ userId: c.userId, size: 1 });
       decoded.push(page.textAs);
       const done = await runHistoryExport(c, { channelId: '1000001', from: seed.seedStartMs, to: seed.seedStartMs + 12_000, format, pageSize: 250, outDir: out, date: 'x' }, noCheckpoint());
       outputs.push(readFileSync(done.file));

@@ -19,7 +19,7 @@ interface Summary {
 const summaryOf = (stdout: string): Summary => JSON.parse(stdout.trim().split('\n').pop()!) as Summary;
 
 describe('runbook run: platform rejections and policies', () => {
-  it('maps a 1099 rejection back to the check-in that collides, and fails the rest of the batch', async () => {
+  it('maps a 1099 rejection back to the check-in that collides (failed, named) and registers the rest of the batch', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const { file } = twoChannelLesson({ messages: 1 });
     const start = Date.now() + 2000;
@@ -31,8 +31,12 @@ describe('runbook run: platform rejections and policies', () => {
     expect(r.code).toBe(3);
     const s = summaryOf(r.stdout);
     expect(s.actions.find((a) => a.id === 'checkin@a')).toMatchObject({ result: 'failed', message: expect.stringContaining('1099') });
-    expect(s.actions.find((a) => a.id === 'checkin@b')).toMatchObject({ result: 'failed', message: expect.stringContaining('checkin@a') });
+    // The check-in on the other channel did not collide: it is sent again and registered.
+    expect(s.actions.find((a) => a.id === 'checkin@b')?.result).toBe('ok');
     expect(s.actions.find((a) => a.id === 'm1@a')?.result).toBe('ok');
+    expect(sb.platform.checkins.get('1000002')).toHaveLength(1);
+    expect(sb.platform.checkins.get('1000001')).toHaveLength(1); // the other party's only
+    expect(sb.log.filter((e) => e.endpoint === 'batchCheckin').map((e) => e.code)).toEqual([200, 1099, 200]);
   });
 
   it('applies the missed policy to actions whose time has long passed', async () => {
@@ -84,7 +88,7 @@ steps:
     expect(resumed.code).toBe(4);
   });
 
-  it('settles a check-in batch whose answer was lost by sending it again: registered once, reported ok', async () => {
+  it('settles a check-in batch whose answer was lost by sending it again: registered once, and reported ambiguous, not ok (the refusal of the re-send is no evidence that the check-ins are ours)', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'], faults: 'slow=1:2500,endpoints=batchCheckin' });
     const { file } = twoChannelLesson({ messages: 1 });
     // Once the first registration has arrived (and been applied), let the next answer through.
@@ -95,11 +99,38 @@ steps:
     const r = await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+1s', '--json', '--request-timeout', '1000'], { env: demoEnv() });
     clearInterval(timer);
     const s = summaryOf(r.stdout);
-    expect(s.actions.filter((a) => a.id.startsWith('checkin@')).map((a) => a.result)).toEqual(['ok', 'ok']);
+    expect(s.actions.filter((a) => a.id.startsWith('checkin@')).map((a) => a.result)).toEqual(['ambiguous', 'ambiguous']);
     const calls = sb.log.filter((e) => e.endpoint === 'batchCheckin');
     expect(calls.map((e) => e.code)).toEqual([200, 1099]); // applied (answer lost), then the duplicate refused
     expect(sb.platform.checkins.get('1000001')).toHaveLength(1);
     expect(sb.platform.checkins.get('1000002')).toHaveLength(1);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(4);
+  });
+
+  it('after a lost answer, never reports registered a check-in that collides with someone else\'s; the others are registered', async () => {
+    sb = await startSandbox({ channels: ['1000001', '1000002'], faults: 'slow=1:2500,endpoints=batchCheckin' });
+    const { file } = twoChannelLesson({ messages: 1 });
+    const start = Date.now() + 2000;
+    // Someone else's check-in on channel 1000001 overlaps ours: our first call is refused (1099,
+    // nothing applied), but its answer is lost; the re-send is refused for the same reason.
+    sb.setFaults('');
+    const other = new PolyvClient({ credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'), baseUrl: sb.url });
+    await other.batchCheckin([{ channelId: '1000001', limitTime: 60, delayTime: start + 20_000 }]);
+    await other.close();
+    sb.setFaults('slow=1:2500,endpoints=batchCheckin');
+    const box = sb;
+    const before = sb.log.length;
+    const timer = setInterval(() => {
+      if (box.log.slice(before).some((e) => e.endpoint === 'batchCheckin')) box.setFaults('');
+    }, 20);
+    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', new Date(start).toISOString(), '--json', '--request-timeout', '1000'], { env: demoEnv() });
+    clearInterval(timer);
+    const s = summaryOf(r.stdout);
+    expect(s.actions.find((a) => a.id === 'checkin@a')).toMatchObject({ result: 'ambiguous', message: expect.stringContaining('1099') });
+    expect(s.actions.find((a) => a.id === 'checkin@b')?.result).toBe('ok');
+    expect(sb.log.slice(before).filter((e) => e.endpoint === 'batchCheckin').map((e) => e.code)).toEqual([1099, 1099, 200]);
+    expect(sb.platform.checkins.get('1000001')).toHaveLength(1); // the other party's only
+    expect(sb.platform.checkins.get('1000002')).toHaveLength(1);
+    expect(r.code).toBe(4);
   });
 });

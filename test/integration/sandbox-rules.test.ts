@@ -108,27 +108,3 @@ describe('sandbox: paging', () => {
     expect(new Set(ids).size).toBe(28);
   });
 });
-
-describe('sandbox: idle between bursts', () => {
-  it('calls onIdle once per quiet spell, 50 ms after the last request in hand, never while requests keep coming', async () => {
-    const idleAt: number[] = [];
-    await start({ onIdle: () => idleAt.push(Date.now()) });
-    const speakList = () => get(LIST, { channelId: '1000001', userId, startTime: '2020-01-01 00:00:00', endTime: '2030-01-01 00:00:00', size: '5' });
-    // A request every 20 ms for ~200 ms: never 50 ms without one.
-    const started = Date.now();
-    let last = 0;
-    while (Date.now() - started < 200) {
-      await speakList();
-      last = Date.now();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(idleAt).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(idleAt).toHaveLength(1);
-    expect(idleAt[0]! - last).toBeGreaterThanOrEqual(45);
-    // The next burst, and its own quiet spell.
-    await Promise.all([speakList(), speakList(), speakList()]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(idleAt).toHaveLength(2);
-  });
-});

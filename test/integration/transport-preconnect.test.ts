@@ -29,7 +29,7 @@ const message = (channelId: string, content: string) => sendCustomMessageRequest
 describe('connections opened ahead of a burst', () => {
   it('opens them without sending any request', async () => {
     const { sb, c } = await setup();
-    c.preconnect(3);
+    c.prepareBurst(['1000001', '1000002', '1000003'].map((ch) => message(ch, 'x')));
     await until(() => sb.connections === 3);
     await new Promise((r) => setTimeout(r, 50));
     expect(sb.log).toHaveLength(0);
@@ -37,10 +37,11 @@ describe('connections opened ahead of a burst', () => {
 
   it('carries the calls of the burst, on those very connections', async () => {
     const { sb, c } = await setup();
-    c.preconnect(3);
+    const burst = ['1000001', '1000002', '1000003'].map((ch) => message(ch, `hello ${ch}`));
+    c.prepareBurst(burst);
     await until(() => sb.connections === 3);
     const started = Date.now();
-    await Promise.all(['1000001', '1000002', '1000003'].map((ch) => c.send(c.prepare(message(ch, `hello ${ch}`)))));
+    await Promise.all(burst.map((req) => c.send(req)));
     expect(Date.now() - started).toBeLessThan(1500);
     expect(sb.connections).toBe(3);
     expect(sb.platform.messages.map((m) => m.text).sort()).toEqual(['hello 1000001', 'hello 1000002', 'hello 1000003']);
@@ -49,9 +50,9 @@ describe('connections opened ahead of a burst', () => {
 
   it('counts idle connections already in the pool instead of opening more', async () => {
     const { sb, c } = await setup();
-    await Promise.all(['1000001', '1000002'].map((ch) => c.send(c.prepare(message(ch, 'first')))));
+    await Promise.all(['1000001', '1000002'].map((ch) => c.send(message(ch, 'first'))));
     await until(() => sb.connections === 2);
-    c.preconnect(3);
+    c.prepareBurst(['1000001', '1000002', '1000003'].map((ch) => message(ch, 'second')));
     await until(() => sb.connections === 3);
     await new Promise((r) => setTimeout(r, 50));
     expect(sb.connections).toBe(3);

@@ -38,8 +38,6 @@ export function defineRun(program: Command, ctx: CliContext): void {
     .action(async (file: string, flags: RunFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
       const { runPlaybook } = await import('../../api/index.js');
-      const { youngCollectorAhead } = await import('../gc-ahead.js');
-      const beforeInstant = flags.dryRun ? undefined : youngCollectorAhead(ctx.env);
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
       const { lineRenderer, liveRenderer, renderSummary } = await import('../render/progress-lines.js');
       const requestTimeoutMs = flags.requestTimeout === undefined ? undefined : Number(flags.requestTimeout);
@@ -61,10 +59,6 @@ export function defineRun(program: Command, ctx: CliContext): void {
         ...(flags.profile ? { profile: flags.profile } : {}),
         ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
         ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
-        ...(beforeInstant ? { beforeInstant } : {}),
-        // A tuning knob for measuring (bench/run-lateness.mjs compares), not an everyday option.
-        ...(ctx.env['RUNBOOK_NO_REHEARSAL'] === '1' ? { rehearse: false } : {}),
-        ...(ctx.env['RUNBOOK_NO_STAGING'] === '1' ? { stage: false } : {}),
         signal: ctx.signal,
         onEvent: (e) => {
           if (!onEvent) return;

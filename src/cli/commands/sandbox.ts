@@ -32,7 +32,6 @@ export function defineSandbox(program: Command, ctx: CliContext): void {
     .option('--log <file>', 'append one JSON line per request to this file')
     .action(async (flags: SandboxFlags) => {
       const { startSandbox, DEMO_CREDENTIALS, parseFaultSpec } = await import('../../sandbox/index.js');
-      const { youngCollectorAhead } = await import('../gc-ahead.js');
       const num = (v: string, name: string): number => {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number, got ${JSON.stringify(v)}`);
@@ -41,8 +40,6 @@ export function defineSandbox(program: Command, ctx: CliContext): void {
       const custom = flags.appId || flags.appSecret || flags.userId;
       if (custom && !(flags.appId && flags.appSecret && flags.userId)) throw new UsageError('--app-id, --app-secret and --user-id go together');
       const credentials = custom ? { appId: flags.appId!, appSecret: flags.appSecret!, userId: flags.userId! } : DEMO_CREDENTIALS;
-      // This process is the sandbox's own: it collects its young garbage between bursts.
-      const onIdle = youngCollectorAhead(ctx.env);
       const sb = await startSandbox({
         port: num(flags.port, '--port'),
         host: flags.host,
@@ -52,7 +49,6 @@ export function defineSandbox(program: Command, ctx: CliContext): void {
         seed: num(flags.seed, '--seed'),
         seedMessages: num(flags.seedMessages, '--seed-messages'),
         ...(flags.log ? { log: flags.log } : {}),
-        ...(onIdle ? { onIdle } : {}),
       });
       ctx.stdout.write(`runbook sandbox listening on ${sb.url}\n`);
       if (custom) {

@@ -26,6 +26,9 @@ export function lineRenderer(out: Writer, plan: Plan, dryRun: boolean): (e: Engi
       case 'export-progress':
         if (e.pages % 50 === 1) out.write(`${e.unit}: ${e.records} records, ${e.pages} pages, ${Math.round(e.recordsPerSecond)} records/s\n`);
         break;
+      case 'notice':
+        out.write(`note: ${e.message}\n`);
+        break;
       case 'stop':
         break;
     }
@@ -52,6 +55,7 @@ export function liveRenderer(out: Writer, plan: Plan, color: boolean, now: () =>
   const timer = setInterval(draw, 250);
   return {
     onEvent: (e) => {
+      if (e.type === 'notice') log.push(`  note: ${e.message}`);
       if (e.type === 'outcome' || e.type === 'skip-done') {
         done.add(e.unit);
         if (e.type === 'outcome') {
