@@ -72,6 +72,13 @@ function compile(text: string): Compiled {
   let entry = cache.get(text);
   if (entry) return entry;
   try {
+    const split = splitFlat(text);
+    if (split) {
+      entry = { fn: split };
+      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+      cache.set(text, entry);
+      return entry;
+    }
     checkNesting(text);
     const ast = hb.parse(text);
     checkAst(ast);
@@ -100,6 +107,42 @@ export function renderTemplate(text: string, context: object, zone: string): str
   }
   if (out.length > TemplateBounds.maxRenderedString) throw new TemplateProblem('too-large', `renders to ${out.length} characters; a string may hold at most ${TemplateBounds.maxRenderedString}`);
   return out;
+}
+
+/**
+ * The commonest template — text with plain `{{expressions}}` — split without running handlebars'
+ * parser over the text, when that provably gives the parser's own split: no backslash anywhere (no
+ * escaped `\{{`), and each `{{` opens a plain expression — not `{{{`, `{{!`, `{{#`, `{{/`, `{{^`,
+ * `{{>`, `{{*`, `{{&`, `{{else` — that holds no brace or `~` (no whitespace control) and ends at the
+ * next `}}`. Between expressions, handlebars' content is then exactly the text. Each expression is
+ * still compiled and evaluated by handlebars; if one does not compile, the whole string goes through
+ * the parser, so that a problem is reported exactly as before. A property test checks the outputs.
+ */
+function splitFlat(text: string): Render | undefined {
+  if (text.includes('\\')) return undefined;
+  const parts: (string | Render)[] = [];
+  let at = 0;
+  for (;;) {
+    const open = text.indexOf('{{', at);
+    if (open < 0) break;
+    if (open > at) parts.push(text.slice(at, open));
+    const close = text.indexOf('}}', open + 2);
+    if (close < 0 || text[close + 2] === '}') return undefined;
+    // A string that is one expression is compiled whole, by the caller.
+    if (open === 0 && close + 2 === text.length) return undefined;
+    const inner = text.slice(open + 2, close);
+    if (inner.trim() === '' || /[{}~]/.test(inner) || /^\s*[!#/^>*&]/.test(inner) || /^\s*else\b/.test(inner)) return undefined;
+    const expression = compile(`{{${inner}}}`);
+    if ('problem' in expression) return undefined;
+    parts.push(expression.fn);
+    at = close + 2;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  return (context, options) => {
+    let out = '';
+    for (const p of parts) out += typeof p === 'string' ? p : p(context, options);
+    return out;
+  };
 }
 
 /**

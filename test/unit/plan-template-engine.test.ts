@@ -18,7 +18,7 @@ const outcome = (f: () => string): { ok: string } | { error: true } => {
 };
 
 const context = { course: '数据 101', lesson: 3, on: true, off: false, event: { start: '2030-12-01T19:30', timezone: 'Asia/Shanghai' }, channels: { main: '1000001' } };
-const pieces = ['A', ' ', '\n', '第 ', '{', '}', '{{course}}', '{{lesson}}', '{{~course~}}', '{{{course}}}', '{{time event.start}}', '{{date event.start "MM/dd"}}', '{{add event.start "-5m" "HH:mm"}}', '{{channels.main}}', '{{!-- note --}}', '{{! note }}', '\\{{course}}', '{{nope}}', '{{#if on}}yes{{/if}}', '{{#if off}}x{{else}}no{{/if}}', '{{#unless off}}u{{/unless}}', '{{event.start}}', '  {{~lesson}}  ', '{{lookup channels "main"}}', '{{date}}'];
+const pieces = ['A', ' ', '\n', '第 ', '{', '}', '{{course}}', '{{lesson}}', '{{~course~}}', '{{{course}}}', '{{time event.start}}', '{{date event.start "MM/dd"}}', '{{add event.start "-5m" "HH:mm"}}', '{{channels.main}}', '{{!-- note --}}', '{{! note }}', '\\{{course}}', '{{nope}}', '{{#if on}}yes{{/if}}', '{{#if off}}x{{else}}no{{/if}}', '{{#unless off}}u{{/unless}}', '{{event.start}}', '  {{~lesson}}  ', '{{lookup channels "main"}}', '{{date}}', '\\', '~', '5~10 分钟', '{{{', '}}}', '}}', '{{', '{{ course }}', '{{add event.start "1m" "HH}}"}}', '{{else}}', '{{& course}}', '{{ #if on}}', '"', "'", '{{course "x}}'];
 
 describe('the template engine renders a flat template exactly as handlebars does', () => {
   it('same output, or an error in both, for templates built from expressions, text, comments and blocks', () => {
