@@ -140,9 +140,26 @@ function splitFlat(text: string): Render | undefined {
   if (at < text.length) parts.push(text.slice(at));
   return (context, options) => {
     let out = '';
-    for (const p of parts) out += typeof p === 'string' ? p : p(context, options);
+    for (const p of parts) out += typeof p === 'string' ? p : evaluate(p, context, options);
     return out;
   };
+}
+
+/**
+ * An expression's value on one context, in one zone, computed once: a lesson's strings repeat the same
+ * few (`{{course}}`, `{{time event.start}}`). Sound because the context is not changed while a
+ * playbook renders and every helper is a pure function of its arguments and the zone.
+ */
+const values = new WeakMap<object, Map<string, Map<Render, string>>>();
+function evaluate(fn: Render, context: object, options: Handlebars.RuntimeOptions): string {
+  const zone = String((options.data as { zone?: unknown } | undefined)?.zone ?? '');
+  let byZone = values.get(context);
+  if (!byZone) values.set(context, (byZone = new Map()));
+  let byFn = byZone.get(zone);
+  if (!byFn) byZone.set(zone, (byFn = new Map()));
+  let value = byFn.get(fn);
+  if (value === undefined) byFn.set(fn, (value = fn(context, options)));
+  return value;
 }
 
 /**
