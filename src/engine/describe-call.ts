@@ -17,5 +17,5 @@ export function requestOf(u: Unit): ApiRequest {
 export function describeCall(req: ApiRequest): string {
   const params = Object.entries(req.signed).map(([k, v]) => `${k}=${v}`);
   const form = req.form ? Object.entries(req.form).map(([k, v]) => `${k}=${v}`) : [];
-  return `${req.method} ${req.path}?${[...params, 'appId=<appId>', 'timestamp=<now>', 'sign=<redacted>'].join('&')}${form.length ? ` form: ${form.join('&')}` : ''}${req.json !== undefined ? ` json: ${JSON.stringify(req.json)}` : ''}`;
+  return `${req.method} ${req.path}?${[...params, 'appId=<appId>', 'timestamp=<now>', 'sign=<redacted>'].join('&')}${form.length ? ` form: ${form.join('&')}` : ''}${req.json !== undefined ? ` json: ${req.jsonBody ?? JSON.stringify(req.json)}` : ''}`;
 }
