@@ -200,12 +200,13 @@ function flatRender(ast: hbs.AST.Program, text: string): Render | undefined {
 /**
  * Block nesting, counted on the text before handlebars parses it (its compiler recurses per level,
  * and a pathological depth costs minutes): `{{#…}}` and `{{^…}}` open a level, `{{else …}}` with a
- * condition nests one more inside the same block, `{{/…}}` closes the block and its chain.
+ * condition nests one more inside the same block, `{{/…}}` closes the block and its chain; a bare
+ * `{{else}}` or `{{^}}` changes nothing.
  */
 function checkNesting(text: string): void {
   const stack: number[] = [];
   let depth = 0;
-  for (const m of text.matchAll(/\{\{~?\s*(#|\^|\/|else\s+(?=\S)(?!~?\}\}))/g)) {
+  for (const m of text.matchAll(/\{\{~?\s*(#|\^(?!\s*~?\}\})|\/|else\s+(?=\S)(?!~?\}\}))/g)) {
     const t = m[1]!;
     if (t === '/') {
       depth -= 1 + (stack.pop() ?? 0);
