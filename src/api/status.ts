@@ -49,9 +49,12 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
   if (start.t !== 'run-start') throw new UsageError('corrupt journal');
   const { units } = replay(pick.records);
   const stopped = pick.records[pick.records.length - 1]?.t === 'run-stop';
+  // Skipped by a person in `runbook serve`: a control record, and the action is never sent.
+  const skippedBy = new Map(pick.records.flatMap((r) => (r.t === 'control' && r.control === 'skip' && r.action ? [[r.action, r.who] as const] : [])));
   const rows = start.actions.map<StatusRow>((a) => {
     const u = units.get(a.unit);
     const out = u?.outcome;
+    if (!out && !u?.intent && skippedBy.has(a.id)) return { ...a, state: 'skipped', message: `skipped by ${skippedBy.get(a.id)!}` };
     const state: StatusRow['state'] = out ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions) : u?.intent ? (stopped ? 'ambiguous' : 'in-flight') : 'pending';
     return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
   });
