@@ -62,8 +62,17 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
     if (!out && !u?.intent && skippedBy.has(a.id)) return { ...a, state: 'skipped', message: `skipped by ${skippedBy.get(a.id)!}` };
     // An export stopped midway has no outcome and is redone from its checkpoint by a resumed run:
     // pending, as the run's summary says — never ambiguous (it sends nothing).
-    const inFlight: StatusRow['state'] = a.kind.endsWith('Export') ? (stopped ? 'pending' : 'in-flight') : stopped ? 'ambiguous' : 'in-flight';
-    const state: StatusRow['state'] = out ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions) : u?.intent ? inFlight : 'pending';
+    const state: StatusRow['state'] = out
+      ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions)
+      : u?.intent
+        ? a.kind.endsWith('Export')
+          ? stopped
+            ? 'pending'
+            : 'in-flight'
+          : stopped
+            ? 'ambiguous'
+            : 'in-flight'
+        : 'pending';
     return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
   });
   return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows };

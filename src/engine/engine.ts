@@ -59,11 +59,17 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   emit({ type: 'start', runId: plan.runId, units: units.length, resumed: restored.resumed, at: clock.now() });
 
   const engineTime = (localMs: number): number => localMs + (clock.now() - Date.now());
-  const messages = api ? new MessageDispatcher(api, state, engineTime) : undefined;
+  const missedAfter = o.missedAfterMs ?? 2000;
+  /** Why a unit this late is not sent (its step's `missed` policy), or undefined when it still goes. */
+  const missed = (u: Unit, latenessMs: number): string | undefined => {
+    const p = policyOf(u);
+    const skip = latenessMs > missedAfter && (p.missed === 'skip' || (p.missed === 'grace' && latenessMs > p.graceSeconds * 1000));
+    return skip ? `missed: ${Math.round(latenessMs / 1000)} s late (policy missed: ${p.missed})` : undefined;
+  };
+  const messages = api ? new MessageDispatcher(api, state, engineTime, missed) : undefined;
   const checkins = api ? new CheckinDispatcher(api, state, restored.verify, signal) : undefined;
   const exports = api ? new ExportDispatcher(api, plan, state, journal, restored.checkpoints, signal, emit) : undefined;
   const limit = o.concurrency ?? 128;
-  const missedAfter = o.missedAfterMs ?? 2000;
   const inflight = new Set<Promise<void>>();
   const committed = new Set<string>();
   const fired = new Set<string>();
@@ -87,12 +93,11 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     for (const u of due) {
       fired.add(u.id);
       const latenessMs = now - u.at;
-      const p = policyOf(u);
-      const missed = latenessMs > missedAfter && (p.missed === 'skip' || (p.missed === 'grace' && latenessMs > p.graceSeconds * 1000));
       // Exports run late rather than not at all; a late check-in registration is harmless while the
       // check-ins are still ahead (those already started are dropped).
-      if (missed && u.kind === 'message') {
-        writes.push(state.record(u, 'skipped', { latenessMs, message: `missed: ${Math.round(latenessMs / 1000)} s late (policy missed: ${p.missed})` }));
+      const skip = u.kind === 'message' ? missed(u, latenessMs) : undefined;
+      if (skip) {
+        writes.push(state.record(u, 'skipped', { latenessMs, message: skip }));
         continue;
       }
       // Check-ins whose start has passed cannot be registered (the platform needs a future delayTime).

@@ -302,30 +302,39 @@ export class PolyvClient implements PolyvApi {
     }
     const wire = ready ?? this.sign(req);
     this.options.onEvent?.({ type: 'request', endpoint: req.endpoint, attempt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
-    // The whole exchange, answer included, ends by the request deadline, whatever trickles in.
-    const deadline = AbortSignal.timeout(this.limits.requestDeadlineMs);
-    const signal = o?.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
     const sentAt = Date.now();
     let statusCode: number;
     let date: string | undefined;
     let body: Buffer;
+    // The whole exchange ends by the request deadline, whatever trickles in: until the answer's
+    // headers it is bounded by the headers timeout (at most the deadline), then by a timer for what
+    // is left of it — started once the request is on its way, not while a burst is being handed over.
+    let pastDeadline = false;
     try {
       const res = await request(wire.url, {
         dispatcher: this.agent,
         method: wire.method,
         headers: wire.headers,
         ...(wire.body !== undefined ? { body: wire.body } : {}),
-        signal,
-        headersTimeout: this.timeout,
+        ...(o?.signal ? { signal: o.signal } : {}),
+        headersTimeout: Math.min(this.timeout, this.limits.requestDeadlineMs),
         bodyTimeout: this.timeout,
       });
       statusCode = res.statusCode;
       const d = res.headers['date'];
       date = Array.isArray(d) ? d[0] : d;
-      body = await readCapped(res.body, this.limits.maxAnswerBytes, req.endpoint, o?.stepId);
+      const timer = setTimeout(() => {
+        pastDeadline = true;
+        res.body.destroy(new Error('request deadline'));
+      }, sentAt + this.limits.requestDeadlineMs - Date.now());
+      try {
+        body = await readCapped(res.body, this.limits.maxAnswerBytes, req.endpoint, o?.stepId);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch (err) {
       if (err instanceof AnswerTooLargeError) throw err;
-      throw this.toTransportError(req.endpoint, err, o, deadline.aborted && !o?.signal?.aborted);
+      throw this.toTransportError(req.endpoint, err, o, pastDeadline);
     }
     const receivedAt = Date.now();
     this.observeClock(date, sentAt, receivedAt, false);

@@ -1,3 +1,4 @@
+import { lessonRunId } from '../../src/api/lesson-id.js';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,9 +57,10 @@ describe('the state folder', () => {
   it('a lock path that is a folder: exit 2, naming it', async () => {
     const sb = await sandbox();
     const { file, dir } = twoChannelLesson();
-    const startMs = Date.now() + 3_600_000;
-    const start = new Date(startMs).toISOString();
-    const runId = lessonRunId(file, join(dir, '.runbook'), startMs);
+    const start = new Date(Date.now() + 3_600_000).toISOString();
+    const plan = await runCli(['plan', file, '--json', '--start', start]);
+    // The journal and lock are the lesson's (its file and start), not the content's runId of plan --json.
+    const runId = lessonRunId(file, join(dir, '.runbook'), Date.parse((JSON.parse(plan.stdout) as { event: { start: string } }).event.start));
     mkdirSync(join(dir, '.runbook', `${runId}.lock`), { recursive: true });
     expectUserError(await runCli(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv() }), /cannot take the lock .*\.lock: something that is not a file is in its place/);
   });
