@@ -1,4 +1,3 @@
-import { lessonRunId } from '../../src/api/lesson-id.js';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
