@@ -294,8 +294,3 @@ async function openPartial(partial: string, resume: boolean): Promise<FileHandle
     return fh;
   });
 }
-
-/** Removes a partial file (when an export is abandoned rather than resumed). */
-export async function removePartial(file: string): Promise<void> {
-  await rm(`${file}.partial`, { force: true });
-}
