@@ -3,3 +3,5 @@ export * from './run.js';
 export * from './status.js';
 export * from './export.js';
 export * from './connection.js';
+export * from './lesson-id.js';
+export * from './reconcile.js';

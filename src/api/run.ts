@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { hasErrors } from '../core/diagnostic.js';
 import { VirtualClock, platformClock, realClock, type EngineClock } from '../engine/clock.js';
@@ -12,6 +12,8 @@ import type { ClientEvent, PolyvClient } from '../transport/client.js';
 import { describeSkew } from '../transport/clock.js';
 import { connect, type Connection } from './connection.js';
 import { planFile, type FileResult } from './pipeline.js';
+import { lessonRunId, stateDirFor } from './lesson-id.js';
+import { reconcilePlan } from './reconcile.js';
 
 export interface RunPlaybookOptions {
   readonly file: string;
@@ -61,7 +63,10 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
   const planAt = (t: number): FileResult => planFile(o.file, { cwd: o.cwd, ...(o.vars ? { vars: o.vars } : {}), ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.start ? { start: o.start } : {}), now: t });
   let planned = planAt(now);
   if (!planned.plan || hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics };
-  let plan = planned.plan;
+  // The journal and lock belong to the lesson (its file and start), not to its content: see lesson-id.ts.
+  const stateDir = stateDirFor(o.file, o.cwd, o.stateDir);
+  const lessonPlan = (p: Plan): Plan => ({ ...p, runId: lessonRunId(resolve(o.cwd, o.file), stateDir, p.event.start) });
+  let plan = lessonPlan(planned.plan);
 
   if (o.dryRun) {
     o.onPlan?.(plan);
@@ -70,7 +75,6 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
   }
 
   // The lock first: a second run of the same run must not even start a sandbox or touch the journal.
-  const stateDir = o.stateDir ? resolve(o.cwd, o.stateDir) : resolve(dirname(resolve(o.cwd, o.file)), '.runbook');
   let lock = acquireLock(stateDir, plan.runId, o.isAlive, o.pid);
   if (lock.recovered) o.onLockRecovered?.(lock.recovered);
   let conn: Connection | undefined;
@@ -96,12 +100,13 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
         const replanned = planAt(Date.now() + offset);
         if (replanned.plan && !hasErrors(replanned.diagnostics)) {
           planned = replanned;
-          if (replanned.plan.runId !== plan.runId) {
-            const next = acquireLock(stateDir, replanned.plan.runId, o.isAlive, o.pid);
+          const next = lessonPlan(replanned.plan);
+          if (next.runId !== plan.runId) {
+            const nextLock = acquireLock(stateDir, next.runId, o.isAlive, o.pid);
             lock.release();
-            lock = next;
+            lock = nextLock;
           }
-          plan = replanned.plan;
+          plan = next;
         }
       }
     }
@@ -111,6 +116,8 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
     const clock = o.clock ?? platformClock(() => client.clock.offset);
     const path = journalPath(stateDir, plan.runId);
     const prior = readJournal(path);
+    // What a `serve` of the same lesson journaled (skips, sends ahead, registered check-ins) holds here too.
+    plan = reconcilePlan(plan, prior).plan;
     journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
     journal.appendDurable([
       {
@@ -141,7 +148,7 @@ const MEASURE_BUDGET_MS = 5000;
  * platform's clock. Best effort: a failed read leaves the offset as it is (0, or what the answer's
  * Date said), and the run's own calls correct it as they go.
  */
-async function measureClockOffset(client: PolyvClient, signal: AbortSignal): Promise<number> {
+export async function measureClockOffset(client: PolyvClient, signal: AbortSignal): Promise<number> {
   const t = Date.now();
   try {
     // Bounded: an unreachable platform must not hold the run's start (its own calls will say so).

@@ -49,17 +49,21 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
   if (start.t !== 'run-start') throw new UsageError('corrupt journal');
   const { units } = replay(pick.records);
   const stopped = pick.records[pick.records.length - 1]?.t === 'run-stop';
+  // Skipped by a person in `runbook serve`: a control record, and the action is never sent.
+  const skippedBy = new Map(pick.records.flatMap((r) => (r.t === 'control' && r.control === 'skip' && r.action ? [[r.action, r.who] as const] : [])));
   const rows = start.actions.map<StatusRow>((a) => {
     const u = units.get(a.unit);
     const out = u?.outcome;
-    const state: StatusRow['state'] = out ? stateOf(out.result, a.id, out.failedActions) : u?.intent ? (stopped ? 'ambiguous' : 'in-flight') : 'pending';
+    if (!out && !u?.intent && skippedBy.has(a.id)) return { ...a, state: 'skipped', message: `skipped by ${skippedBy.get(a.id)!}` };
+    const state: StatusRow['state'] = out ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions) : u?.intent ? (stopped ? 'ambiguous' : 'in-flight') : 'pending';
     return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
   });
   return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows };
 }
 
 /**
- * An action's state from its unit's outcome. In a batch, `failedActions` names the check-ins the
+ * An action's state from its unit's outcome (or, in a batch journaled with `actionResults`, its own
+ * result there). In an older journal's batch, `failedActions` names the check-ins the
  * outcome is about: after a 1099 the others were not registered either (the batch is all-or-nothing);
  * after a re-send that left some unconfirmed, the others were confirmed.
  */

@@ -8,6 +8,7 @@ import { defineRun } from './commands/run.js';
 import { defineStatus } from './commands/status.js';
 import { defineSandbox } from './commands/sandbox.js';
 import { defineExport } from './commands/export.js';
+import { defineServe } from './commands/serve.js';
 
 /**
  * The CLI is a thin shell: it parses flags, calls the library, renders the result and maps errors to
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
   defineStatus(program, ctx);
   defineSandbox(program, ctx);
   defineExport(program, ctx);
+  defineServe(program, ctx);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -12,7 +12,33 @@ export type JournalRecord =
   | { readonly t: 'withdrawn'; readonly unit: string; readonly at: number }
   | { readonly t: 'outcome'; readonly unit: string; readonly at: number; readonly result: UnitResult; readonly code?: number | string; readonly message?: string; readonly latenessMs?: number; readonly failedActions?: readonly string[]; readonly actionResults?: Readonly<Record<string, UnitResult>> }
   | { readonly t: 'checkpoint'; readonly unit: string; readonly at: number; readonly data: unknown }
-  | { readonly t: 'run-stop'; readonly at: number; readonly reason: string };
+  | { readonly t: 'run-stop'; readonly at: number; readonly reason: string }
+  // `runbook serve`: a person's control (pause, resume, skip an action, send an action now), and an
+  // applied edit of the lesson's files (what changed, from which content). `run` honours skip and
+  // send-now too (src/api/reconcile.ts), since both commands share the lesson's journal.
+  | ControlRecord
+  | EditRecord;
+
+export interface ControlRecord {
+  readonly t: 'control';
+  readonly at: number;
+  readonly control: 'pause' | 'resume' | 'skip' | 'send-now';
+  readonly action?: string;
+  /** Who asked: the name given with the request, else where it came from (`local`, an address). */
+  readonly who: string;
+}
+
+export interface EditRecord {
+  readonly t: 'edit';
+  readonly at: number;
+  readonly files: readonly { readonly file: string; readonly sha256: string }[];
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly moved: readonly string[];
+  readonly changed: readonly string[];
+  /** Parts of the edit that could not be applied (a check-in already registered), with why. */
+  readonly refused: readonly { readonly id: string; readonly reason: string }[];
+}
 
 export type UnitResult = 'ok' | 'failed' | 'ambiguous' | 'skipped';
 

@@ -15,6 +15,9 @@ import { resolveEventFrame } from './event-frame.js';
 import { parseTimeSpec, type TimeFrame } from './time-spec.js';
 import type { ActionPolicy, CheckinAction, CheckinBatch, Plan, PlannedAction } from './types.js';
 
+/** How far past its end a history window reaches (see historyExport below). */
+const HISTORY_END_GRACE_MS = 2000;
+
 export const DEFAULT_CHECKIN_LEAD_MS = 10 * 60_000;
 export const DEFAULT_REPORT_DEADLINE_MS = 2 * 3_600_000;
 /** The client's pacing (src/polyv/limits.ts), which the burst warning predicts. */
@@ -182,8 +185,10 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
           break;
         case 'historyExport': {
           const from = timeOf(step.from, 'from') ?? frame.start;
-          const to = timeOf(step.to, 'to') ?? frame.end;
-          if (to <= from) err(DiagnosticCodes.INVALID_TIME, 'the history window must end after it starts', loc('to'));
+          const end = timeOf(step.to, 'to') ?? frame.end;
+          if (end <= from) err(DiagnosticCodes.INVALID_TIME, 'the history window must end after it starts', loc('to'));
+          // The end is inclusive: a message due at it reaches the platform (and is stamped) a moment later.
+          const to = end + HISTORY_END_GRACE_MS;
           const pageSize = step.pageSize ?? 1000;
           // The account's userId comes from the credentials at send time, as the appId does.
           actions.push({ ...base, kind: 'historyExport', from, to, format: step.format ?? 'jsonl', pageSize, outDir: outDir(step.outDir), request: getSpeakListRequest({ userId: '', startTime: from, endTime: to, size: pageSize }) });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lessonRunId } from '../../src/api/lesson-id.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
 import { demoEnv, twoChannelLesson } from '../helpers/engine-lesson.js';
@@ -39,7 +40,7 @@ describe('runbook run against the sandbox', () => {
     const checkins = sb.log.filter((e) => e.endpoint === 'batchCheckin' && e.effect === 'applied');
     expect(checkins).toHaveLength(1);
     const items = checkins[0]!.params!['items'] as { channelId: number; limitTime: number; delayTime: number; message: string }[];
-    expect(items.map((i) => i.channelId).sort()).toEqual([1000001, 1000002]);
+    expect(items.map((i) => i.channelId).sort()).toEqual(['1000001', '1000002']); // the sandbox reads ids digit for digit
     for (const i of items) {
       expect(i.limitTime).toBe(20);
       expect(Math.abs(i.delayTime - (start + 30_000))).toBeLessThan(1500);
@@ -76,8 +77,8 @@ describe('runbook run against the sandbox', () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const other = twoChannelLesson({ messages: 1 });
     const s2 = new Date(Date.now() + 2000).toISOString();
-    const plan = await runCli(['plan', other.file, '--json', '--start', s2]);
-    const runId = (JSON.parse(plan.stdout) as { runId: string }).runId;
+    // The lock is the lesson's: its file and start (src/api/lesson-id.ts).
+    const runId = lessonRunId(other.file, join(other.dir, '.runbook'), Date.parse(s2));
     mkdirSync(join(other.dir, '.runbook'), { recursive: true });
     writeFileSync(join(other.dir, '.runbook', `${runId}.lock`), JSON.stringify({ host: hostname(), pid: 999_999, since: Date.now() - 60_000 }));
     const third = await runCli(['run', other.file, '--endpoint', sb.url, '--start', s2], { env: demoEnv() });

@@ -19,8 +19,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   export: ['core', 'polyv', 'transport'],
   engine: ['core', 'export', 'journal', 'plan', 'polyv', 'transport'],
   sandbox: ['core', 'polyv'],
-  api: ['core', 'engine', 'export', 'journal', 'load', 'plan', 'sandbox', 'template', 'transport', 'validate'],
-  cli: ['api', 'core', 'engine', 'plan', 'polyv', 'sandbox'],
+  api: ['core', 'engine', 'export', 'journal', 'load', 'plan', 'polyv', 'sandbox', 'template', 'transport', 'validate'],
+  serve: ['api', 'core', 'engine', 'journal', 'load', 'plan', 'polyv', 'transport'],
+  cli: ['api', 'core', 'engine', 'plan', 'polyv', 'sandbox', 'serve'],
   'index.ts': ['api', 'core', 'engine', 'journal', 'plan', 'polyv', 'sandbox', 'transport'],
 };
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
@@ -9,6 +10,7 @@ interface PlanFlags {
   start?: string;
   var: string[];
   vars?: string;
+  html?: string;
 }
 
 /** `runbook plan FILE`: the resolved timeline, readable or as JSON. */
@@ -22,6 +24,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
     .option('--start <when>', 'move the event start: ISO time, now, or now+DURATION')
     .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
     .option('--vars <file>', 'a YAML/JSON file of variables')
+    .option('--html <out>', 'also write the timeline picture as a static HTML page (for review in a pull request)')
     .action(async (file: string, flags: PlanFlags) => {
       const { planFile } = await import('../../api/pipeline.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
@@ -36,6 +39,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
         ctx.exitCode = ExitCodes.INVALID;
         return;
       }
+      if (flags.html) (await import('../../serve/plan-html.js')).writePlanHtml(resolve(ctx.cwd, flags.html), result.plan);
       if (flags.json) {
         // Written in ~64 KB pieces: neither one huge string nor a write per action.
         let buf = '';

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { ExitCodes, UsageError } from '../../core/errors.js';
+import type { CliContext } from '../context.js';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  stateDir?: string;
+  endpoint?: string;
+  sandbox?: boolean;
+  profile?: string;
+  credentials?: string;
+  tokenFile?: string;
+}
+
+/** `runbook serve PATH…`: a whole term, run at its times by one process, watched and steered in a browser. */
+export function defineServe(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('run every lesson under the paths at its time, follow edits, and serve a page and an API to watch and steer them')
+    .argument('<paths...>', 'playbook files or folders (searched recursively)')
+    .option('--port <n>', 'port of the page and the API (0 picks a free one)', '8330')
+    .option('--host <host>', 'address to listen on; beyond loopback a token is required (RUNBOOK_SERVE_TOKEN or --token-file)', '127.0.0.1')
+    .option('--state-dir <dir>', 'where journals and locks live (default .runbook/ beside each playbook, as for run)')
+    .option('--endpoint <url>', 'the platform base URL (default https://api.polyv.net)')
+    .option('--sandbox', 'start the built-in sandbox and run against it with its demo credentials')
+    .option('--profile <name>', 'credentials profile (credentials file)')
+    .option('--credentials <file>', 'credentials file (default ~/.config/runbook/credentials.yaml)')
+    .option('--token-file <file>', 'a file (chmod 600) holding the token that API calls must carry')
+    .action(async (paths: string[], flags: ServeFlags) => {
+      if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${JSON.stringify(flags.port)}`);
+      const { startServe } = await import('../../serve/index.js');
+      const log = (line: string): void => ctx.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      const serving = await startServe({
+        paths,
+        cwd: ctx.cwd,
+        env: ctx.env,
+        host: flags.host,
+        port,
+        ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+        ...(flags.sandbox ? { sandbox: true } : {}),
+        ...(flags.profile ? { profile: flags.profile } : {}),
+        ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
+        ...(flags.tokenFile ? { tokenFile: flags.tokenFile } : {}),
+        pid: process.pid,
+        isAlive: (pid) => {
+          try {
+            process.kill(pid, 0);
+            return true;
+          } catch (err) {
+            return (err as NodeJS.ErrnoException).code === 'EPERM';
+          }
+        },
+        log,
+        onListening: (url) => ctx.stdout.write(`runbook serve listening on ${url}\n`),
+      });
+      const t = serving.term;
+      ctx.stdout.write(`${t.lessons.size} lesson(s), ${t.templates.size} template(s), ${t.rejected.size} file(s) not valid${serving.sandboxUrl ? `; rehearsal against the built-in sandbox at ${serving.sandboxUrl}` : ''}\nCtrl-C (or SIGTERM) stops cleanly; starting again resumes every lesson from its journal\n`);
+      await new Promise<void>((resolve) => {
+        if (ctx.signal.aborted) resolve();
+        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      ctx.stdout.write('stopping: calls in flight finish and are journaled, calls not yet sent are withdrawn\n');
+      await serving.close();
+      ctx.stdout.write('stopped: every journal is consistent; run the same command again to resume\n');
+      ctx.exitCode = ExitCodes.INTERRUPTED;
+    });
+}

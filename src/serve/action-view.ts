@@ -1,0 +1,79 @@
+import type { JournalRecord, UnitResult } from '../journal/records.js';
+import { replay } from '../journal/replay.js';
+import type { Plan, PlannedAction } from '../plan/types.js';
+import { redactedCallLine } from '../polyv/redacted-call.js';
+
+export type ActionState = 'pending' | 'sending' | 'done' | 'failed' | 'ambiguous' | 'skipped';
+
+/**
+ * One action as the API and the page show it: what it is, when it is due, what happened. Built from
+ * the plan and the lesson's journal, then kept up to date from the engine's events. Holds no
+ * credential: the call is the plan's, with `appId`, `timestamp` and `sign` as placeholders.
+ */
+export interface ActionView {
+  readonly id: string;
+  readonly stepId: string;
+  readonly kind: PlannedAction['kind'];
+  readonly channel: string;
+  readonly channelId: string;
+  /** When the call is due (a check-in: when it is registered). */
+  readonly at: number;
+  /** Check-ins: the interval on the platform. */
+  readonly startsAt?: number;
+  readonly endsAt?: number;
+  readonly text?: string;
+  readonly unit: string;
+  readonly source: string;
+  readonly call: string;
+  state: ActionState;
+  /** When it was dispatched. */
+  actualAt?: number;
+  latenessMs?: number;
+  /** The platform's answer or the reason (failed, skipped, ambiguous). */
+  message?: string;
+  code?: number | string;
+  /** A person's control: who skipped it or sent it ahead, and when. */
+  control?: { readonly control: string; readonly who: string; readonly at: number };
+  /** An edit that could not change it (a registered check-in). */
+  refused?: string;
+}
+
+/** The views of a plan's actions, with the state the journal records. */
+export function actionViews(plan: Plan, prior: readonly JournalRecord[]): ActionView[] {
+  const { units } = replay(prior);
+  const batchCall = new Map(plan.checkinBatches.map((b) => [b.id, redactedCallLine(b.request)]));
+  return plan.actions.map((a) => {
+    const unit = a.kind === 'checkin' ? a.batchId : a.id;
+    const out = units.get(unit)?.outcome;
+    const view: ActionView = {
+      id: a.id,
+      stepId: a.stepId,
+      kind: a.kind,
+      channel: a.channelAlias,
+      channelId: a.channelId,
+      at: a.at,
+      ...(a.kind === 'checkin' ? { startsAt: a.startsAt, endsAt: a.startsAt + a.limitTime * 1000 } : {}),
+      ...(a.kind === 'message' && a.text !== undefined ? { text: a.text } : a.kind === 'checkin' && a.message !== undefined ? { text: a.message } : {}),
+      unit,
+      source: `${a.source.file}:${a.source.line}:${a.source.col}`,
+      call: a.kind === 'checkin' ? (batchCall.get(a.batchId) ?? '') : callOf(a),
+      state: out ? stateOf(out.result, a.id, out.failedActions) : units.get(unit)?.intent ? 'ambiguous' : 'pending',
+    };
+    if (out?.latenessMs !== undefined) view.latenessMs = out.latenessMs;
+    if (out?.message !== undefined) view.message = out.message;
+    if (out?.code !== undefined) view.code = out.code;
+    if (!out && units.get(unit)?.intent) view.message = 'an intent without an outcome: the call may have reached the platform';
+    return view;
+  });
+}
+
+/** An action's state from its unit's outcome; in a batch, `failedActions` names the check-ins it is about. */
+export function stateOf(result: UnitResult, id: string, failedActions?: readonly string[]): ActionState {
+  if (result === 'ok') return 'done';
+  if (result === 'ambiguous' && failedActions && !failedActions.includes(id)) return 'done';
+  return result;
+}
+
+function callOf(a: PlannedAction): string {
+  return a.kind === 'checkin' ? '' : redactedCallLine(a.request);
+}

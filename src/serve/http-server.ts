@@ -1,0 +1,139 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ControlRecord } from '../journal/records.js';
+import { lessonDetail, lessonSummary, rejectionJson } from './api-json.js';
+import { ControlRefused } from './lesson.js';
+import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './page/assets.js';
+import { hasToken, isLoopback, untrusted } from './security.js';
+import { EventStream } from './event-stream.js';
+import type { Term } from './term.js';
+import { lessonTimelineSvg } from './timeline-model.js';
+
+export interface ServeHttpOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly token?: string;
+  readonly now: () => number;
+}
+
+export interface ServeHttp {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 4096;
+const CONTROLS: Record<string, ControlRecord['control']> = { pause: 'pause', resume: 'resume', skip: 'skip', 'send-now': 'send-now' };
+
+/**
+ * The JSON API, the event stream and the page, on one port. Nothing it answers holds a credential:
+ * the views carry the plan's calls with `appId`, `timestamp` and `sign` as placeholders.
+ */
+export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<ServeHttp> {
+  const events = new EventStream(term, o.now);
+  const loopbackOnly = isLoopback(o.host);
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => send(res, 500, { error: 'internal', message: err instanceof Error ? err.message : String(err) }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    const why = untrusted(req, { loopbackOnly });
+    if (why) return send(res, 403, { error: 'forbidden', message: why });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (req.method === 'GET' && (path === '/' || path === '/index.html')) return asset(res, PAGE_HTML, 'text/html; charset=utf-8');
+    if (req.method === 'GET' && path === '/app.js') return asset(res, PAGE_SCRIPT, 'text/javascript; charset=utf-8');
+    if (req.method === 'GET' && path === '/app.css') return asset(res, PAGE_STYLE, 'text/css; charset=utf-8');
+    if (!path.startsWith('/api/')) return send(res, 404, { error: 'not-found', message: `no such page: ${path}` });
+    if (o.token && !hasToken(req, o.token)) return send(res, 401, { error: 'unauthorized', message: 'this server needs its token: Authorization: Bearer …' });
+    res.setHeader('Cache-Control', 'no-store');
+    const parts = path.split('/').slice(2).map(decodeURIComponent);
+    if (req.method === 'GET') {
+      if (parts[0] === 'events' && parts.length === 1) return events.attach(req, res);
+      if (parts[0] === 'lessons' && parts.length === 1) return send(res, 200, { now: o.now(), lessons: [...term.lessons.values()].sort((a, b) => a.plan.event.start - b.plan.event.start).map(lessonSummary), rejected: [...term.rejected.values()].map(rejectionJson), templates: [...term.templates].map((t) => term.display(t)) });
+      if (parts[0] === 'diagnostics' && parts.length === 1) return send(res, 200, { rejected: [...term.rejected.values()].map(rejectionJson) });
+      if (parts[0] === 'lessons' && parts.length === 2) {
+        const l = term.byId(parts[1]!);
+        return l ? send(res, 200, { now: o.now(), ...lessonDetail(l), refused: l.refused }) : send(res, 404, { error: 'not-found', message: `no lesson ${parts[1]}` });
+      }
+      if (parts[0] === 'lessons' && parts.length === 3 && parts[2] === 'timeline.svg') {
+        const l = term.byId(parts[1]!);
+        if (!l) return send(res, 404, { error: 'not-found', message: `no lesson ${parts[1]}` });
+        res.writeHead(200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
+        res.end(lessonTimelineSvg(l, o.now()));
+        return;
+      }
+    }
+    if (req.method === 'POST' && parts[0] === 'lessons') {
+      const l = term.byId(parts[1] ?? '');
+      const control = CONTROLS[parts.length === 3 ? parts[2]! : parts.length === 5 && parts[2] === 'actions' ? parts[4]! : ''];
+      const action = parts.length === 5 ? parts[3] : undefined;
+      const lessonLevel = control === 'pause' || control === 'resume';
+      if (!l || !control || lessonLevel !== (action === undefined)) return send(res, 404, { error: 'not-found', message: `no such control: POST ${path}` });
+      const body = await readJson(req);
+      if (body === undefined) return send(res, 400, { error: 'bad-request', message: 'the body must be a JSON object, e.g. {"who":"王老师"}' });
+      const who = whoOf(body['who'], req);
+      try {
+        const record = await l.control(control, who, action);
+        return send(res, 200, { ok: true, record, lesson: lessonSummary(l) });
+      } catch (err) {
+        if (err instanceof ControlRefused) return send(res, err.status, { error: 'refused', message: err.message });
+        throw err;
+      }
+    }
+    return send(res, req.method === 'GET' || req.method === 'POST' ? 404 : 405, { error: 'not-found', message: `no such endpoint: ${req.method} ${path}` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${shown}:${addr.port}/`,
+    close: async () => {
+      events.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function asset(res: ServerResponse, text: string, type: string): void {
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache', 'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'" });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(c);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who asked: the name the page sends (trimmed, at most 64 printable characters) and the address it came from. */
+function whoOf(name: unknown, req: IncomingMessage): string {
+  const addr = req.socket.remoteAddress ?? 'unknown';
+  const clean = typeof name === 'string' ? name.replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, 64) : '';
+  return clean ? `${clean} (${addr})` : addr;
+}
