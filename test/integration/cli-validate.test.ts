@@ -109,7 +109,7 @@ describe('channel ids on the wire', () => {
     writeFileSync(join(dir, 'long.yaml'), 'event: { name: Long, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1m }\nchannels: { main: "012345678901234567890" }\nsteps:\n  - { id: c, kind: checkin, at: +10s, duration: 5s }\n');
     const r = await runCli(['run', 'long.yaml', '--dry-run', '--start', 'now+1s', '--state-dir', join(dir, 'state')], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('json: [{"channelId":12345678901234567890,"limitTime":5,');
+    expect(r.stdout).toContain('body: [{"channelId":12345678901234567890,"limitTime":5,');
     const p = await runCli(['plan', 'long.yaml', '--json'], { cwd: dir });
     const plan = JSON.parse(p.stdout) as { channels: Record<string, string>; checkinBatches: { call: { body: string; json: { channelId: string }[] } }[] };
     expect(plan.channels).toEqual({ main: '12345678901234567890' });
