@@ -45,3 +45,16 @@ describe('every input inside the bounds ends in seconds', () => {
     expect(r.diagnostics.slice(0, 100).every((d) => d.code === 'RB4008')).toBe(true);
   });
 });
+
+describe('a plan is bounded too', () => {
+  it('steps × channels beyond 100,000 actions: one located RB1009, quickly', () => {
+    const aliases = Array.from({ length: 20_000 }, (_, i) => `  c${i}: "${1_000_000 + i}"`).join('\n');
+    const steps = Array.from({ length: 100 }, (_, i) => `  - { id: s${i}, kind: message, at: +${i}s, text: hi }`).join('\n');
+    const f = file('wide.yaml', `event: { name: W, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels:\n${aliases}\nsteps:\n${steps}\n`);
+    const t0 = performance.now();
+    const r = planFile(f, { cwd: dir });
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toMatchObject([{ code: 'RB1009', stepId: 's5', location: { line: 20_009 } }]);
+  });
+});
