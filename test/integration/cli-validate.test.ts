@@ -85,7 +85,7 @@ describe('runbook validate ends promptly on a signal', () => {
       const term = setTimeout(() => {
         sent = Date.now();
         child.kill('SIGTERM');
-      }, 3000);
+      }, 5000); // well after the signal handlers are installed, even on a loaded machine
       const kill = setTimeout(() => child.kill('SIGKILL'), 120_000);
       child.on('error', reject);
       child.on('close', (code) => {
