@@ -1,5 +1,6 @@
-// Bar (issue 2): validate + plan of a generated 10,000-step playbook on 1,000 channels, whole CLI
-// process: ≤ 0.5 s median, ≤ 200 MB peak RSS.
+// Validate + plan of a generated 10,000-step playbook on 1,000 channels, whole CLI process: one large
+// file (no longer a bar in SPEC §7; kept to watch the one YAML parser and the plan on a big input, and
+// that `plan` as text costs about what `plan --json` does).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,6 @@ const validate = timeProcess(['bin/runbook.js', 'validate', file], { runs, cwd: 
 const planText = timeProcess(['bin/runbook.js', 'plan', file], { runs, cwd: root });
 const plan = timeProcess(['bin/runbook.js', 'plan', file, '--json'], { runs, cwd: root });
 console.log(`machine: ${machine()}; playbook: ${steps} steps on 1000 channels`);
-console.log(`validate: median ${median(validate.times).toFixed(0)} ms, peak RSS ${validate.peakRssMb.toFixed(0)} MB (bar ≤ 500 ms, ≤ 200 MB)`);
-console.log(`plan (timeline): median ${median(planText.times).toFixed(0)} ms, peak RSS ${planText.peakRssMb.toFixed(0)} MB (bar ≤ 500 ms, ≤ 200 MB)`);
+console.log(`validate: median ${median(validate.times).toFixed(0)} ms, peak RSS ${validate.peakRssMb.toFixed(0)} MB`);
+console.log(`plan (timeline): median ${median(planText.times).toFixed(0)} ms, peak RSS ${planText.peakRssMb.toFixed(0)} MB`);
 console.log(`plan --json: median ${median(plan.times).toFixed(0)} ms, peak RSS ${plan.peakRssMb.toFixed(0)} MB`);

@@ -18,8 +18,9 @@ export interface LoadOptions {
    */
   readonly checkFile?: (value: unknown, index: SourceIndex) => Diagnostic[];
   /**
-   * Files already read and checked during this one command (validating a term reads its course
-   * template once, not once per lesson). Keyed by absolute path; the caller owns its lifetime.
+   * Extended files (templates) already read and checked during this one command (validating a term
+   * reads its course template once, not once per lesson). Keyed by absolute path; used only together
+   * with `checkFile`, always the same one; the caller owns its lifetime.
    */
   readonly fileCache?: FileCache;
 }
@@ -46,19 +47,23 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
   const chain: YamlFile[] = [];
   const invalid: Set<number>[] = [];
   const absFiles: string[] = [];
-  const readChecked = (path: string): { read: ReturnType<typeof readYamlFile>; checked: readonly Diagnostic[] } => {
-    const cached = options.fileCache?.get(path);
+  // Only extended files (templates) are kept in the cache: a lesson is read once anyway, and keeping
+  // every lesson's syntax tree until the command ends would make memory grow with the term.
+  const readChecked = (path: string, extended: boolean): { read: ReturnType<typeof readYamlFile>; checked: readonly Diagnostic[] } => {
+    // The cache holds files as checked by `checkFile`: a load without it neither reads nor fills it.
+    const cache = options.checkFile ? options.fileCache : undefined;
+    const cached = cache?.get(path);
     if (cached) return cached;
     const read = readYamlFile(path, limits, display(path));
     const checked = read.yaml && options.checkFile && !read.diagnostics.some((d) => d.severity === 'error') ? options.checkFile(read.yaml.value, read.yaml.index) : [];
     const entry = { read, checked };
-    options.fileCache?.set(path, entry);
+    if (extended) cache?.set(path, entry);
     return entry;
   };
   let current = resolve(options.displayBase ?? '.', file);
   let extendsAt: SourceLocation | undefined;
   for (;;) {
-    const { read, checked } = readChecked(current);
+    const { read, checked } = readChecked(current, extendsAt !== undefined);
     if (read.unreadable && extendsAt) {
       diagnostics.push({ code: DiagnosticCodes.EXTENDS_NOT_FOUND, severity: 'error', message: `cannot read the extended file ${display(current)}: ${read.unreadable}`, location: extendsAt });
       return { diagnostics };

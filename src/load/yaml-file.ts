@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { SourceLocation } from '../core/location.js';
 import type { DocPath, SourceIndex } from './types.js';
@@ -63,7 +63,9 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
     const b = pos(range[1] ?? range[0]!);
     return { file: displayName, line: a.line, col: a.col, endLine: b.line, endCol: b.col };
   };
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Duplicate keys are checked below, in one pass: the library's own check compares each key with
+  // every earlier key of its mapping, which is quadratic (80,000 variables took minutes).
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, strict: true });
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
     const message = e.code === 'MULTIPLE_DOCS' ? 'a playbook is one YAML document, but this file holds several (`---` starts another): put each lesson in its own file' : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
@@ -73,6 +75,7 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
 
   // Keys are checked on the syntax tree, before any object is built from it.
   let depthExceeded = false;
+  const keysSeen = new WeakMap<object, Set<string>>();
   visit(doc, {
     Pair(_key, pair, path) {
       if (path.length > limits.maxDepth * 2 + 2) {
@@ -86,6 +89,16 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
       }
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key === undefined) return undefined;
+      // Unique per mapping, as the library's `uniqueKeys` means it: equal scalar values (1 and "1" differ).
+      const map = path[path.length - 1] as object;
+      let seen = keysSeen.get(map);
+      if (!seen) keysSeen.set(map, (seen = new Set()));
+      const identity = `${typeof (pair.key as { value: unknown }).value}:${key}`;
+      if (seen.has(identity)) {
+        diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, `the key \`${key}\` appears twice in this mapping (map keys must be unique)`, loc((pair.key as Node).range)));
+        return visit.SKIP;
+      }
+      seen.add(identity);
       if (FORBIDDEN_KEYS.has(key)) {
         diagnostics.push(diag(DiagnosticCodes.FORBIDDEN_KEY, `the key \`${key}\` is not allowed`, loc((pair.key as Node).range)));
       } else if (isCredentialKey(key)) {
@@ -145,6 +158,18 @@ function findFirstAlias(doc: Document): Node | undefined {
 
 /** Locates nodes of one parsed document by path, falling back to the nearest ancestor. */
 function yamlIndex(doc: Document, loc: (r: readonly number[] | null | undefined) => SourceLocation): SourceIndex {
+  // Each mapping's keys, indexed on first use: locating one of 100,000 channels or variables must not
+  // scan the other 99,999 (every diagnostic locates its node).
+  const keysOf = new WeakMap<object, Map<string, Pair>>();
+  const pairOf = (map: { items: unknown[] }, key: string): Pair | undefined => {
+    let keys = keysOf.get(map);
+    if (!keys) {
+      keys = new Map();
+      for (const p of map.items) if (isPair(p) && isScalar(p.key) && !keys.has(String(p.key.value))) keys.set(String(p.key.value), p);
+      keysOf.set(map, keys);
+    }
+    return keys.get(key);
+  };
   const walk = (path: DocPath): { node?: Node; keyNode?: Node } => {
     let node: unknown = doc.contents;
     let keyNode: Node | undefined;
@@ -152,7 +177,7 @@ function yamlIndex(doc: Document, loc: (r: readonly number[] | null | undefined)
     for (const seg of path) {
       if (isAlias(node)) node = node.resolve(doc);
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = pairOf(node, String(seg));
         if (!pair) return { node: last, keyNode: undefined };
         keyNode = pair.key as Node;
         node = pair.value;

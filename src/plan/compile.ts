@@ -19,6 +19,8 @@ import type { ActionPolicy, CheckinAction, CheckinBatch, Plan, PlannedAction } f
 const HISTORY_END_GRACE_MS = 2000;
 
 export const DEFAULT_CHECKIN_LEAD_MS = 10 * 60_000;
+/** Actions one plan may hold (steps × their channels): 10,000 steps on every one of 100,000 channels would be 10⁹. */
+export const MAX_ACTIONS = 100_000;
 export const DEFAULT_REPORT_DEADLINE_MS = 2 * 3_600_000;
 /** The client's pacing (src/polyv/limits.ts), which the burst warning predicts. */
 export const CLIENT_RATE_LIMIT = ClientPacing;
@@ -68,11 +70,14 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
   const actions: PlannedAction[] = [];
   const checkins: (CheckinAction & { end: number; start: number })[] = [];
   const allAliases = [...Object.keys(channels), ...refused];
+  // Named in every unknown-channel diagnostic: built once, and short whatever the number of channels.
+  const knownList = allAliases.length === 0 ? 'none' : `${allAliases.slice(0, 10).join(', ')}${allAliases.length > 10 ? `, … ${allAliases.length - 10} more` : ''}`;
   // The author's order: steps as merged, then a step's channels as listed (see Plan.actions).
   let seq = 0;
 
+  let tooMany = false;
   steps.forEach((step, i) => {
-    if (options.skipSteps?.has(i)) return;
+    if (options.skipSteps?.has(i) || tooMany) return;
     const stepId = ids[i]!;
     const p = (...rest: (string | number)[]): DocPath => ['steps', i, ...rest];
     const loc = (...rest: (string | number)[]): SourceLocation => pb.source.locate(p(...rest));
@@ -94,7 +99,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     for (const alias of targets) {
       if (!(alias in channels) && !refused.has(alias)) {
         const k = refs.indexOf(alias);
-        err(DiagnosticCodes.UNKNOWN_CHANNEL, `unknown channel \`${alias}\` (known: ${allAliases.join(', ') || 'none'})`, step.channels === undefined ? pb.source.locate(['defaults', 'channels']) : loc(...(typeof step.channels === 'string' || k < 0 ? ['channels'] : ['channels', k])));
+        err(DiagnosticCodes.UNKNOWN_CHANNEL, `unknown channel \`${alias}\` (known: ${knownList})`, step.channels === undefined ? pb.source.locate(['defaults', 'channels']) : loc(...(typeof step.channels === 'string' || k < 0 ? ['channels'] : ['channels', k])));
       }
     }
     if (targets.length === 0) err(DiagnosticCodes.UNKNOWN_CHANNEL, 'this step targets no channel: declare `channels:` in the playbook', loc());
@@ -103,6 +108,11 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     const outDir = (dir: string | undefined): string => resolve(baseDir, dir ?? defaults.outDir ?? 'exports');
     const known = targets.filter((a) => a in channels);
     const multi = targets.length > 1;
+    if (seq + known.length > MAX_ACTIONS) {
+      tooMany = true;
+      err(DiagnosticCodes.TOO_MANY_STEPS, `the playbook expands to more than ${MAX_ACTIONS} actions (steps × their channels) by this step; planning stopped here`, loc());
+      return;
+    }
     for (const alias of known) {
       const channelId = channels[alias]!;
       const base = { id: multi ? `${stepId}@${alias}` : stepId, stepId, channelAlias: alias, channelId, at, source: loc(), policy, relativeTo, seq: seq++ };

@@ -51,7 +51,8 @@ export function dateHelpers(): Record<(typeof DATE_HELPER_NAMES)[number], (...ar
       const negative = text.startsWith('-');
       const ms = parseDuration(text.replace(/^[+-]/, ''));
       if (ms === undefined) throw new Error(`{{add}}: ${JSON.stringify(d)} is not a duration like 10m or -1h30m`);
-      const dt = parse(x, 'add', zone).plus({ milliseconds: negative ? -ms : ms });
+      // Adding a duration moves the instant (as luxon's plus() does for time units), then reads it in the zone.
+      const dt = DateTime.fromMillis(parse(x, 'add', zone).toMillis() + (negative ? -ms : ms), { zone });
       return typeof f === 'string' ? dt.toFormat(f) : (dt.toISO({ suppressMilliseconds: true, includeOffset: false }) ?? '');
     }),
   };

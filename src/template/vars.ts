@@ -34,10 +34,11 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
 
   // A value from outside the playbook for a name that no param declares (and no vars: sets) is
   // probably a typo: a warning, the same for --vars and --var.
+  const paramNames = Object.keys(loaded.params);
+  const knownParams = `${paramNames.slice(0, 10).join(', ')}${paramNames.length > 10 ? `, … ${paramNames.length - 10} more` : ''}`;
   const warnUndeclared = (name: string, what: string, at: SourceLocation): void => {
-    const declared = Object.keys(loaded.params).length > 0;
-    if (declared && !loaded.params[name] && !(name in (loaded.doc.vars ?? {}))) {
-      diagnostics.push({ code: DiagnosticCodes.UNKNOWN_PARAM, severity: 'warning', message: `${what} sets \`${name}\`, but no param of that name is declared (known: ${Object.keys(loaded.params).join(', ')})`, location: at });
+    if (paramNames.length > 0 && !loaded.params[name] && !(name in (loaded.doc.vars ?? {}))) {
+      diagnostics.push({ code: DiagnosticCodes.UNKNOWN_PARAM, severity: 'warning', message: `${what} sets \`${name}\`, but no param of that name is declared (known: ${knownParams})`, location: at });
     }
   };
   if (external.varsFile) {
@@ -79,19 +80,24 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
     diagnostics.push({ code: DiagnosticCodes.RESERVED_NAME, severity: 'error', message: `a variable may not be called \`${name}\`: it is the name of a template helper or of the template context (reserved: ${[...RESERVED_NAMES].sort().join(', ')})`, location: at });
   }
   const vars: Record<string, VarValue> = Object.create(null) as Record<string, VarValue>;
+  const mistyped = new Set<string>();
   for (const [name, s] of sourced) {
     if (reservedAt.has(name)) continue;
     const param = loaded.params[name];
     const value = param && s.fromCli ? coerce(s.value as string, param.type) : s.value;
     if (param && !hasType(value, param.type)) {
+      mistyped.add(name);
       diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `\`${name}\` must be ${param.type === 'integer' ? 'an integer' : `a ${param.type}`}, got ${JSON.stringify(s.value)}`, location: s.at, related: [{ location: param.declaredAt, message: 'declared here' }] });
       continue;
     }
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') vars[name] = value;
-    else diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `\`${name}\` must be a string, number or boolean`, location: s.at });
+    else {
+      mistyped.add(name);
+      diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `\`${name}\` must be a string, number or boolean`, location: s.at });
+    }
   }
   for (const p of Object.values(loaded.params)) {
-    if (p.required && !(p.name in vars) && !diagnostics.some((d) => d.message.startsWith(`\`${p.name}\``))) {
+    if (p.required && !(p.name in vars) && !mistyped.has(p.name) && !reservedAt.has(p.name)) {
       diagnostics.push({
         code: DiagnosticCodes.MISSING_PARAM,
         severity: 'error',

@@ -85,7 +85,7 @@ describe('runbook validate ends promptly on a signal', () => {
       const term = setTimeout(() => {
         sent = Date.now();
         child.kill('SIGTERM');
-      }, 3000);
+      }, 5000); // well after the signal handlers are installed, even on a loaded machine
       const kill = setTimeout(() => child.kill('SIGKILL'), 120_000);
       child.on('error', reject);
       child.on('close', (code) => {
@@ -115,5 +115,18 @@ describe('channel ids on the wire', () => {
     expect(plan.channels).toEqual({ main: '12345678901234567890' });
     expect(plan.checkinBatches[0]!.call.body).toContain('"channelId":12345678901234567890,');
     expect(plan.checkinBatches[0]!.call.json[0]!.channelId).toBe('12345678901234567890');
+  });
+});
+
+describe('check-ins already past', () => {
+  it('plain `plan` warns RB4014 (no --start needed); `validate` keeps quiet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-past-'));
+    writeFileSync(join(dir, 'past.yaml'), 'event: { name: Past, timezone: Asia/Shanghai, start: "2020-12-01T19:30", duration: 1h }\nchannels: { main: "1000001" }\nsteps:\n  - { id: c, kind: checkin, at: +10m, duration: 60s }\n');
+    const p = await runCli(['plan', 'past.yaml'], { cwd: dir });
+    expect(p.code).toBe(0);
+    expect(p.stdout).toMatch(/^warning RB4014 past\.yaml:4:/m);
+    const v = await runCli(['validate', 'past.yaml'], { cwd: dir });
+    expect(v.code).toBe(0);
+    expect(v.stdout).not.toContain('RB4014');
   });
 });
