@@ -46,12 +46,12 @@ export function templatesOf(planned: readonly PlannedFile[], known: ReadonlySet<
  * The check-in rule across the lessons of a term, each violation with the two lesson files (absolute)
  * it involves: the later check-in's lesson first, as `validate` blames it.
  */
-export function crossFileViolations(lessons: readonly { file: string; plan: Plan }[], display: (file: string) => string): { diagnostic: Diagnostic; later: string; earlier: string }[] {
+export function crossFileViolations(lessons: readonly { file: string; checkins: readonly CheckinAction[] }[], display: (file: string) => string): { diagnostic: Diagnostic; later: string; earlier: string }[] {
   const files = new Map<string, string>();
-  const checkins = lessons.flatMap(({ file, plan }) => {
+  const checkins = lessons.flatMap(({ file, checkins: own }) => {
     const lesson = display(file);
     files.set(lesson, file);
-    return plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson }));
+    return own.map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson }));
   });
   return findSpacingViolations(checkins)
     .filter((v) => v.first.lesson !== v.second.lesson)

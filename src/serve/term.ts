@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { EngineClock } from '../engine/clock.js';
+import type { CheckinAction } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { lessonRunId, stateDirFor } from '../api/lesson-id.js';
 import type { ActionView } from './action-view.js';
@@ -12,6 +13,10 @@ import { crossFileViolations, planFiles, templatesOf, type PlannedFile } from '.
 
 /** A lesson's engine run starts this long before its first call not yet made is due. */
 const START_AHEAD_MS = 30_000;
+
+/** A lesson whose next call is further off than this, and that nobody looked at for PACK_IDLE_MS, keeps its plan packed. */
+const PACK_FAR_MS = 3_600_000;
+const PACK_IDLE_MS = 10_000;
 
 /** How often the term looks for lessons to start. */
 const TICK_MS = 250;
@@ -97,7 +102,10 @@ export class Term {
   start(): void {
     const tick = (): void => {
       const now = this.o.clock.now();
-      for (const l of this.lessons.values()) void l.maybeStart(now, START_AHEAD_MS).catch((err: unknown) => this.o.log(`${l.source.display}: could not start: ${err instanceof Error ? err.message : String(err)}`));
+      for (const l of this.lessons.values()) {
+        void l.maybeStart(now, START_AHEAD_MS).catch((err: unknown) => this.o.log(`${l.display}: could not start: ${err instanceof Error ? err.message : String(err)}`));
+        l.pack(now, PACK_FAR_MS, PACK_IDLE_MS);
+      }
     };
     tick();
     this.timer = setInterval(tick, TICK_MS);
@@ -181,11 +189,11 @@ export class Term {
   private crossFileRejects(fresh: readonly { file: string; plan: NonNullable<PlannedFile['plan']> }[], freshFiles: ReadonlySet<string>): Map<string, Diagnostic[]> {
     const rejected = new Map<string, Diagnostic[]>();
     for (let round = 0; round < 10; round += 1) {
-      const plans = new Map<string, NonNullable<PlannedFile['plan']>>();
-      for (const [file, l] of this.lessons) plans.set(file, l.source.plan);
-      for (const f of fresh) if (!rejected.has(f.file)) plans.set(f.file, f.plan);
+      const checkins = new Map<string, readonly CheckinAction[]>();
+      for (const [file, l] of this.lessons) checkins.set(file, l.outline.checkins);
+      for (const f of fresh) if (!rejected.has(f.file)) checkins.set(f.file, f.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin'));
       let more = false;
-      for (const v of crossFileViolations([...plans].map(([file, plan]) => ({ file, plan })), (f) => this.display(f))) {
+      for (const v of crossFileViolations([...checkins].map(([file, own]) => ({ file, checkins: own })), (f) => this.display(f))) {
         const blame = freshFiles.has(v.later) && !rejected.has(v.later) ? v.later : freshFiles.has(v.earlier) && !rejected.has(v.earlier) ? v.earlier : undefined;
         if (!blame) continue;
         rejected.set(blame, [...(rejected.get(blame) ?? []), v.diagnostic]);
@@ -221,9 +229,10 @@ export class Term {
       this.add(source);
       this.o.log(`${source.display}: added to the term`);
     } else if (lessonRunId(source.file, old.stateDir, source.plan.event.start) !== old.id) {
+      const from = old.outline.event.start;
       // The journal is the lesson's at its start: a lesson that has begun cannot move.
       if (old.hasProgress()) {
-        this.reject(source.file, [{ code: DiagnosticCodes.EVENT_TIMES, severity: 'error', message: `the lesson has begun (its journal has calls); its start cannot move from ${new Date(old.source.plan.event.start).toISOString()} — nothing of this change was applied`, location: { file: source.display, line: 1, col: 1 } }], true);
+        this.reject(source.file, [{ code: DiagnosticCodes.EVENT_TIMES, severity: 'error', message: `the lesson has begun (its journal has calls); its start cannot move from ${new Date(from).toISOString()} — nothing of this change was applied`, location: { file: source.display, line: 1, col: 1 } }], true);
         return;
       }
       await old.stop();
