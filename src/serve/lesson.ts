@@ -81,6 +81,11 @@ export class Lesson {
     return this._source.display;
   }
 
+  /** The lesson's playbook file (absolute), without unpacking. */
+  get file(): string {
+    return this._source.file;
+  }
+
   /** The lesson's source (its last good plan): unpacked first if it was packed. */
   get source(): LessonSource {
     this.unpack();
@@ -125,16 +130,17 @@ export class Lesson {
    * counts and its outline stay at hand; anything that needs the plan unpacks it (the same plan:
    * a lossless copy, not a re-planning).
    */
-  pack(now: number, farMs: number, idleMs: number): void {
-    if (this.packed || this.active || this.busy > 0 || now - this.touched < idleMs) return;
+  pack(now: number, farMs: number, idleMs: number): boolean {
+    if (this.packed || this.active || this.busy > 0 || now - this.touched < idleMs) return false;
     const next = this.nextDue();
-    if (next !== undefined && next - now < farMs) return;
+    if (next !== undefined && next - now < farMs) return false;
     const counts = this.counts();
     this.packed = { plan: deflateRawSync(JSON.stringify(this._source.plan)), counts, ...(next !== undefined ? { next } : {}) };
     this._source = { ...this._source, plan: PACKED };
     this._plan = PACKED;
     this._views = [];
     this.byId = new Map();
+    return true;
   }
 
   private unpack(): void {
