@@ -24,7 +24,14 @@ export { Journal, journalPath, readJournal, acquireLock, LockHeldError, type Jou
 
 // The plan and the platform's calls it holds.
 export type { Plan, PlannedAction, PlanEvent, ActionPolicy, CheckinBatch } from './plan/types.js';
-export type { ApiRequest } from './polyv/requests.js';
+export {
+  sendCustomMessageRequest,
+  batchCheckinRequest,
+  createChatExportTaskRequest,
+  getSpeakListRequest,
+  exportSessionStatsRequest,
+  type ApiRequest,
+} from './polyv/requests.js';
 export { Endpoints, type EndpointName } from './polyv/types.js';
 
 // The Polyv client.

@@ -1,5 +1,5 @@
 import { DiagnosticCodes, hasErrors, type Diagnostic } from '../core/diagnostic.js';
-import { UsageError } from '../core/errors.js';
+import { ExitCodes, RunbookError, UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { limitDiagnostics } from '../load/diagnostic-limit.js';
 import { loadPlaybook, type FileCache } from '../load/load-playbook.js';
@@ -55,9 +55,10 @@ export function planFile(file: string, o: PipelineOptions, fileCache?: FileCache
   if (!rendered.rendered) return done();
   // A string outside the steps that did not render (the event, channels, defaults) leaves nothing to plan.
   if (rendered.diagnostics.some((d) => d.severity === 'error' && !d.stepId)) return done();
+  const skipSteps = new Set([...(loaded.invalidSteps ?? []), ...(rendered.failedSteps ?? [])]);
   const zone = rendered.rendered.doc.event?.timezone ?? 'UTC';
   const startOverride = o.startOverride ?? (o.start !== undefined ? parseStartOption(o.start, o.now ?? Date.now(), zone) : undefined);
-  const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}), ...(rendered.failedSteps?.size ? { skipSteps: rendered.failedSteps } : {}) });
+  const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}), ...(skipSteps.size ? { skipSteps } : {}) });
   diagnostics.push(...compiled.diagnostics);
   return done(compiled.plan);
 }
@@ -69,11 +70,21 @@ export interface ValidateResult {
   readonly ok: boolean;
 }
 
-/** Validates several playbooks, each on its own and then together (the check-in rule across files). */
-export function validateFiles(files: readonly string[], o: PipelineOptions): ValidateResult {
+/**
+ * Validates several playbooks, each on its own and then together (the check-in rule across files).
+ * Between files it yields to the event loop and stops when `signal` fires (Ctrl-C, SIGTERM), so a
+ * long validation ends promptly; one file's work is kept short by the input bounds.
+ */
+export async function validateFiles(files: readonly string[], o: PipelineOptions, signal?: AbortSignal): Promise<ValidateResult> {
   // Lessons of a term share their course template: it is read and checked once.
   const fileCache: FileCache = new Map();
-  const results = files.map((f) => planFile(f, o, fileCache));
+  const results: FileResult[] = [];
+  for (const f of files) {
+    if (signal?.aborted) throw new RunbookError('E_INTERRUPTED', `interrupted after ${results.length} of ${files.length} file(s)`, ExitCodes.INTERRUPTED);
+    results.push(planFile(f, o, fileCache));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (signal?.aborted) throw new RunbookError('E_INTERRUPTED', `interrupted after ${results.length} of ${files.length} file(s)`, ExitCodes.INTERRUPTED);
   const checkins = results.flatMap((r) =>
     r.plan ? r.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson: r.lesson ?? r.file })) : [],
   );

@@ -55,14 +55,15 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
     const u = units.get(a.unit);
     const out = u?.outcome;
     if (!out && !u?.intent && skippedBy.has(a.id)) return { ...a, state: 'skipped', message: `skipped by ${skippedBy.get(a.id)!}` };
-    const state: StatusRow['state'] = out ? stateOf(out.result, a.id, out.failedActions) : u?.intent ? (stopped ? 'ambiguous' : 'in-flight') : 'pending';
+    const state: StatusRow['state'] = out ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions) : u?.intent ? (stopped ? 'ambiguous' : 'in-flight') : 'pending';
     return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
   });
   return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows };
 }
 
 /**
- * An action's state from its unit's outcome. In a batch, `failedActions` names the check-ins the
+ * An action's state from its unit's outcome (or, in a batch journaled with `actionResults`, its own
+ * result there). In an older journal's batch, `failedActions` names the check-ins the
  * outcome is about: after a 1099 the others were not registered either (the batch is all-or-nothing);
  * after a re-send that left some unconfirmed, the others were confirmed.
  */

@@ -1,5 +1,6 @@
 import { sleep } from '../core/sleep.js';
 import type { CheckinAction } from '../plan/types.js';
+import { checkinSpacingRule } from '../polyv/limits.js';
 import { batchCheckinRequest } from '../polyv/requests.js';
 import type { PolyvApi } from '../transport/api.js';
 import { outcomeOf } from '../transport/classify.js';
@@ -39,15 +40,18 @@ export class CheckinDispatcher {
   /** Registers what is still ahead of the batch; `drop` are check-ins already started (skipped). Never rejects. */
   async dispatch(u: BatchUnit, drop: readonly string[], latenessMs: number): Promise<void> {
     const results = new Map<string, ActionOutcome>();
-    for (const id of drop) results.set(id, { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' });
-    let pending = u.checkins.filter((c) => !drop.includes(c.id));
     let verifying = this.verify.has(u.id);
+    // A check-in already started cannot be registered now; after a crash, the cut-off call may have.
+    for (const id of drop) results.set(id, verifying ? { result: 'ambiguous', message: 'the check-in had started before its registration could be confirmed' } : { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' });
+    let pending = u.checkins.filter((c) => !drop.includes(c.id));
     let resent = verifying;
     let lastError: unknown;
     // Each pass settles at least one check-in (a 1099 names at least one, or the pass ends the loop).
     for (let pass = 0; pending.length > 0 && pass <= u.checkins.length; pass += 1) {
       try {
-        await this.api.send(batchCheckinRequest(pending.map((c) => c.item)), { stepId: u.id });
+        // The plan's own request while the batch is whole; a part of it is built from its check-ins.
+        const req = pending.length === u.checkins.length ? u.request : batchCheckinRequest(pending.map((c) => c.item));
+        await this.api.send(req, { stepId: u.id });
         for (const c of pending) results.set(c.id, { result: 'ok', ...(resent ? { message: 'registered (sent again after a lost answer; the platform refuses duplicates, so nothing was registered twice)' } : {}) });
         pending = [];
       } catch (err) {
@@ -85,7 +89,7 @@ export class CheckinDispatcher {
 }
 
 function collision(c: CheckinAction): string {
-  return `rejected by the platform (1099): overlaps, or is within 5 s of, a check-in already on channel ${c.channelId}; not registered`;
+  return `rejected by the platform (1099): it collides with a check-in already on channel ${c.channelId} (${checkinSpacingRule()}); not registered`;
 }
 
 function ambiguousCollision(c: CheckinAction): string {

@@ -7,8 +7,8 @@ import { runChatExport, type ExportDone } from '../export/chat-export.js';
 import { runHistoryExport, type HistoryCheckpoint } from '../export/history-export.js';
 import { runReportExport } from '../export/report-export.js';
 import type { EngineEvent } from './events.js';
+import { failureOf } from './failure.js';
 import type { RunState } from './run-state.js';
-import { historyWindow } from './history-window.js';
 import type { Unit } from './units.js';
 
 type ExportUnit = Extract<Unit, { kind: 'export' }>;
@@ -32,7 +32,9 @@ export class ExportDispatcher {
       await this.state.record(u, 'ok', { latenessMs });
     } catch (err) {
       if (this.signal.aborted) return;
-      await this.state.record(u, 'failed', { latenessMs, message: err instanceof Error ? err.message : String(err), ...((err as { code?: string }).code !== undefined ? { code: (err as { code: string }).code } : {}) });
+      // An export reads (or only polls): whatever went wrong, nothing was changed twice — it failed.
+      const f = failureOf('getSpeakList', err);
+      await this.state.record(u, 'failed', { latenessMs, message: f.message, ...(f.code !== undefined ? { code: f.code } : {}) });
     }
   }
 
@@ -52,7 +54,7 @@ export class ExportDispatcher {
     else
       await runHistoryExport(
         this.api,
-        { ...common, ...historyWindow(a), format: a.format, pageSize: a.pageSize, onProgress: (p) => this.emit({ type: 'export-progress', unit: u.id, ...p }) },
+        { ...common, from: a.from, to: a.to, format: a.format, pageSize: a.pageSize, onProgress: (p) => this.emit({ type: 'export-progress', unit: u.id, ...p }) },
         port<HistoryCheckpoint>(),
       );
   }

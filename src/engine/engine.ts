@@ -3,7 +3,8 @@ import type { JournalRecord } from '../journal/records.js';
 import type { Plan } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import type { EngineClock } from './clock.js';
-import { describeCall, requestOf } from './describe-call.js';
+import { redactedCallLine } from '../polyv/redacted-call.js';
+import { requestOf } from './describe-call.js';
 import { CheckinDispatcher } from './dispatch-checkins.js';
 import { ExportDispatcher } from './dispatch-export.js';
 import { MessageDispatcher } from './dispatch-message.js';
@@ -97,16 +98,21 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       // Check-ins whose start has passed cannot be registered (the platform needs a future delayTime).
       const drop = u.kind === 'checkinBatch' ? u.checkins.filter((c) => c.startsAt <= now + 1000).map((c) => c.id) : [];
       if (u.kind === 'checkinBatch' && drop.length === u.checkins.length) {
-        writes.push(state.record(u, 'skipped', { latenessMs, message: 'missed: every check-in of this batch has already started' }));
+        // After a crash the cut-off call may have registered them: unknown, not skipped.
+        writes.push(
+          restored.verify.has(u.id)
+            ? state.record(u, 'ambiguous', { latenessMs, message: 'every check-in of this batch had started before its registration could be confirmed' })
+            : state.record(u, 'skipped', { latenessMs, message: 'missed: every check-in of this batch has already started' }),
+        );
         continue;
       }
       go.push({ u, latenessMs, drop });
     }
     // Anything not committed ahead (a late start, a resume) is committed now, before any call goes out.
     commit(go.map((g) => g.u));
-    const at = Date.now();
+    const at = clock.now();
     const announce = (g: (typeof go)[number]): void =>
-      emit({ type: 'dispatch', unit: g.u.id, kind: g.u.kind, actions: actionIdsOf(g.u), plannedAt: g.u.at, at, latenessMs: g.latenessMs, call: describeCall(requestOf(g.u)) });
+      emit({ type: 'dispatch', unit: g.u.id, kind: g.u.kind, actions: actionIdsOf(g.u), plannedAt: g.u.at, at, latenessMs: g.latenessMs, call: redactedCallLine(requestOf(g.u)) });
     if (!api) {
       for (const g of go) {
         announce(g);

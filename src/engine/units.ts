@@ -1,4 +1,5 @@
 import type { CheckinAction, Plan, PlannedAction } from '../plan/types.js';
+import type { ApiRequest } from '../polyv/requests.js';
 
 /**
  * A unit is one call the engine makes at one instant: a message, a batch of check-in registrations,
@@ -6,7 +7,7 @@ import type { CheckinAction, Plan, PlannedAction } from '../plan/types.js';
  */
 export type Unit =
   | { readonly id: string; readonly kind: 'message'; readonly at: number; readonly action: Extract<PlannedAction, { kind: 'message' }> }
-  | { readonly id: string; readonly kind: 'checkinBatch'; readonly at: number; readonly checkins: readonly CheckinAction[]; readonly batchIndex: number }
+  | { readonly id: string; readonly kind: 'checkinBatch'; readonly at: number; readonly checkins: readonly CheckinAction[]; readonly batchIndex: number; readonly request: ApiRequest }
   | { readonly id: string; readonly kind: 'export'; readonly at: number; readonly action: Extract<PlannedAction, { kind: 'chatExport' | 'historyExport' | 'reportExport' }> };
 
 /**
@@ -22,7 +23,7 @@ export function unitsOf(plan: Plan): Unit[] {
   }
   plan.checkinBatches.forEach((b, batchIndex) => {
     const checkins = b.actionIds.map((id) => byId.get(id) as CheckinAction);
-    units.push({ id: b.id, kind: 'checkinBatch', at: b.at, checkins, batchIndex });
+    units.push({ id: b.id, kind: 'checkinBatch', at: b.at, checkins, batchIndex, request: b.request });
   });
   // Array.prototype.sort is stable: equal instants stay in the plan's order.
   return units.sort((x, y) => x.at - y.at);

@@ -4,6 +4,7 @@ import type { PolyvApi } from '../transport/api.js';
 import { PolyvApiError, TransportError } from '../transport/errors.js';
 import { isRateLimit } from '../transport/classify.js';
 import { abortableSleep } from '../transport/rate-limiter.js';
+import { DEFAULT_RETRY } from '../transport/limits.js';
 import { writeAtomically } from './atomic-file.js';
 import type { CheckpointPort } from './checkpoint.js';
 import { allowedExtension, exportFileName, insideDir } from './safe-path.js';
@@ -47,18 +48,26 @@ export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpo
   const started = Date.now();
   const maxWait = o.maxWaitMs ?? 30 * 60_000;
   let delay = o.pollBaseMs ?? 1000;
+  // Failed polls in a row, and when the first of them failed: bounded by the one retry budget.
+  let failures = 0;
+  let failingSince = 0;
   for (;;) {
     let task: ChatExportTask;
     try {
       task = await api.createChatExportTask({ channelId: o.channelId }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) });
     } catch (err) {
       // The client does not resend a create-task whose fate is unknown; but this loop calls it again
-      // anyway (that is how the task is polled), so a lost answer only costs one poll.
-      if (!transient(err) || o.signal?.aborted || Date.now() - started > maxWait) throw err;
+      // anyway (that is how the task is polled), so a lost answer only costs one poll — within the
+      // same retry budget as any call (a call the client already retried is not retried again).
+      if (failures === 0) failingSince = Date.now();
+      failures += 1;
+      const spent = failures >= DEFAULT_RETRY.maxAttempts || Date.now() - failingSince > DEFAULT_RETRY.maxElapsedMs;
+      if (!transient(err) || spent || o.signal?.aborted || Date.now() - started > maxWait) throw err;
       await sleep(delay, o.signal);
       delay = Math.min(delay * 2, o.pollMaxMs ?? 30_000);
       continue;
     }
+    failures = 0;
     if (task.status === 'done' && task.url) {
       const ext = allowedExtension(task.url, ['xls', 'xlsx', 'csv', 'txt'], 'xls');
       const file = insideDir(o.outDir, exportFileName(o.channelId, o.date, 'chat-export', ext));
@@ -74,7 +83,8 @@ export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpo
   }
 }
 
+/** A poll whose failure the client did not retry: an answer lost on the way, a 5xx, the rate limit. */
 function transient(err: unknown): boolean {
-  if (err instanceof TransportError) return true;
+  if (err instanceof TransportError) return err.delivery === 'unknown';
   return err instanceof PolyvApiError && (err.httpStatus >= 500 || isRateLimit(err));
 }

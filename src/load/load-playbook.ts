@@ -2,6 +2,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { SourceLocation } from '../core/location.js';
 import { mergeChain } from './merge.js';
+import { stepIds } from './step-id.js';
 import type { LoadResult, SourceIndex } from './types.js';
 import { DEFAULT_LIMITS, readYamlFile, type LoadLimits, type YamlFile } from './yaml-file.js';
 
@@ -43,6 +44,7 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
   };
   const diagnostics: Diagnostic[] = [];
   const chain: YamlFile[] = [];
+  const invalid: Set<number>[] = [];
   const absFiles: string[] = [];
   const readChecked = (path: string): { read: ReturnType<typeof readYamlFile>; checked: readonly Diagnostic[] } => {
     const cached = options.fileCache?.get(path);
@@ -64,13 +66,26 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     diagnostics.push(...read.diagnostics);
     if (!read.yaml) return { diagnostics };
     diagnostics.push(...checked);
-    if (checked.some((d) => d.severity === 'error') || read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+    if (read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+    // Schema errors inside steps leave those steps out (the later stages skip them) so that the rest
+    // of the file is still checked; an error anywhere else stops here (the merge needs the shape).
+    const schemaErrors = checked.filter((d) => d.severity === 'error');
+    const fileSteps = (read.yaml.value as Record<string, unknown>)['steps'];
+    if (schemaErrors.some((d) => d.stepId === undefined) || (schemaErrors.length > 0 && !Array.isArray(fileSteps))) return { diagnostics };
+    const badIds = new Set(schemaErrors.map((d) => d.stepId));
+    invalid.push(new Set(badIds.size && Array.isArray(fileSteps) ? stepIds(fileSteps).flatMap((id, i) => (badIds.has(id) ? [i] : [])) : []));
     chain.push(read.yaml);
     absFiles.push(current);
     const value = read.yaml.value as Record<string, unknown>;
     const ext = value['extends'];
     if (typeof ext !== 'string') break;
     const at = read.yaml.index.locate(['extends']);
+    // Relative paths to YAML files only: a playbook names its template beside it, and an error never
+    // quotes a line of a file that is not a playbook.
+    if (isAbsolute(ext) || /^[a-z][a-z0-9+.-]*:/i.test(ext) || !/\.ya?ml$/i.test(ext)) {
+      diagnostics.push({ code: DiagnosticCodes.EXTENDS_NOT_FOUND, severity: 'error', message: `extends: ${JSON.stringify(ext)} must be a relative path to a .yaml or .yml file (relative to this file)`, location: at });
+      return { diagnostics };
+    }
     const next = resolve(dirname(current), ext);
     if (absFiles.includes(next)) {
       const cycle = [...absFiles.slice(absFiles.indexOf(next)), next].map(display).join(' → ');
@@ -84,8 +99,8 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     extendsAt = at;
     current = next;
   }
-  const merged = mergeChain(chain);
+  const merged = mergeChain(chain, invalid);
   diagnostics.push(...merged.diagnostics);
-  const loaded = { file: absFiles[0]!, files: absFiles, doc: merged.doc, source: merged.source, params: merged.params };
+  const loaded = { file: absFiles[0]!, files: absFiles, doc: merged.doc, source: merged.source, params: merged.params, ...(merged.invalidSteps.size ? { invalidSteps: merged.invalidSteps } : {}) };
   return { loaded, diagnostics };
 }

@@ -12,7 +12,10 @@ const SECTIONS = ['event', 'channels', 'vars', 'params', 'defaults'] as const;
  * Steps: the base's, then the extending file's — except that a step whose explicit `id` matches a
  * base step replaces it in place. The merged SourceIndex locates every value in the file it came from.
  */
-export function mergeChain(chain: readonly YamlFile[]): { doc: RunbookPlaybook; source: SourceIndex; params: Record<string, DeclaredParam>; diagnostics: Diagnostic[] } {
+export function mergeChain(
+  chain: readonly YamlFile[],
+  invalid: readonly ReadonlySet<number>[] = [],
+): { doc: RunbookPlaybook; source: SourceIndex; params: Record<string, DeclaredParam>; invalidSteps: Set<number>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const merged: Obj = Object.create(null) as Obj;
   const fieldOrigin = new Map<string, number>();
@@ -81,6 +84,11 @@ export function mergeChain(chain: readonly YamlFile[]): { doc: RunbookPlaybook; 
     });
   }
   merged['steps'] = steps;
+  // Steps that failed the schema in their own file, by their index in the merged list.
+  const invalidSteps = new Set<number>();
+  stepOrigin.forEach((o, k) => {
+    if (invalid[o.file]?.has(o.index)) invalidSteps.add(k);
+  });
 
   const lessonIndex = chain[0]!.index;
   const source: SourceIndex = {
@@ -106,7 +114,7 @@ export function mergeChain(chain: readonly YamlFile[]): { doc: RunbookPlaybook; 
     }
     return path;
   }
-  return { doc: merged as RunbookPlaybook, source, params, diagnostics };
+  return { doc: merged as RunbookPlaybook, source, params, invalidSteps, diagnostics };
 }
 
 function isObj(v: unknown): v is Obj {

@@ -35,6 +35,8 @@ export interface LoadedPlaybook {
   readonly doc: RunbookPlaybook;
   readonly source: SourceIndex;
   readonly params: Readonly<Record<string, DeclaredParam>>;
+  /** Steps (merged indices) that failed the schema, already reported: later stages skip them. */
+  readonly invalidSteps?: ReadonlySet<number>;
 }
 
 export interface LoadResult {

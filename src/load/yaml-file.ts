@@ -66,7 +66,8 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
-    diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, ''), loc(e.pos)));
+    const message = e.code === 'MULTIPLE_DOCS' ? 'a playbook is one YAML document, but this file holds several (`---` starts another): put each lesson in its own file' : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+    diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, message, loc(e.pos)));
   }
   if (diagnostics.length > 0) return { diagnostics };
 

@@ -1,3 +1,4 @@
+import { PlatformLimits } from '../polyv/limits.js';
 import type { SandboxCredentials } from './credentials.js';
 import type { FaultSpec } from './faults.js';
 
@@ -61,4 +62,4 @@ export interface RateLimitOptions {
   readonly reply: 'http429' | 'http200' | { readonly status: number; readonly text: string };
 }
 
-export const PLATFORM_RATE_LIMIT: RateLimitOptions = Object.freeze({ max: 1500, windowMs: 10_000, blockMs: 300_000, reply: 'http429' });
+export const PLATFORM_RATE_LIMIT: RateLimitOptions = Object.freeze({ max: PlatformLimits.rateLimitRequests, windowMs: PlatformLimits.rateWindowMs, blockMs: PlatformLimits.rateBlockMs, reply: 'http429' });

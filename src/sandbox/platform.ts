@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SandboxCredentials } from './credentials.js';
 import { intervalsCollide, type CheckinInterval } from '../polyv/checkin-rule.js';
+import { canonicalChannelId } from '../polyv/channel-id.js';
+import { PlatformLimits } from '../polyv/limits.js';
 import { v3Error, v3Ok, v4Error, v4Ok, type Reply } from './envelope-reply.js';
 import type { SpeakStore } from './speak-store.js';
 
@@ -41,9 +43,7 @@ export interface Outcome {
   readonly params?: Record<string, unknown>;
 }
 
-const MAX_ENCODED_CONTENT = 1500;
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
-const DIGITS = /^\d{1,20}$/;
 
 /**
  * The simulated platform: its state and the business rules of the five endpoints, after the
@@ -56,28 +56,37 @@ export class Platform {
   readonly reportCalls = new Map<string, number>();
   readonly files = new Map<string, Buffer>();
 
-  constructor(private readonly cfg: PlatformConfig) {}
+  private readonly known: ReadonlySet<string> | undefined;
 
-  private knownChannel(id: string): boolean {
-    if (!DIGITS.test(id)) return false;
-    return this.cfg.channels === undefined || this.cfg.channels.includes(id);
+  constructor(private readonly cfg: PlatformConfig) {
+    this.known = cfg.channels ? new Set(cfg.channels.map((c) => canonicalChannelId(c) ?? c)) : undefined;
+  }
+
+  /**
+   * The channel an id names, in canonical form (the platform reads ids as numbers: "0001000" is
+   * channel 1000), or undefined when it names none.
+   */
+  private channelOf(id: unknown): string | undefined {
+    const c = canonicalChannelId(id);
+    return c !== undefined && (this.known === undefined || this.known.has(c)) ? c : undefined;
   }
 
   sendCustomMessage(q: Record<string, string>, form: Record<string, string>, now: number): Outcome {
-    const channelId = q['channelId'] ?? '';
+    const given = q['channelId'] ?? '';
+    const channelId = canonicalChannelId(given) ?? given;
     const content = form['content'];
     const imgUrl = form['imgUrl'];
     const jh = q['joinHistoryList'] ?? '1';
     const wt = q['watchType'] ?? '1';
     const params = { channelId, joinHistoryList: jh, watchType: wt, imgUrl } as Record<string, unknown>;
     const err = (code: number, desc: string): Outcome => ({ reply: v4Error(400, code, desc, this.cfg.errorStatus(400)), applied: false, params });
-    if (!channelId) return err(400, 'channelId is required.');
-    if (!this.knownChannel(channelId)) return err(1097, '非法的频道ID');
+    if (!given) return err(400, 'channelId is required.');
+    if (!this.channelOf(given)) return err(1097, '非法的频道ID');
     if ((content === undefined || content === '') && (imgUrl === undefined || imgUrl === '')) return err(400, 'content and imgUrl cannot both be empty.');
     let text: string | undefined;
     if (content !== undefined && content !== '') {
       if (!BASE64URL.test(content)) return err(400, 'content must be URL-safe base64.');
-      if (content.length > MAX_ENCODED_CONTENT) return err(400, `content is too long: ${content.length} > ${MAX_ENCODED_CONTENT} characters after encoding.`);
+      if (content.length > PlatformLimits.maxEncodedContent) return err(400, `content is too long: ${content.length} > ${PlatformLimits.maxEncodedContent} characters after encoding.`);
       text = Buffer.from(content, 'base64url').toString('utf8');
       params['text'] = text;
       params['encodedLength'] = content.length;
@@ -122,18 +131,19 @@ export class Platform {
     });
     let items: unknown;
     try {
-      items = JSON.parse(body);
+      // Channel ids are read digit for digit (as strings): JSON.parse would round an id of 20 digits.
+      items = JSON.parse(body.replace(/("channelId"\s*:\s*)(\d+)/g, '$1"$2"'));
     } catch {
       return err(400, 'request body must be a JSON array.');
     }
     if (!Array.isArray(items) || items.length === 0) return err(400, 'request body must be a non-empty JSON array.');
-    if (items.length > 1000) return err(400, `at most 1000 check-ins per call, got ${items.length}.`);
+    if (items.length > PlatformLimits.maxCheckinsPerBatch) return err(400, `at most ${PlatformLimits.maxCheckinsPerBatch} check-ins per call, got ${items.length}.`);
     const parsed: StoredCheckin[] = [];
     for (const raw of items as Record<string, unknown>[]) {
-      const channelId = raw && raw['channelId'] !== undefined ? String(raw['channelId']) : '';
-      if (!this.knownChannel(channelId)) return err(1097, '非法的频道ID', { items });
+      const channelId = raw ? this.channelOf(raw['channelId']) : undefined;
+      if (channelId === undefined) return err(1097, '非法的频道ID', { items });
       const limitTime = raw['limitTime'] === undefined ? 0 : raw['limitTime'];
-      if (typeof limitTime !== 'number' || !Number.isInteger(limitTime) || limitTime < 0 || limitTime > 9999) return err(400, 'limitTime must be an integer from 0 to 9999.', { items });
+      if (typeof limitTime !== 'number' || !Number.isInteger(limitTime) || limitTime < PlatformLimits.minLimitTime || limitTime > PlatformLimits.maxLimitTime) return err(400, `limitTime must be an integer from ${PlatformLimits.minLimitTime} to ${PlatformLimits.maxLimitTime}.`, { items });
       const delayTime = raw['delayTime'] === undefined ? now : raw['delayTime'];
       if (typeof delayTime !== 'number' || !Number.isInteger(delayTime) || String(delayTime).length !== 13) return err(400, 'delayTime must be a 13-digit millisecond timestamp.', { items });
       const message = typeof raw['message'] === 'string' ? raw['message'] : undefined;
@@ -158,9 +168,9 @@ export class Platform {
   }
 
   createChatExportTask(q: Record<string, string>, now: number, baseUrl: string): Outcome {
-    const channelId = q['channelId'] ?? '';
+    const channelId = this.channelOf(q['channelId']) ?? q['channelId'] ?? '';
     const params = { channelId };
-    if (!this.knownChannel(channelId)) return { reply: v3Error(400, 'channelId is invalid.', this.cfg.errorStatus(400)), applied: false, params };
+    if (!this.channelOf(channelId)) return { reply: v3Error(400, 'channelId is invalid.', this.cfg.errorStatus(400)), applied: false, params };
     const task = this.exportTasks.get(channelId) ?? { calls: 0 };
     task.calls += 1;
     this.exportTasks.set(channelId, task);
@@ -189,7 +199,7 @@ export class Platform {
     const sessionId = q['sessionId'] ?? '';
     const params = { channelId, sessionId };
     if (!channelId || !sessionId) return { reply: v3Error(400, 'channelId and sessionId are required.', this.cfg.errorStatus(400)), applied: false, params };
-    if (!this.knownChannel(channelId)) return { reply: v3Error(400, 'channelId is invalid.', this.cfg.errorStatus(400)), applied: false, params };
+    if (!this.channelOf(channelId)) return { reply: v3Error(400, 'channelId is invalid.', this.cfg.errorStatus(400)), applied: false, params };
     const key = `${channelId}|${sessionId}`;
     const calls = (this.reportCalls.get(key) ?? 0) + 1;
     this.reportCalls.set(key, calls);

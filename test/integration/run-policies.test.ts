@@ -37,6 +37,11 @@ describe('runbook run: platform rejections and policies', () => {
     expect(sb.platform.checkins.get('1000002')).toHaveLength(1);
     expect(sb.platform.checkins.get('1000001')).toHaveLength(1); // the other party's only
     expect(sb.log.filter((e) => e.endpoint === 'batchCheckin').map((e) => e.code)).toEqual([200, 1099, 200]);
+    // `runbook status` reads the journal the same way: each check-in its own state.
+    const st = await runCli(['status', file, '--json']);
+    const rows = (JSON.parse(st.stdout) as { rows: { id: string; state: string }[] }).rows;
+    expect(rows.find((x) => x.id === 'checkin@a')?.state).toBe('failed');
+    expect(rows.find((x) => x.id === 'checkin@b')?.state).toBe('done');
   });
 
   it('applies the missed policy to actions whose time has long passed', async () => {

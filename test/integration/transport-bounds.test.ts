@@ -176,3 +176,21 @@ describe('endpoint URLs with credentials (issue 19.14)', () => {
     expect(() => new PolyvClient({ credentials: demo(), baseUrl: 'ftp://u:pw@host' })).toThrow(/ftp:\/\/\*\*\*@host/);
   });
 });
+
+describe('the chat export against a refused endpoint (issue 19.5)', () => {
+  it('gives up within the one retry budget instead of polling until its 30-minute deadline', async () => {
+    const { runChatExport } = await import('../../src/export/chat-export.js');
+    const sb = await sandbox();
+    const port = sb.port;
+    await sb.close();
+    open.splice(open.indexOf(sb), 1);
+    const clientSleeps: number[] = [];
+    const pollSleeps: number[] = [];
+    const c = client(`http://127.0.0.1:${port}`, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, sleep: async (ms) => void clientSleeps.push(ms) });
+    const err = await runChatExport(c, { channelId: '1000001', outDir: '/tmp', date: 'x', sleep: async (ms) => void pollSleeps.push(ms) }, { load: () => undefined, save: async () => undefined }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).delivery).toBe('not-sent');
+    expect(clientSleeps).toHaveLength(2); // the client's own retries
+    expect(pollSleeps).toEqual([]); // and none on top of them
+  });
+});

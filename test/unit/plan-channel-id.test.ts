@@ -30,10 +30,10 @@ describe('channel ids: digits, canonical, sent exactly', () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(['RB4008']);
   });
 
-  it('across files too', () => {
+  it('across files too', async () => {
     const a = file('x.yaml', `${EVENT}channels: { main: "0001000" }\nsteps:\n  - { id: xa, kind: checkin, at: +10m, duration: 60s }\n`);
     const b = file('y.yaml', `${EVENT}channels: { main: 1000 }\nsteps:\n  - { id: yb, kind: checkin, at: +10m2s, duration: 60s }\n`);
-    expect(validateFiles([a, b], { cwd: dir }).crossFile.map((d) => d.code)).toEqual(['RB4008']);
+    expect((await validateFiles([a, b], { cwd: dir })).crossFile.map((d) => d.code)).toEqual(['RB4008']);
   });
 
   it('plans the canonical id and refuses an id that is not one, located', () => {

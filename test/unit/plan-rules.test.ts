@@ -34,6 +34,20 @@ describe('problems do not hide each other', () => {
   });
 });
 
+describe('schema errors in steps do not hide the rest', () => {
+  it('reports a step schema error with the other steps rule and template errors', () => {
+    const f = file('mixed.yaml', 'event: { name: M, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: a, kind: message, at: start, txt: typo }\n  - { id: b, kind: message, at: start, text: hi, channels: side }\n  - { id: c, kind: message, at: start, text: "{{nope}}" }\n  - { id: d, kind: checkin, at: +1m, duration: 10001s }\n');
+    const r = planFile(f, { cwd: dir });
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics.map((d) => `${d.code}:${d.stepId}`)).toEqual(['RB2001:a', 'RB3002:c', 'RB4006:b', 'RB4010:d']);
+  });
+
+  it('a schema error outside the steps still stops the file (nothing else can be trusted)', () => {
+    const f = file('top.yaml', 'event: { name: M, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h, colour: red }\nchannels: { main: "1" }\nsteps:\n  - { id: b, kind: message, at: start, text: hi, channels: side }\n');
+    expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB2001']);
+  });
+});
+
 describe('check-ins in the past', () => {
   const f = (): string => file('past.yaml', 'event: { name: P, timezone: Asia/Shanghai, start: "2020-12-01T19:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: c, kind: checkin, at: +10m, duration: 60s }\n');
 

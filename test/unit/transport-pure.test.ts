@@ -157,3 +157,26 @@ describe('clock and credentials', () => {
     expect(JSON.stringify(fromEnv)).not.toContain('"y"');
   });
 });
+
+describe('the platform clock from Date headers (issue 14.10: never early)', () => {
+  it('never puts the platform ahead of its real time, and narrows as answers come', () => {
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 200; trial += 1) {
+      const trueOffset = Math.round((random() - 0.5) * 20 * 60_000);
+      const clock = new PlatformClock();
+      let local = 1_800_000_000_000 + Math.round(random() * 1e6);
+      for (let answer = 0; answer < 20; answer += 1) {
+        local += Math.round(random() * 3000);
+        const rtt = Math.round(random() * 80);
+        // The platform stamps its answer at some moment of the exchange, truncated to the second.
+        const stampedAt = local + Math.round(random() * rtt) + trueOffset;
+        clock.observe(new Date(Math.floor(stampedAt / 1000) * 1000).toUTCString(), local, local + rtt);
+        // Never ahead, except within what one second's resolution cannot tell (then no offset at all).
+        if (clock.offset !== 0) expect(clock.offset).toBeLessThanOrEqual(trueOffset);
+        else expect(Math.abs(trueOffset)).toBeLessThan(1100);
+      }
+      if (Math.abs(trueOffset) >= 2000) expect(trueOffset - clock.offset).toBeLessThan(400);
+    }
+  });
+});

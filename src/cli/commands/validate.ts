@@ -25,7 +25,7 @@ export function defineValidate(program: Command, ctx: CliContext): void {
       if (!['text', 'json', 'github'].includes(flags.format)) throw new UsageError(`--format must be text, json or github, got ${JSON.stringify(flags.format)}`);
       const { validateFiles } = await import('../../api/pipeline.js');
       const { renderDiagnosticsText, renderDiagnosticsGithub, diagnosticJson } = await import('../render/diagnostics.js');
-      const result = validateFiles(files, { cwd: ctx.cwd, vars: flags.var, ...(flags.vars ? { varsFile: flags.vars } : {}) });
+      const result = await validateFiles(files, { cwd: ctx.cwd, vars: flags.var, ...(flags.vars ? { varsFile: flags.vars } : {}) }, ctx.signal);
       const unreadable = result.files.find((f) => f.unreadable);
       if (unreadable) throw new UsageError(unreadable.diagnostics[0]!.message);
       const all = [...result.files.flatMap((f) => f.diagnostics), ...result.crossFile];

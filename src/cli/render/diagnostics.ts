@@ -18,6 +18,8 @@ export function renderDiagnosticsText(diags: readonly Diagnostic[], opts: { colo
   const lines: string[] = [];
   const cache = new Map<string, string[] | undefined>();
   const sourceLine = (file: string, line: number): string | undefined => {
+    // Only playbooks and variable files (YAML) are quoted: never a line of any other file.
+    if (!/\.(ya?ml|json)$/i.test(file)) return undefined;
     if (!cache.has(file)) {
       try {
         cache.set(file, readFileSync(isAbsolute(file) ? file : resolve(opts.cwd, file), 'utf8').split(/\r?\n/));
