@@ -20,18 +20,31 @@ export class MessageDispatcher {
     private readonly state: RunState,
     /** The engine's time (the platform's) of a local `Date.now()` reading. */
     private readonly engineTime: (localMs: number) => number,
+    /** Why a message this late is not sent any more (its `missed` policy), or undefined. */
+    private readonly missed: (u: MessageUnit, latenessMs: number) => string | undefined,
   ) {}
 
   /** `latenessMs`: how late it was fired (reported if it fails: no attempt was accepted). */
   dispatch(u: MessageUnit, latenessMs: number): Promise<void> {
     const channel = u.action.channelId;
     const prev = this.tails.get(channel);
-    const done = prev ? prev.then(() => this.send(u, latenessMs)) : this.send(u, latenessMs);
+    const done = prev ? prev.then(() => this.sendAfterWaiting(u)) : this.send(u, latenessMs);
     this.tails.set(channel, done);
-    void done.then(() => {
+    const forget = (): void => {
       if (this.tails.get(channel) === done) this.tails.delete(channel);
-    });
+    };
+    // Both ways: a journal that cannot be written rejects `done`, and that must surface where the
+    // dispatch is awaited, not as an unhandled rejection of this bookkeeping.
+    void done.then(forget, forget);
     return done;
+  }
+
+  /** A message that waited for the one before it on its channel: its `missed` policy is asked again. */
+  private async sendAfterWaiting(u: MessageUnit): Promise<void> {
+    const latenessMs = this.engineTime(Date.now()) - u.at;
+    const skip = this.missed(u, latenessMs);
+    if (skip) return this.state.record(u, 'skipped', { latenessMs, message: `${skip}, waiting for the message before it on channel ${u.action.channelId}` });
+    return this.send(u, latenessMs);
   }
 
   /** Never rejects: the outcome, whatever it is, is recorded. */

@@ -59,11 +59,17 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   emit({ type: 'start', runId: plan.runId, units: units.length, resumed: restored.resumed, at: clock.now() });
 
   const engineTime = (localMs: number): number => localMs + (clock.now() - Date.now());
-  const messages = api ? new MessageDispatcher(api, state, engineTime) : undefined;
+  const missedAfter = o.missedAfterMs ?? 2000;
+  /** Why a unit this late is not sent (its step's `missed` policy), or undefined when it still goes. */
+  const missed = (u: Unit, latenessMs: number): string | undefined => {
+    const p = policyOf(u);
+    const skip = latenessMs > missedAfter && (p.missed === 'skip' || (p.missed === 'grace' && latenessMs > p.graceSeconds * 1000));
+    return skip ? `missed: ${Math.round(latenessMs / 1000)} s late (policy missed: ${p.missed})` : undefined;
+  };
+  const messages = api ? new MessageDispatcher(api, state, engineTime, missed) : undefined;
   const checkins = api ? new CheckinDispatcher(api, state, restored.verify, signal) : undefined;
   const exports = api ? new ExportDispatcher(api, plan, state, journal, restored.checkpoints, signal, emit) : undefined;
   const limit = o.concurrency ?? 128;
-  const missedAfter = o.missedAfterMs ?? 2000;
   const inflight = new Set<Promise<void>>();
   const committed = new Set<string>();
   const fired = new Set<string>();
@@ -87,12 +93,11 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     for (const u of due) {
       fired.add(u.id);
       const latenessMs = now - u.at;
-      const p = policyOf(u);
-      const missed = latenessMs > missedAfter && (p.missed === 'skip' || (p.missed === 'grace' && latenessMs > p.graceSeconds * 1000));
       // Exports run late rather than not at all; a late check-in registration is harmless while the
       // check-ins are still ahead (those already started are dropped).
-      if (missed && u.kind === 'message') {
-        writes.push(state.record(u, 'skipped', { latenessMs, message: `missed: ${Math.round(latenessMs / 1000)} s late (policy missed: ${p.missed})` }));
+      const skip = u.kind === 'message' ? missed(u, latenessMs) : undefined;
+      if (skip) {
+        writes.push(state.record(u, 'skipped', { latenessMs, message: skip }));
         continue;
       }
       // Check-ins whose start has passed cannot be registered (the platform needs a future delayTime).
@@ -124,6 +129,9 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     for (const g of go) {
       while (inflight.size >= limit) await Promise.race(inflight);
       const p = dispatch(g.u, g.latenessMs, g.drop).finally(() => inflight.delete(p));
+      // A journal that cannot be written (a full disk) fails a dispatch; the error surfaces where
+      // `inflight` is awaited, not as an unhandled rejection that kills the process first.
+      p.catch(() => undefined);
       inflight.add(p);
     }
     // undici writes the requests once this pass is over; what each unit calls is announced after
@@ -137,7 +145,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     });
   };
 
-  const interrupted = await runSchedule(restored.queue, clock, signal, {
+  const scheduleInterrupted = await runSchedule(restored.queue, clock, signal, {
     prepare: (batch) => api?.prepareBurst(batch.filter((u) => u.kind === 'message').map((u) => u.action.request)),
     commit,
     fire,
@@ -155,6 +163,8 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   release();
   await Promise.all(writes);
   await state.pendingWrites();
+  // A signal during the work after the last instant (an export still running) interrupts the run too.
+  const interrupted = scheduleInterrupted || signal.aborted;
   if (journal) await journal.appendLater({ t: 'run-stop', at: Date.now(), reason: interrupted ? 'interrupted' : 'finished' });
   emit({ type: 'stop', reason: interrupted ? 'interrupted' : 'finished' });
   return state.summary(plan.runId, interrupted, restored.resumed);

@@ -184,13 +184,13 @@ export class PolyvClient implements PolyvApi {
 
   async getSpeakList(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListPage> {
     const a = await this.call(getSpeakListRequest(p), o, 'utf8');
-    const page = speakPage(a.data);
+    const page = speakPage(a.data, o?.stepId);
     return { ...page, list: page.list as readonly SpeakRecord[] };
   }
 
   async getSpeakListBytes(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListBytesPage> {
     const a = await this.call(getSpeakListRequest(p), o, 'bytes');
-    const page = speakPage(a.data);
+    const page = speakPage(a.data, o?.stepId);
     return a.textAs === 'bytes' ? { ...page, textAs: 'bytes', list: page.list as readonly SpeakRecordBytes[] } : { ...page, textAs: 'utf8', list: page.list as readonly SpeakRecord[] };
   }
 
@@ -302,30 +302,39 @@ export class PolyvClient implements PolyvApi {
     }
     const wire = ready ?? this.sign(req);
     this.options.onEvent?.({ type: 'request', endpoint: req.endpoint, attempt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
-    // The whole exchange, answer included, ends by the request deadline, whatever trickles in.
-    const deadline = AbortSignal.timeout(this.limits.requestDeadlineMs);
-    const signal = o?.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
     const sentAt = Date.now();
     let statusCode: number;
     let date: string | undefined;
     let body: Buffer;
+    // The whole exchange ends by the request deadline, whatever trickles in: until the answer's
+    // headers it is bounded by the headers timeout (at most the deadline), then by a timer for what
+    // is left of it — started once the request is on its way, not while a burst is being handed over.
+    let pastDeadline = false;
     try {
       const res = await request(wire.url, {
         dispatcher: this.agent,
         method: wire.method,
         headers: wire.headers,
         ...(wire.body !== undefined ? { body: wire.body } : {}),
-        signal,
-        headersTimeout: this.timeout,
+        ...(o?.signal ? { signal: o.signal } : {}),
+        headersTimeout: Math.min(this.timeout, this.limits.requestDeadlineMs),
         bodyTimeout: this.timeout,
       });
       statusCode = res.statusCode;
       const d = res.headers['date'];
       date = Array.isArray(d) ? d[0] : d;
-      body = await readCapped(res.body, this.limits.maxAnswerBytes, req.endpoint, o?.stepId);
+      const timer = setTimeout(() => {
+        pastDeadline = true;
+        res.body.destroy(new Error('request deadline'));
+      }, sentAt + this.limits.requestDeadlineMs - Date.now());
+      try {
+        body = await readCapped(res.body, this.limits.maxAnswerBytes, req.endpoint, o?.stepId);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch (err) {
       if (err instanceof AnswerTooLargeError) throw err;
-      throw this.toTransportError(req.endpoint, err, o, deadline.aborted && !o?.signal?.aborted);
+      throw this.toTransportError(req.endpoint, err, o, pastDeadline);
     }
     const receivedAt = Date.now();
     this.observeClock(date, sentAt, receivedAt, false);
@@ -361,10 +370,16 @@ export class PolyvClient implements PolyvApi {
 }
 
 /** A get-speak-list answer's data as a page; its list's records are the caller's to type. */
-function speakPage(data: unknown): { size: number; cursor: string; list: readonly unknown[] } {
-  const d = data as Record<string, unknown> | null;
-  const list = Array.isArray(d?.['list']) ? (d['list'] as unknown[]) : [];
-  return { size: Number(d?.['size'] ?? list.length), cursor: String(d?.['cursor'] ?? ''), list };
+function speakPage(data: unknown, stepId: string | undefined): { size: number; cursor: string; list: readonly unknown[] } {
+  // `data: null` or a `list` that is not an array is not "no records": the answer is not a page.
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as Record<string, unknown>)['list'])) {
+    const d = data as Record<string, unknown> | null;
+    const what = typeof d !== 'object' || d === null ? `data is ${JSON.stringify(d ?? null).slice(0, 40)}` : `data.list is ${d['list'] === undefined ? 'missing' : typeof d['list']}`;
+    throw new PolyvApiError('getSpeakList', 200, 200, `not a page of records (${what})`, undefined, stepId);
+  }
+  const d = data as Record<string, unknown>;
+  const list = d['list'] as unknown[];
+  return { size: Number(d['size'] ?? list.length), cursor: d['cursor'] === undefined || d['cursor'] === null ? '' : String(d['cursor']), list };
 }
 
 /** The answer's body, at most `max` bytes: past that, the exchange is given up (AnswerTooLargeError). */

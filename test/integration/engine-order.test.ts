@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planFile } from '../../src/api/pipeline.js';
-import { runEngine, VirtualClock } from '../../src/engine/index.js';
+import { realClock, runEngine, VirtualClock } from '../../src/engine/index.js';
 import type { Plan } from '../../src/plan/types.js';
 import { startSandbox, DEMO_CREDENTIALS } from '../../src/sandbox/index.js';
 import { Credentials, PolyvClient, RateLimiter } from '../../src/transport/index.js';
@@ -48,6 +48,25 @@ describe('same-instant messages on one channel (issue 14.1, wire side)', () => {
     expect(onA[2]!.receivedAt - onA[1]!.receivedAt).toBeGreaterThanOrEqual(290);
     const onB = sb.platform.messages.find((m) => m.channelId === '1000002')!;
     expect(onB.receivedAt - onA[0]!.receivedAt).toBeLessThan(250);
+  });
+});
+
+describe('a message that waited for the one before it on its channel', () => {
+  it('is skipped by its `missed` policy if the wait made it too late', async () => {
+    const file = lesson('  - { id: m1, kind: message, at: "+0s", channels: a, text: first }\n  - { id: m2, kind: message, at: "+0s", channels: a, text: second, policy: { missed: skip } }\n');
+    const now = Date.now();
+    const plan = planFile(file, { cwd: tmpdir(), startOverride: now + 1000, now }).plan!;
+    // The first answer comes after 2.5 s: longer than the 1 s a message may be late here.
+    const sb = await startSandbox({ channels: ['1000001', '1000002'], faults: 'slow=1:2500,endpoints=sendCustomMessage' });
+    const api = new PolyvClient({ credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'), baseUrl: sb.url, limiter: new RateLimiter({ max: 1000, windowMs: 1000 }) });
+    open.push(sb, api);
+    const s = await runEngine({ plan, api, clock: realClock, signal: new AbortController().signal, missedAfterMs: 1000 });
+    expect(s.actions.map((x) => [x.id, x.result])).toEqual([
+      ['m1', 'ok'],
+      ['m2', 'skipped'],
+    ]);
+    expect(s.actions[1]!.message).toMatch(/waiting for the message before it/);
+    expect(sb.platform.messages.map((m) => m.text)).toEqual(['first']);
   });
 });
 
