@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UsageError } from '../core/errors.js';
 import type { ControlRecord } from '../journal/records.js';
 import { lessonDetail, lessonSummary, rejectionJson } from './api-json.js';
 import { ControlRefused, type Lesson } from './lesson.js';
@@ -91,7 +92,11 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      // A busy port or an address this machine does not have is the caller's to fix, not a bug.
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new UsageError(`cannot listen on ${o.host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (--port 0 picks a free one)' : err.message}`));
+      else reject(err);
+    });
     server.listen(o.port, o.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
