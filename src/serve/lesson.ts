@@ -238,13 +238,23 @@ export class Lesson {
         if (wasRunning && !this.paused) this.start();
         return undefined;
       }
-      const record = this.write((prior) => {
-        const { refused } = reconcilePlan(this.planWithId(), prior);
-        const sent = [...moved, ...changed, ...removed]
-          .filter((id) => before.get(id) && before.get(id)!.state !== 'pending' && before.get(id)!.kind !== 'checkin')
-          .map((id) => ({ id, reason: `already ${before.get(id)!.state}: an edit never sends it again` }));
-        return [{ t: 'edit', at: this.host.clock.now(), files: hashes, added, removed, moved, changed, refused: [...refused, ...sent] }];
-      })[0] as EditRecord;
+      let record: EditRecord;
+      try {
+        record = this.write((prior) => {
+          const { refused } = reconcilePlan(this.planWithId(), prior);
+          const sent = [...moved, ...changed, ...removed]
+            .filter((id) => before.get(id) && before.get(id)!.state !== 'pending' && before.get(id)!.kind !== 'checkin')
+            .map((id) => ({ id, reason: `already ${before.get(id)!.state}: an edit never sends it again` }));
+          return [{ t: 'edit', at: this.host.clock.now(), files: hashes, added, removed, moved, changed, refused: [...refused, ...sent] }];
+        })[0] as EditRecord;
+      } catch (err) {
+        if (!(err instanceof ControlRefused)) throw err;
+        // Another process (a `runbook run`) runs the lesson from the files as it read them; this one
+        // shows the new version and journals nothing.
+        this.host.log(`${source.display}: edit seen, not journaled: ${err.message}`);
+        this.refresh(readJournal(this.journalPath));
+        return undefined;
+      }
       this.host.log(`${source.display}: edit applied (+${added.length} −${removed.length} moved ${moved.length} changed ${changed.length}${record.refused.length ? `; not applied: ${record.refused.map((r) => r.id).join(', ')}` : ''})`);
       if (wasRunning && !this.paused) this.start();
       else this.startIfDue();
