@@ -59,7 +59,8 @@ export function actionViews(plan: Plan, prior: readonly JournalRecord[]): Action
       unit,
       action: a,
       ...(a.kind === 'checkin' && batches.has(a.batchId) ? { batch: batches.get(a.batchId)! } : {}),
-      state: out ? stateOf(out.result, a.id, out.failedActions) : units.get(unit)?.intent ? 'ambiguous' : 'pending',
+      // A batch journals each check-in's own result (actionResults); older journals only failedActions.
+      state: out ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions) : units.get(unit)?.intent ? 'ambiguous' : 'pending',
     };
     if (out?.latenessMs !== undefined) view.latenessMs = out.latenessMs;
     if (out?.message !== undefined) view.message = out.message;

@@ -5,21 +5,23 @@ import type { Rejection } from './term.js';
 
 /** What the API says of a lesson in a list: identity, times, state and counts by action state. */
 export function lessonSummary(l: Lesson): Record<string, unknown> {
-  const counts: Record<string, number> = { pending: 0, sending: 0, done: 0, failed: 0, ambiguous: 0, skipped: 0 };
-  for (const v of l.views) counts[v.state] = (counts[v.state] ?? 0) + 1;
+  // Without unpacking a lesson far from its time (see Lesson.pack).
+  const counts = l.counts();
   const next = l.nextDue();
+  const e = l.outline.event;
   return {
     id: l.id,
-    file: l.source.display,
-    name: l.plan.event.name,
-    zone: l.plan.event.zone,
-    start: l.plan.event.start,
-    end: l.plan.event.end,
+    file: l.display,
+    name: e.name,
+    zone: e.zone,
+    start: e.start,
+    end: e.end,
     state: l.phase,
-    total: l.views.length,
+    total: Object.values(counts).reduce((a, b) => a + b, 0),
     counts,
     ...(next !== undefined ? { next } : {}),
     ...(l.lockedBy ? { lockedBy: l.lockedBy } : {}),
+    ...(l.isPacked ? { packed: true } : {}),
   };
 }
 

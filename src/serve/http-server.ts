@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UsageError } from '../core/errors.js';
 import type { ControlRecord } from '../journal/records.js';
 import { lessonDetail, lessonSummary, rejectionJson } from './api-json.js';
 import { ControlRefused, type Lesson } from './lesson.js';
@@ -53,7 +54,7 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
     if (req.method === 'GET') {
       if (parts[0] === 'events' && parts.length === 1) return events.attach(req, res);
       if (parts[0] === 'lessons' && parts.length === 1) {
-        const all = [...term.lessons.values()].sort((a, b) => a.plan.event.start - b.plan.event.start);
+        const all = [...term.lessons.values()].sort((a, b) => a.outline.event.start - b.outline.event.start);
         const window = lessonWindow(all, o.now(), url.searchParams);
         return send(res, 200, { now: o.now(), lessons: window.lessons.map(lessonSummary), ...(window.more ? { more: window.more } : {}), rejected: [...term.rejected.values()].map(rejectionJson), templates: [...term.templates].map((t) => term.display(t)) });
       }
@@ -91,7 +92,11 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      // A busy port or an address this machine does not have is the caller's to fix, not a bug.
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new UsageError(`cannot listen on ${o.host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (--port 0 picks a free one)' : err.message}`));
+      else reject(err);
+    });
     server.listen(o.port, o.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
@@ -119,9 +124,9 @@ function lessonWindow(all: readonly Lesson[], now: number, q: URLSearchParams): 
   const upcomingN = n('upcoming');
   const earlierN = n('earlier');
   if (upcomingN === undefined && earlierN === undefined) return { lessons: [...all] };
-  const today = (l: Lesson): boolean => Math.abs(l.plan.event.start - now) <= DAY_MS || l.phase === 'running' || l.phase === 'paused' || l.phase === 'locked';
-  const upcoming = all.filter((l) => !today(l) && l.plan.event.start > now);
-  const earlier = all.filter((l) => !today(l) && l.plan.event.start <= now);
+  const today = (l: Lesson): boolean => Math.abs(l.outline.event.start - now) <= DAY_MS || l.phase === 'running' || l.phase === 'paused' || l.phase === 'locked';
+  const upcoming = all.filter((l) => !today(l) && l.outline.event.start > now);
+  const earlier = all.filter((l) => !today(l) && l.outline.event.start <= now);
   const u = upcoming.slice(0, upcomingN ?? upcoming.length);
   const e = earlier.slice(Math.max(0, earlier.length - (earlierN ?? earlier.length)));
   return { lessons: [...e, ...all.filter(today), ...u], more: { upcoming: upcoming.length - u.length, earlier: earlier.length - e.length } };

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EngineClock } from '../engine/clock.js';
 import { runEngine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { Journal, journalPath, readJournal } from '../journal/journal.js';
 import { acquireLock, LockHeldError, type LockHolder } from '../journal/lock.js';
 import type { ControlRecord, EditRecord, JournalRecord } from '../journal/records.js';
-import type { Plan } from '../plan/types.js';
+import type { CheckinAction, Plan, PlanEvent } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { lessonRunId } from '../api/lesson-id.js';
 import { reconcilePlan } from '../api/reconcile.js';
@@ -49,9 +50,16 @@ export class ControlRefused extends Error {
 export class Lesson {
   readonly id: string;
   readonly journalPath: string;
-  source: LessonSource;
-  plan!: Plan;
-  views: ActionView[] = [];
+  /** What the lesson shows without its plan: its event, channels and check-ins (for the cross-file rule). */
+  outline: LessonOutline;
+  private _source: LessonSource;
+  private _plan!: Plan;
+  private _views: ActionView[] = [];
+  /** A lesson far from its time keeps its last good plan compressed, and the counts it shows (see pack). */
+  private packed?: { readonly plan: Buffer; readonly counts: Readonly<Record<string, number>>; readonly next?: number };
+  private touched = 0;
+  /** Operations under way (see serial): a lesson is never packed in the middle of one. */
+  private busy = 0;
   paused = false;
   lockedBy?: LockHolder;
   refused: readonly { id: string; reason: string }[] = [];
@@ -61,17 +69,87 @@ export class Lesson {
   private lockRetryAt = 0;
 
   constructor(source: LessonSource, readonly stateDir: string, private readonly host: LessonHost) {
-    this.source = source;
+    this._source = source;
+    this.outline = outlineOf(source);
     this.id = lessonRunId(source.file, stateDir, source.plan.event.start);
     this.journalPath = journalPath(stateDir, this.id);
+    this.touched = host.clock.now();
     this.refresh(readJournal(this.journalPath));
+  }
+
+  get display(): string {
+    return this._source.display;
+  }
+
+  /** The lesson's playbook file (absolute), without unpacking. */
+  get file(): string {
+    return this._source.file;
+  }
+
+  /** The lesson's source (its last good plan): unpacked first if it was packed. */
+  get source(): LessonSource {
+    this.unpack();
+    return this._source;
+  }
+
+  /** The plan to run (see reconcilePlan). */
+  get plan(): Plan {
+    this.unpack();
+    return this._plan;
+  }
+
+  get views(): readonly ActionView[] {
+    this.unpack();
+    return this._views;
+  }
+
+  /** Whether its plan is packed now (far from its time, and nobody looked at it lately). */
+  get isPacked(): boolean {
+    return this.packed !== undefined;
+  }
+
+  /** How many actions are in each state, without unpacking. */
+  counts(): Readonly<Record<string, number>> {
+    if (this.packed) return this.packed.counts;
+    const counts: Record<string, number> = { pending: 0, sending: 0, done: 0, failed: 0, ambiguous: 0, skipped: 0 };
+    for (const v of this._views) counts[v.state] = (counts[v.state] ?? 0) + 1;
+    return counts;
   }
 
   get phase(): LessonPhase {
     if (this.active) return 'running';
     if (this.paused) return 'paused';
     if (this.lockedBy) return 'locked';
-    return this.views.some((v) => v.state === 'pending' || v.state === 'sending') ? 'upcoming' : 'finished';
+    const c = this.counts();
+    return (c['pending'] ?? 0) + (c['sending'] ?? 0) > 0 ? 'upcoming' : 'finished';
+  }
+
+  /**
+   * Keeps the last good plan compressed while the lesson is far from its time and nobody looks at
+   * it: a term of thousands of lessons holds only the few near now as objects. Its journal, its
+   * counts and its outline stay at hand; anything that needs the plan unpacks it (the same plan:
+   * a lossless copy, not a re-planning).
+   */
+  pack(now: number, farMs: number, idleMs: number): boolean {
+    if (this.packed || this.active || this.busy > 0 || now - this.touched < idleMs) return false;
+    const next = this.nextDue();
+    if (next !== undefined && next - now < farMs) return false;
+    const counts = this.counts();
+    this.packed = { plan: deflateRawSync(JSON.stringify(this._source.plan)), counts, ...(next !== undefined ? { next } : {}) };
+    this._source = { ...this._source, plan: PACKED };
+    this._plan = PACKED;
+    this._views = [];
+    this.byId = new Map();
+    return true;
+  }
+
+  private unpack(): void {
+    this.touched = this.host.clock.now();
+    const p = this.packed;
+    if (!p) return;
+    this.packed = undefined;
+    this._source = { ...this._source, plan: JSON.parse(inflateRawSync(p.plan).toString('utf8')) as Plan };
+    this.refresh(readJournal(this.journalPath));
   }
 
   get running(): boolean {
@@ -80,8 +158,9 @@ export class Lesson {
 
   /** When its next call not yet made is due; undefined when nothing is left. */
   nextDue(): number | undefined {
+    if (this.packed) return this.packed.next;
     let next: number | undefined;
-    for (const v of this.views) if (v.state === 'pending' && (next === undefined || v.at < next)) next = v.at;
+    for (const v of this._views) if (v.state === 'pending' && (next === undefined || v.at < next)) next = v.at;
     return next;
   }
 
@@ -126,7 +205,7 @@ export class Lesson {
       } finally {
         if (wasRunning && !this.paused) this.start();
       }
-      this.host.log(`${this.source.display}: ${control}${action ? ` ${action}` : ''} by ${who}`);
+      this.host.log(`${this.display}: ${control}${action ? ` ${action}` : ''} by ${who}`);
       if (!this.paused && !this.active && control !== 'pause') this.startIfDue();
       return record;
     });
@@ -151,20 +230,31 @@ export class Lesson {
         if (when(o) !== when(a)) moved.push(id);
         else if (JSON.stringify({ ...o, at: 0, source: 0 }) !== JSON.stringify({ ...a, at: 0, source: 0 })) changed.push(id);
       }
-      this.source = source;
+      this._source = source;
+      this.outline = outlineOf(source);
       if (added.length + removed.length + moved.length + changed.length === 0) {
         // The files changed, the lesson did not (a comment, another lesson's part of a template).
         this.refresh(readJournal(this.journalPath));
         if (wasRunning && !this.paused) this.start();
         return undefined;
       }
-      const record = this.write((prior) => {
-        const { refused } = reconcilePlan(this.planWithId(), prior);
-        const sent = [...moved, ...changed, ...removed]
-          .filter((id) => before.get(id) && before.get(id)!.state !== 'pending' && before.get(id)!.kind !== 'checkin')
-          .map((id) => ({ id, reason: `already ${before.get(id)!.state}: an edit never sends it again` }));
-        return [{ t: 'edit', at: this.host.clock.now(), files: hashes, added, removed, moved, changed, refused: [...refused, ...sent] }];
-      })[0] as EditRecord;
+      let record: EditRecord;
+      try {
+        record = this.write((prior) => {
+          const { refused } = reconcilePlan(this.planWithId(), prior);
+          const sent = [...moved, ...changed, ...removed]
+            .filter((id) => before.get(id) && before.get(id)!.state !== 'pending' && before.get(id)!.kind !== 'checkin')
+            .map((id) => ({ id, reason: `already ${before.get(id)!.state}: an edit never sends it again` }));
+          return [{ t: 'edit', at: this.host.clock.now(), files: hashes, added, removed, moved, changed, refused: [...refused, ...sent] }];
+        })[0] as EditRecord;
+      } catch (err) {
+        if (!(err instanceof ControlRefused)) throw err;
+        // Another process (a `runbook run`) runs the lesson from the files as it read them; this one
+        // shows the new version and journals nothing.
+        this.host.log(`${source.display}: edit seen, not journaled: ${err.message}`);
+        this.refresh(readJournal(this.journalPath));
+        return undefined;
+      }
       this.host.log(`${source.display}: edit applied (+${added.length} −${removed.length} moved ${moved.length} changed ${changed.length}${record.refused.length ? `; not applied: ${record.refused.map((r) => r.id).join(', ')}` : ''})`);
       if (wasRunning && !this.paused) this.start();
       else this.startIfDue();
@@ -178,20 +268,21 @@ export class Lesson {
   }
 
   private planWithId(): Plan {
-    return { ...this.source.plan, runId: this.id };
+    return { ...this._source.plan, runId: this.id };
   }
 
   /** Rebuilds the plan to run and the views from the journal. */
   private refresh(prior: readonly JournalRecord[]): void {
+    const source = this._source.plan;
     const r = reconcilePlan(this.planWithId(), prior);
-    this.plan = r.plan;
+    this._plan = r.plan;
     this.paused = r.paused;
     this.refused = r.refused;
     const planned = actionViews(r.plan, prior);
     const views = new Map(planned.map((v) => [v.id, v]));
     // Actions left out of the plan to run (skipped by a person) are shown from the source plan.
-    const left = planned.length === this.source.plan.actions.length ? [] : actionViews(this.source.plan, []);
-    this.views = this.source.plan.actions.map((a, i) => {
+    const left = planned.length === source.actions.length ? [] : actionViews(source, []);
+    this._views = source.actions.map((a, i) => {
       const v = views.get(a.id) ?? { ...left[i]!, state: 'skipped' as const };
       const c = r.skipped.get(a.id) ?? r.sentNow.get(a.id);
       if (c) v.control = { control: c.control, who: c.who, at: c.at };
@@ -200,7 +291,7 @@ export class Lesson {
       if (why) v.refused = why.reason;
       return v;
     });
-    this.byId = new Map(this.views.map((v) => [v.id, v]));
+    this.byId = new Map(this._views.map((v) => [v.id, v]));
     this.host.changed(this);
   }
 
@@ -246,7 +337,7 @@ export class Lesson {
       lock = acquireLock(this.stateDir, this.id, this.host.isAlive, this.host.pid);
     } catch (err) {
       if (!(err instanceof LockHeldError)) throw err;
-      if (!this.lockedBy) this.host.log(`${this.source.display}: not started, another process runs it (pid ${err.holder.pid} on ${err.holder.host}); trying again`);
+      if (!this.lockedBy) this.host.log(`${this.display}: not started, another process runs it (pid ${err.holder.pid} on ${err.holder.host}); trying again`);
       this.lockedBy = err.holder;
       this.lockRetryAt = this.host.clock.now() + 5000;
       this.host.changed(this);
@@ -278,7 +369,7 @@ export class Lesson {
     const done = run
       .then(
         () => undefined,
-        (err: unknown) => this.host.log(`${this.source.display}: the run stopped on an internal error: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) => this.host.log(`${this.display}: the run stopped on an internal error: ${err instanceof Error ? err.message : String(err)}`),
       )
       .finally(async () => {
         await journal.close();
@@ -287,7 +378,7 @@ export class Lesson {
         this.refresh(readJournal(this.journalPath));
       });
     this.active = { controller, done };
-    this.host.log(`${this.source.display}: running (${plan.actions.length} actions, journal ${this.id})`);
+    this.host.log(`${this.display}: running (${plan.actions.length} actions, journal ${this.id})`);
     this.host.changed(this);
   }
 
@@ -315,15 +406,40 @@ export class Lesson {
         v.state = stateOf(e.result, id, e.failedActions);
         if (e.latenessMs !== undefined) v.latenessMs = e.latenessMs;
         if (e.message !== undefined) v.message = e.message;
-        this.host.log(`${this.source.display}: ${v.state} ${id}${v.latenessMs !== undefined ? ` (+${v.latenessMs} ms)` : ''}${e.message && v.state !== 'done' ? `: ${e.message}` : ''}`);
+        this.host.log(`${this.display}: ${v.state} ${id}${v.latenessMs !== undefined ? ` (+${v.latenessMs} ms)` : ''}${e.message && v.state !== 'done' ? `: ${e.message}` : ''}`);
         this.host.changed(this, v);
       }
     }
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(fn, fn);
+    const run = async (): Promise<T> => {
+      this.busy += 1;
+      try {
+        this.unpack();
+        return await fn();
+      } finally {
+        this.busy -= 1;
+      }
+    };
+    const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
   }
 }
+
+/** What a lesson shows of itself while its plan is packed. */
+export interface LessonOutline {
+  readonly event: Pick<PlanEvent, 'name' | 'zone' | 'start' | 'end'>;
+  readonly channels: Readonly<Record<string, string>>;
+  /** Its check-ins, for the check-in rule across the term's lessons. */
+  readonly checkins: readonly CheckinAction[];
+}
+
+function outlineOf(source: LessonSource): LessonOutline {
+  const { name, zone, start, end } = source.plan.event;
+  return { event: { name, zone, start, end }, channels: source.plan.channels, checkins: source.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin') };
+}
+
+/** Stands for a packed plan; never read (every reader unpacks first). */
+const PACKED = Object.freeze({}) as Plan;

@@ -17,9 +17,15 @@ export interface PlannedFile {
 
 /** load → validate → template → plan, for each file; the clock for rules about the past. */
 export function planFiles(files: readonly string[], cwd: string, now: number): PlannedFile[] {
+  return [...planEach(files, cwd, now)];
+}
+
+/** planFiles one file at a time, so that the caller can keep less than every plan at once. */
+export function* planEach(files: readonly string[], cwd: string, now: number): Generator<PlannedFile> {
   // One pass reads and checks each file once (a course template once, not once per lesson).
   const fileCache: FileCache = new Map();
-  return files.map((file) => {
+  for (const file of files) yield planOne(file);
+  function planOne(file: string): PlannedFile {
     const r = planFile(file, { cwd, now }, fileCache);
     const ok = r.plan && !hasErrors(r.diagnostics);
     // A file that did not plan still names what it extends, if it can be read at all: needed to
@@ -28,7 +34,7 @@ export function planFiles(files: readonly string[], cwd: string, now: number): P
     // Only extended files are read again; a lesson's own parsed file is garbage from here on.
     fileCache.delete(file);
     return { file, ...(ok ? { plan: r.plan! } : {}), diagnostics: r.diagnostics, chain };
-  });
+  }
 }
 
 /**
@@ -46,12 +52,12 @@ export function templatesOf(planned: readonly PlannedFile[], known: ReadonlySet<
  * The check-in rule across the lessons of a term, each violation with the two lesson files (absolute)
  * it involves: the later check-in's lesson first, as `validate` blames it.
  */
-export function crossFileViolations(lessons: readonly { file: string; plan: Plan }[], display: (file: string) => string): { diagnostic: Diagnostic; later: string; earlier: string }[] {
+export function crossFileViolations(lessons: readonly { file: string; checkins: readonly CheckinAction[] }[], display: (file: string) => string): { diagnostic: Diagnostic; later: string; earlier: string }[] {
   const files = new Map<string, string>();
-  const checkins = lessons.flatMap(({ file, plan }) => {
+  const checkins = lessons.flatMap(({ file, checkins: own }) => {
     const lesson = display(file);
     files.set(lesson, file);
-    return plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson }));
+    return own.map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson }));
   });
   return findSpacingViolations(checkins)
     .filter((v) => v.first.lesson !== v.second.lesson)

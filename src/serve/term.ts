@@ -3,15 +3,22 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { EngineClock } from '../engine/clock.js';
+import type { CheckinAction } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { lessonRunId, stateDirFor } from '../api/lesson-id.js';
 import type { ActionView } from './action-view.js';
 import { discoverPlaybooks } from './discover.js';
 import { Lesson, type LessonSource } from './lesson.js';
-import { crossFileViolations, planFiles, templatesOf, type PlannedFile } from './term-plan.js';
+import { crossFileViolations, planEach, planFiles, templatesOf, type PlannedFile } from './term-plan.js';
 
 /** A lesson's engine run starts this long before its first call not yet made is due. */
 const START_AHEAD_MS = 30_000;
+
+/** A lesson whose next call is further off than this, and that nobody looked at for PACK_IDLE_MS, keeps its plan packed. */
+const PACK_FAR_MS = 3_600_000;
+const PACK_IDLE_MS = 10_000;
+const PACK_PER_TICK = 5;
+const PACK_CLEAR_MS = 1000;
 
 /** How often the term looks for lessons to start. */
 const TICK_MS = 250;
@@ -74,22 +81,39 @@ export class Term {
     return r.startsWith('..') || isAbsolute(r) ? file : r;
   }
 
-  /** Loads, validates together and plans every playbook under the paths. */
+  /**
+   * Loads, validates together and plans every playbook under the paths. Files are planned one at a
+   * time and a lesson far from its time is packed at once (see Lesson.pack): a term of thousands of
+   * lessons never holds all its plans as objects together.
+   */
   load(): void {
     const files = discoverPlaybooks(this.o.paths, this.o.cwd);
     for (const f of files) this.hashes.set(f, hashOf(f));
-    const planned = planFiles(files, this.o.cwd, this.o.clock.now());
-    this.templates = templatesOf(planned);
-    for (const p of planned) this.chains.set(p.file, p.chain);
+    const now = this.o.clock.now();
+    const made = new Map<string, Lesson>();
+    const failed = new Map<string, readonly Diagnostic[]>();
+    const chains: PlannedFile[] = [];
+    for (const p of planEach(files, this.o.cwd, now)) {
+      this.chains.set(p.file, p.chain);
+      chains.push({ file: p.file, chain: p.chain, diagnostics: [] });
+      if (!p.plan) {
+        failed.set(p.file, p.diagnostics);
+        continue;
+      }
+      const lesson = this.makeLesson(this.sourceOf(p));
+      lesson.pack(this.o.clock.now(), PACK_FAR_MS, 0);
+      made.set(p.file, lesson);
+    }
+    this.templates = templatesOf(chains);
     // Extended files may live outside the paths: their content is known from now on too.
     for (const f of this.files()) if (!this.hashes.has(f)) this.hashes.set(f, hashOf(f));
-    const candidates = planned.filter((p) => !this.templates.has(p.file));
-    const good = candidates.filter((p): p is PlannedFile & { plan: NonNullable<PlannedFile['plan']> } => p.plan !== undefined);
+    const good = [...made].filter(([f]) => !this.templates.has(f)).map(([file, l]) => ({ file, checkins: l.outline.checkins }));
     const blamed = this.crossFileRejects(good, new Set(good.map((g) => g.file)));
-    for (const p of candidates) {
-      const diagnostics = blamed.get(p.file) ?? (p.plan ? undefined : p.diagnostics);
-      if (diagnostics) this.reject(p.file, diagnostics, false);
-      else this.add(this.sourceOf(p));
+    for (const file of files) {
+      if (this.templates.has(file)) continue;
+      const diagnostics = blamed.get(file) ?? failed.get(file);
+      if (diagnostics) this.reject(file, diagnostics, false);
+      else this.add(made.get(file)!);
     }
   }
 
@@ -97,7 +121,16 @@ export class Term {
   start(): void {
     const tick = (): void => {
       const now = this.o.clock.now();
-      for (const l of this.lessons.values()) void l.maybeStart(now, START_AHEAD_MS).catch((err: unknown) => this.o.log(`${l.source.display}: could not start: ${err instanceof Error ? err.message : String(err)}`));
+      let soon = Infinity;
+      for (const l of this.lessons.values()) {
+        void l.maybeStart(now, START_AHEAD_MS).catch((err: unknown) => this.o.log(`${l.display}: could not start: ${err instanceof Error ? err.message : String(err)}`));
+        if (l.running) soon = Math.min(soon, l.nextDue() ?? Infinity);
+      }
+      // Packing costs about a millisecond a lesson: a few per tick, and none just before a call is due.
+      if (soon - now > PACK_CLEAR_MS) {
+        let budget = PACK_PER_TICK;
+        for (const l of this.lessons.values()) if (budget > 0 && l.pack(now, PACK_FAR_MS, PACK_IDLE_MS)) budget -= 1;
+      }
     };
     tick();
     this.timer = setInterval(tick, TICK_MS);
@@ -160,7 +193,7 @@ export class Term {
         if (!failed.has(p.file)) failed.set(p.file, [{ code: DiagnosticCodes.INVALID_VALUE, severity: 'error', message: `the change to ${this.display(t)} does not validate for ${broken.map((b) => this.display(b.file)).join(', ')}; this lesson keeps its last good plan`, location: { file: this.display(t), line: 1, col: 1 } }]);
       }
     }
-    const good = results.filter((p): p is PlannedFile & { plan: NonNullable<PlannedFile['plan']> } => p.plan !== undefined && !failed.has(p.file));
+    const good = results.flatMap((p) => (p.plan && !failed.has(p.file) ? [{ file: p.file, checkins: p.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin') }] : []));
     for (const [file, d] of this.crossFileRejects(good, new Set(good.map((g) => g.file)))) failed.set(file, d);
 
     for (const p of results) {
@@ -178,14 +211,14 @@ export class Term {
    * ones. A collision involving a fresh file rejects that file (it is the change); the others keep
    * running. Repeated until no fresh file collides.
    */
-  private crossFileRejects(fresh: readonly { file: string; plan: NonNullable<PlannedFile['plan']> }[], freshFiles: ReadonlySet<string>): Map<string, Diagnostic[]> {
+  private crossFileRejects(fresh: readonly { file: string; checkins: readonly CheckinAction[] }[], freshFiles: ReadonlySet<string>): Map<string, Diagnostic[]> {
     const rejected = new Map<string, Diagnostic[]>();
     for (let round = 0; round < 10; round += 1) {
-      const plans = new Map<string, NonNullable<PlannedFile['plan']>>();
-      for (const [file, l] of this.lessons) plans.set(file, l.source.plan);
-      for (const f of fresh) if (!rejected.has(f.file)) plans.set(f.file, f.plan);
+      const checkins = new Map<string, readonly CheckinAction[]>();
+      for (const [file, l] of this.lessons) checkins.set(file, l.outline.checkins);
+      for (const f of fresh) if (!rejected.has(f.file)) checkins.set(f.file, f.checkins);
       let more = false;
-      for (const v of crossFileViolations([...plans].map(([file, plan]) => ({ file, plan })), (f) => this.display(f))) {
+      for (const v of crossFileViolations([...checkins].map(([file, own]) => ({ file, checkins: own })), (f) => this.display(f))) {
         const blame = freshFiles.has(v.later) && !rejected.has(v.later) ? v.later : freshFiles.has(v.earlier) && !rejected.has(v.earlier) ? v.earlier : undefined;
         if (!blame) continue;
         rejected.set(blame, [...(rejected.get(blame) ?? []), v.diagnostic]);
@@ -200,8 +233,14 @@ export class Term {
     return { file: p.file, display: this.display(p.file), plan: p.plan!, chain: p.chain };
   }
 
-  private add(source: LessonSource): Lesson {
-    const lesson = new Lesson(source, stateDirFor(source.file, this.o.cwd, this.o.stateDir), {
+  private add(lesson: Lesson): Lesson {
+    this.lessons.set(lesson.file, lesson);
+    this.emit({ type: 'lesson', lesson });
+    return lesson;
+  }
+
+  private makeLesson(source: LessonSource): Lesson {
+    return new Lesson(source, stateDirFor(source.file, this.o.cwd, this.o.stateDir), {
       api: this.o.api,
       clock: this.o.clock,
       pid: this.o.pid,
@@ -209,26 +248,24 @@ export class Term {
       log: this.o.log,
       changed: (l, action) => this.emit(action ? { type: 'action', lesson: l, action } : { type: 'lesson', lesson: l }),
     });
-    this.lessons.set(source.file, lesson);
-    this.emit({ type: 'lesson', lesson });
-    return lesson;
   }
 
   private async accept(source: LessonSource): Promise<void> {
     const wasRejected = this.rejected.delete(source.file);
     const old = this.lessons.get(source.file);
     if (!old) {
-      this.add(source);
+      this.add(this.makeLesson(source));
       this.o.log(`${source.display}: added to the term`);
     } else if (lessonRunId(source.file, old.stateDir, source.plan.event.start) !== old.id) {
+      const from = old.outline.event.start;
       // The journal is the lesson's at its start: a lesson that has begun cannot move.
       if (old.hasProgress()) {
-        this.reject(source.file, [{ code: DiagnosticCodes.EVENT_TIMES, severity: 'error', message: `the lesson has begun (its journal has calls); its start cannot move from ${new Date(old.source.plan.event.start).toISOString()} — nothing of this change was applied`, location: { file: source.display, line: 1, col: 1 } }], true);
+        this.reject(source.file, [{ code: DiagnosticCodes.EVENT_TIMES, severity: 'error', message: `the lesson has begun (its journal has calls); its start cannot move from ${new Date(from).toISOString()} — nothing of this change was applied`, location: { file: source.display, line: 1, col: 1 } }], true);
         return;
       }
       await old.stop();
       this.lessons.delete(source.file);
-      this.add(source);
+      this.add(this.makeLesson(source));
       this.o.log(`${source.display}: the lesson moved to ${new Date(source.plan.event.start).toISOString()}`);
     } else {
       await old.applyEdit(source, source.chain.map((file) => ({ file: this.display(file), sha256: this.hashes.get(file) ?? hashOf(file) })));

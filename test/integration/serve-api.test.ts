@@ -181,6 +181,10 @@ describe('runbook serve: the HTTP API, its events and controls', () => {
     const id = ok.lessons[0]!.id;
     expect((await fetch(`${url}api/lessons/${id}/pause`, { method: 'POST', headers: JSON_HEADERS, body: '{}' })).status).toBe(401);
     expect((await fetch(`${url}api/lessons/${id}/pause`, { method: 'POST', headers: { ...JSON_HEADERS, Authorization: `Bearer ${token}` }, body: '{}' })).status).toBe(200);
+    // A second server on the same port: a usage error, not a crash.
+    const busy = await runCli(['serve', 'lessons', '--port', new URL(url).port, '--endpoint', sb.url], { cwd: dir, env: demoEnv() });
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+: the port is in use/);
     // The page itself holds no data, and no secret.
     const page = await (await fetch(url)).text();
     expect(page).not.toContain(DEMO_CREDENTIALS.appSecret);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { runCli } from '../helpers/cli.js';
 import { demoEnv } from '../helpers/engine-lesson.js';
 import { getJson, lessonYaml, startServeCli, writeTerm, type ServeProcess } from '../helpers/serve-term.js';
 
@@ -100,4 +102,27 @@ describe('runbook serve: edits while serving', () => {
     expect(await welcome()).toEqual(['hello 1', 'hello 2', 'hello 3']);
     expect(sb.log.filter((e) => e.endpoint === 'sendCustomMessage')).toHaveLength(0);
   }, 60_000);
+
+  it('while a `runbook run` holds the lesson, serve shows it locked and journals no edit of its own', async () => {
+    sb = await startSandbox({ channels: ['1000001', '1000002'] });
+    const t = Date.now() + 25_000;
+    const dir = writeTerm({ 'lessons/r.yaml': lessonYaml(1, t, 10, ["{ id: m1, kind: message, at: +1s, text: 'held m1', channels: [b] }"]) });
+    let runChild: ChildProcess | undefined;
+    const run = runCli(['run', 'lessons/r.yaml', '--endpoint', sb.url], { cwd: dir, env: demoEnv(), timeoutMs: 90_000, onStdout: (_c, child) => (runChild = child) });
+    for (let i = 0; i < 100 && !existsSync(join(dir, 'lessons', '.runbook')); i += 1) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1000));
+    serve = startServeCli(['lessons', '--port', '0', '--endpoint', sb.url], { cwd: dir, env: demoEnv() });
+    const url = await serve.url;
+    await serve.waitFor(/r\.yaml: not started, another process runs it/, 20_000);
+    const doc = await getJson<{ lessons: { state: string; lockedBy?: { pid: number } }[] }>(`${url}api/lessons`);
+    expect(doc.lessons[0]).toMatchObject({ state: 'locked' });
+    writeFileSync(join(dir, 'lessons', 'r.yaml'), lessonYaml(1, t, 10, ["{ id: m1, kind: message, at: +2s, text: 'held m1', channels: [b] }"]));
+    await serve.waitFor(/r\.yaml: edit seen, not journaled: the lesson is being run by another process/, 20_000);
+    runChild?.kill('SIGINT');
+    expect((await run).code).toBe(130);
+    const state = join(dir, 'lessons', '.runbook');
+    const journal = readFileSync(join(state, readdirSync(state).find((f) => f.endsWith('.jsonl'))!), 'utf8');
+    expect(journal).not.toContain('"t":"edit"');
+    expect(sent(sb, 'held m1')).toHaveLength(0);
+  }, 90_000);
 });

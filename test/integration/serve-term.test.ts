@@ -40,6 +40,7 @@ describe('runbook serve: a term of lessons in one process', () => {
     expect(doc.templates).toEqual(['course.yaml']);
     expect(doc.rejected).toEqual([]);
     expect(doc.lessons.map((l) => l.total)).toEqual([4, 3, 3]);
+    const tomorrowDetail = await getJson<Record<string, unknown>>(`${url}api/lessons/${doc.lessons[2]!.id}`);
 
     // The same lesson cannot be run by `run` while serve runs it: one lock.
     await serve.waitFor(/lessons\/l2\.yaml: running/);
@@ -64,6 +65,16 @@ describe('runbook serve: a term of lessons in one process', () => {
     }
     expect(after.lessons.map((l) => l.state)).toEqual(['finished', 'finished', 'upcoming']);
     expect(after.lessons[0]!.counts['done']).toBe(4);
+    // Tomorrow's lesson, far from its time and not looked at for a while, keeps its plan packed — and
+    // shows exactly the same when asked again.
+    let listed = after;
+    for (let i = 0; i < 100 && !(listed.lessons[2] as { packed?: boolean }).packed; i += 1) {
+      await new Promise((r) => setTimeout(r, 200));
+      listed = await getJson<LessonsDoc>(`${url}api/lessons`);
+    }
+    expect(listed.lessons[2]).toMatchObject({ packed: true, state: 'upcoming', total: 3, counts: { pending: 3 } });
+    const packedDetail = await getJson<Record<string, unknown>>(`${url}api/lessons/${doc.lessons[2]!.id}`);
+    expect({ ...packedDetail, now: 0, packed: undefined }).toEqual({ ...tomorrowDetail, now: 0, packed: undefined });
 
     expect(await serve.stop('SIGTERM')).toBe(130);
     expect(serve.output()).toContain('stopped: every journal is consistent');

@@ -150,7 +150,9 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     var d = state.detail;
     var body = $('#actions tbody');
     body.textContent = '';
-    d.actions.forEach(function (a) { body.appendChild(actionRow(a, d)); });
+    // In the order of the times shown (a check-in at its start, not at its registration ahead).
+    var when = function (a) { return a.startsAt !== undefined ? a.startsAt : a.at; };
+    d.actions.slice().sort(function (x, y) { return when(x) - when(y); }).forEach(function (a) { body.appendChild(actionRow(a, d)); });
   }
   function actionRow(a, d) {
     var tr = el('tr', 'action state-' + a.state);
