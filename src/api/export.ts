@@ -1,7 +1,9 @@
-import { mkdirSync, openSync, closeSync, fsyncSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { UsageError } from '../core/errors.js';
+import { toFileError } from '../core/file-error.js';
+import { ensureWritableFolder, writeFileAtomically } from '../export/atomic-file.js';
 import type { CheckpointPort } from '../export/checkpoint.js';
 import { runChatExport, type ExportDone } from '../export/chat-export.js';
 import { runHistoryExport, type HistoryProgress } from '../export/history-export.js';
@@ -40,11 +42,11 @@ export async function exportOneOff(o: ExportCommandOptions): Promise<ExportDone>
   if (!/^\d{1,20}$/.test(o.channel)) throw new UsageError(`--channel must be a numeric channel id, got ${JSON.stringify(o.channel)}`);
   if (o.kind === 'report' && !o.session) throw new UsageError('export report needs --session ID');
   const now = o.now ?? Date.now();
-  const from = o.from !== undefined ? parseInstant(o.from, '--from') : now - 24 * 3_600_000;
-  const to = o.to !== undefined ? parseInstant(o.to, '--to') : now;
+  const { from, to } = historyWindow(o.from, o.to, now);
   if (o.kind === 'history' && to <= from) throw new UsageError('--to must be after --from');
   const outDir = resolve(o.cwd, o.out);
-  mkdirSync(outDir, { recursive: true });
+  // Before anything is asked of the platform (a chat export creates a task there).
+  await ensureWritableFolder(outDir);
   const conn = await connect(o, { channels: [o.channel], seedMessages: 2500, seedStartMs: from, seedSpacingMs: Math.max(1, Math.floor((to - from) / 2500)) });
   const client = conn.client;
   const date = DateTime.fromMillis(o.kind === 'history' ? from : now).toFormat('yyyyLLdd');
@@ -68,6 +70,16 @@ export async function exportOneOff(o: ExportCommandOptions): Promise<ExportDone>
   }
 }
 
+/** How far back a one-off history export reaches when --from is not given. */
+export const DEFAULT_HISTORY_WINDOW_MS = 24 * 3_600_000;
+
+/** The window of a one-off history export: --from (default: 24 hours before now) to --to (default: now). */
+export function historyWindow(fromText: string | undefined, toText: string | undefined, now: number): { from: number; to: number } {
+  const to = toText !== undefined ? parseInstant(toText, '--to') : now;
+  const from = fromText !== undefined ? parseInstant(fromText, '--from') : now - DEFAULT_HISTORY_WINDOW_MS;
+  return { from, to };
+}
+
 function parseInstant(text: string, flag: string): number {
   if (/^\d{13}$/.test(text)) return Number(text);
   const dt = DateTime.fromISO(text, { setZone: true });
@@ -79,19 +91,20 @@ function parseInstant(text: string, flag: string): number {
 function fileCheckpoint<T>(path: string): CheckpointPort<T> {
   return {
     load: () => {
+      let text: string;
       try {
-        return JSON.parse(readFileSync(path, 'utf8')) as T;
+        text = readFileSync(path, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw toFileError(err, 'cannot read the export checkpoint', path);
+      }
+      try {
+        return JSON.parse(text) as T;
       } catch {
+        // Written atomically, so never torn; unreadable only if edited: start the export afresh.
         return undefined;
       }
     },
-    save: async (data) => {
-      const tmp = `${path}.tmp`;
-      const fd = openSync(tmp, 'w', 0o600);
-      writeSync(fd, JSON.stringify(data));
-      fsyncSync(fd);
-      closeSync(fd);
-      renameSync(tmp, path);
-    },
+    save: (data) => writeFileAtomically(path, JSON.stringify(data)),
   };
 }

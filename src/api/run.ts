@@ -6,7 +6,7 @@ import { VirtualClock, platformClock, realClock, type EngineClock } from '../eng
 import { runEngine, type RunSummary } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { acquireLock, type LockHolder } from '../journal/lock.js';
-import { Journal, journalPath, readJournal } from '../journal/journal.js';
+import { Journal, journalPath, readJournal, type JournalRepair } from '../journal/journal.js';
 import type { Plan } from '../plan/types.js';
 import type { ClientEvent, PolyvClient } from '../transport/client.js';
 import { describeSkew } from '../transport/clock.js';
@@ -34,6 +34,8 @@ export interface RunPlaybookOptions {
   readonly onClientEvent?: (e: ClientEvent) => void;
   /** Told when a stale lock of a dead process was taken over. */
   readonly onLockRecovered?: (holder: LockHolder) => void;
+  /** Told when opening the journal cut off a torn last line (a record never written whole). */
+  readonly onJournalRepaired?: (repair: JournalRepair) => void;
   /** Called after each durable journal write (the CLI's crash test hook uses it). */
   readonly afterJournalWrite?: (count: number) => void;
   readonly isAlive: (pid: number) => boolean;
@@ -115,10 +117,12 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
     if (Math.abs(offset) >= 1000) o.onEvent?.({ type: 'notice', code: 'clock-offset', offsetMs: offset, message: `${describeSkew(offset)}; the lesson runs on the platform's clock` });
     const clock = o.clock ?? platformClock(() => client.clock.offset);
     const path = journalPath(stateDir, plan.runId);
+    // Opened (and a torn tail repaired) before it is read: what is read is what later records follow.
+    journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
+    if (journal.repaired) o.onJournalRepaired?.(journal.repaired);
     const prior = readJournal(path);
     // What a `serve` of the same lesson journaled (skips, sends ahead, registered check-ins) holds here too.
     plan = reconcilePlan(plan, prior).plan;
-    journal = Journal.open(stateDir, plan.runId, { ...(o.afterJournalWrite ? { afterWrite: o.afterJournalWrite } : {}) });
     journal.appendDurable([
       {
         t: 'run-start',

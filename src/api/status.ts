@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { readJournal } from '../journal/journal.js';
-import type { JournalAction } from '../journal/records.js';
+import type { JournalAction, JournalRecord } from '../journal/records.js';
 import { replay } from '../journal/replay.js';
 
 export interface StatusRow extends JournalAction {
@@ -27,23 +27,28 @@ export interface RunStatus {
  */
 export function runStatus(target: string | undefined, o: { cwd: string; stateDir?: string }): RunStatus {
   const journals: string[] = [];
-  const dirs = o.stateDir ? [resolve(o.cwd, o.stateDir)] : target && existsSync(resolve(o.cwd, target)) ? [join(dirname(resolve(o.cwd, target)), '.runbook')] : [resolve(o.cwd, '.runbook')];
+  const dirs = o.stateDir ? [resolve(o.cwd, o.stateDir)] : target && existsSync(resolve(o.cwd, target)) ? [join(dirname(resolve(o.cwd, target)), '.runbook')] : stateFoldersUnder(resolve(o.cwd));
   for (const d of dirs) {
     if (!existsSync(d)) continue;
     for (const f of readdirSync(d)) if (f.endsWith('.jsonl')) journals.push(join(d, f));
   }
   const file = target && existsSync(resolve(o.cwd, target)) ? resolve(o.cwd, target) : undefined;
-  const candidates = journals
-    .map((j) => ({ j, records: readJournal(j) }))
-    .filter(({ j, records }) => {
-      const start = records.find((r) => r.t === 'run-start');
-      if (!start || start.t !== 'run-start') return false;
-      if (file) return start.file === file;
-      return target === undefined || j.endsWith(`${target}.jsonl`);
-    })
-    .sort((a, b) => statSync(b.j).mtimeMs - statSync(a.j).mtimeMs);
-  const pick = candidates[0];
-  if (!pick) throw new UsageError(`no journal found for ${target ?? 'this folder'} in ${dirs.join(', ')}`);
+  // Newest first, read until the first that belongs to the target: a damaged journal newer than it
+  // is an error (it may be the run asked about), older ones are never read.
+  const byAge = journals
+    .filter((j) => file !== undefined || target === undefined || j.endsWith(`${target}.jsonl`))
+    .map((j) => ({ j, mtime: statSync(j).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  let pick: { j: string; records: JournalRecord[] } | undefined;
+  for (const { j } of byAge) {
+    const records = readJournal(j);
+    const first = records.find((r) => r.t === 'run-start');
+    if (!first || first.t !== 'run-start') continue;
+    if (file !== undefined && first.file !== file) continue;
+    pick = { j, records };
+    break;
+  }
+  if (!pick) throw new UsageError(`no journal found for ${target ?? 'this folder'} in ${dirs.length ? dirs.join(', ') : `${join(resolve(o.cwd), '.runbook')} or a .runbook folder below it`}`);
   const starts = pick.records.filter((r) => r.t === 'run-start');
   const start = starts[starts.length - 1]!;
   if (start.t !== 'run-start') throw new UsageError('corrupt journal');
@@ -55,10 +60,50 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
     const u = units.get(a.unit);
     const out = u?.outcome;
     if (!out && !u?.intent && skippedBy.has(a.id)) return { ...a, state: 'skipped', message: `skipped by ${skippedBy.get(a.id)!}` };
-    const state: StatusRow['state'] = out ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions) : u?.intent ? (stopped ? 'ambiguous' : 'in-flight') : 'pending';
+    // An export stopped midway has no outcome and is redone from its checkpoint by a resumed run:
+    // pending, as the run's summary says — never ambiguous (it sends nothing).
+    const state: StatusRow['state'] = out
+      ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions)
+      : u?.intent
+        ? a.kind.endsWith('Export')
+          ? stopped
+            ? 'pending'
+            : 'in-flight'
+          : stopped
+            ? 'ambiguous'
+            : 'in-flight'
+        : 'pending';
     return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
   });
   return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows };
+}
+
+/** How deep below the current folder `status` looks for the `.runbook` folders beside playbooks. */
+const SEARCH_DEPTH = 3;
+
+/**
+ * The state folders `status` with no argument looks in: `./.runbook`, and the `.runbook` folder
+ * beside a playbook in a folder below (the default state folder is beside the playbook, so that
+ * `runbook run lessons/l1.yaml` then `runbook status` finds its run). Hidden folders and
+ * node_modules are not searched.
+ */
+function stateFoldersUnder(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      if (e.name === '.runbook') found.push(join(dir, e.name));
+      else if (depth < SEARCH_DEPTH && !e.name.startsWith('.') && e.name !== 'node_modules') walk(join(dir, e.name), depth + 1);
+    }
+  };
+  walk(root, 0);
+  return found;
 }
 
 /**

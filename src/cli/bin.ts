@@ -1,31 +1,3 @@
-import { colorEnabled, type CliContext } from './context.js';
-import { main } from './main.js';
-
-/** The process entry: the only place that reads `process` and installs signal handlers. */
-async function start(): Promise<void> {
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (): void => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130); // a second Ctrl-C means "now"
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const isTTY = Boolean(process.stdout.isTTY);
-  const ctx: CliContext = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-    isTTY,
-    color: colorEnabled(process.env, isTTY),
-    signal: controller.signal,
-    exitCode: 0,
-  };
-  const code = await main(process.argv.slice(2), ctx);
-  process.exitCode = code;
-  // Let stdout drain; servers and timers were closed by the commands themselves.
-}
+import { start } from './process-entry.js';
 
 void start();

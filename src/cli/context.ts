@@ -15,6 +15,14 @@ export interface CliContext {
   readonly signal: AbortSignal;
   /** Set by a command's action to report its result. */
   exitCode: number;
+  /** Test hooks (test-hooks-bin.ts only); absent in the product CLI. */
+  readonly hooks?: CliHooks;
+}
+
+/** Called by `run` after each durable journal write and by `export history` after each page. */
+export interface CliHooks {
+  readonly afterJournalWrite?: (count: number) => void;
+  readonly afterPage?: (pages: number) => void;
 }
 
 export interface Writer {

@@ -30,9 +30,12 @@ export class MessageDispatcher {
     const prev = this.tails.get(channel);
     const done = prev ? prev.then(() => this.sendAfterWaiting(u)) : this.send(u, latenessMs);
     this.tails.set(channel, done);
-    void done.then(() => {
+    const forget = (): void => {
       if (this.tails.get(channel) === done) this.tails.delete(channel);
-    });
+    };
+    // Both ways: a journal that cannot be written rejects `done`, and that must surface where the
+    // dispatch is awaited, not as an unhandled rejection of this bookkeeping.
+    void done.then(forget, forget);
     return done;
   }
 

@@ -129,6 +129,9 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     for (const g of go) {
       while (inflight.size >= limit) await Promise.race(inflight);
       const p = dispatch(g.u, g.latenessMs, g.drop).finally(() => inflight.delete(p));
+      // A journal that cannot be written (a full disk) fails a dispatch; the error surfaces where
+      // `inflight` is awaited, not as an unhandled rejection that kills the process first.
+      p.catch(() => undefined);
       inflight.add(p);
     }
     // undici writes the requests once this pass is over; what each unit calls is announced after
@@ -142,7 +145,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     });
   };
 
-  const interrupted = await runSchedule(restored.queue, clock, signal, {
+  const scheduleInterrupted = await runSchedule(restored.queue, clock, signal, {
     prepare: (batch) => api?.prepareBurst(batch.filter((u) => u.kind === 'message').map((u) => u.action.request)),
     commit,
     fire,
@@ -160,6 +163,8 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   release();
   await Promise.all(writes);
   await state.pendingWrites();
+  // A signal during the work after the last instant (an export still running) interrupts the run too.
+  const interrupted = scheduleInterrupted || signal.aborted;
   if (journal) await journal.appendLater({ t: 'run-stop', at: Date.now(), reason: interrupted ? 'interrupted' : 'finished' });
   emit({ type: 'stop', reason: interrupted ? 'interrupted' : 'finished' });
   return state.summary(plan.runId, interrupted, restored.resumed);

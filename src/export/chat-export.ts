@@ -5,7 +5,7 @@ import { PolyvApiError, TransportError } from '../transport/errors.js';
 import { isRateLimit } from '../transport/classify.js';
 import { abortableSleep } from '../transport/rate-limiter.js';
 import { DEFAULT_RETRY } from '../transport/limits.js';
-import { writeAtomically } from './atomic-file.js';
+import { ensureWritableFolder, writeAtomically } from './atomic-file.js';
 import type { CheckpointPort } from './checkpoint.js';
 import { allowedExtension, exportFileName, insideDir } from './safe-path.js';
 
@@ -13,6 +13,14 @@ export interface ExportDone {
   readonly file: string;
   readonly bytes: number;
   readonly records?: number;
+  /** History: records written as they came although not as documented (no id, no time, `user` not JSON…). */
+  readonly malformed?: number;
+  /** History: entries of a page that were not records at all (e.g. `null`): counted, not written. */
+  readonly unwritable?: number;
+  /** History: where the first such record was, and what was wrong with it. */
+  readonly firstProblem?: string;
+  /** History: where the first entry that is not a record was. */
+  readonly firstUnwritable?: string;
 }
 
 export interface ChatExportOptions {
@@ -44,6 +52,8 @@ export class ExportTimeoutError extends RunbookError {
 export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpoint: CheckpointPort<ExportDone>): Promise<ExportDone> {
   const done = checkpoint.load();
   if (done) return done;
+  // The task is created on the platform only once the file it produces has somewhere to go.
+  await ensureWritableFolder(o.outDir);
   const sleep = o.sleep ?? abortableSleep;
   const started = Date.now();
   const maxWait = o.maxWaitMs ?? 30 * 60_000;

@@ -1,13 +1,16 @@
+import { constants } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SpeakListBytesPage } from '../polyv/types.js';
+import { ExitCodes, RunbookError } from '../core/errors.js';
+import { FileError, toFileError, withFileErrorsAsync } from '../core/file-error.js';
+import type { SpeakListBytesPage, SpeakRecord } from '../polyv/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { bytesToText } from '../transport/body-text.js';
-import { fsyncFile } from './atomic-file.js';
+import { fsyncFolder } from './atomic-file.js';
 import type { ExportDone } from './chat-export.js';
 import type { CheckpointPort } from './checkpoint.js';
 import { LineBuffer } from './line-buffer.js';
-import { csvHeader, csvRow, jsonlRow } from './record-format.js';
+import { csvHeader, csvRow, jsonlRow, shapeProblem, speakerOf } from './record-format.js';
 import { exportFileName, insideDir } from './safe-path.js';
 
 export interface HistoryCheckpoint {
@@ -18,6 +21,14 @@ export interface HistoryCheckpoint {
   readonly records: number;
   /** Ids written from the last page, to drop a record a page boundary repeats. */
   readonly lastIds: readonly string[];
+  /** Records written although they are not as documented (see recordProblem); absent: none. */
+  readonly malformed?: number;
+  /** Entries of `list` that are not records at all (not objects): counted, nothing to write. */
+  readonly unwritable?: number;
+  /** Where the first malformed record was and what was wrong with it, for the report. */
+  readonly firstProblem?: string;
+  /** Where the first entry that is not a record was. */
+  readonly firstUnwritable?: string;
   readonly done?: ExportDone;
 }
 
@@ -45,13 +56,48 @@ export interface HistoryExportOptions {
   readonly afterPage?: (pages: number) => void;
 }
 
+/** Why the pages make no progress. */
+export type PagingFault = 'repeated' | 'cycle' | 'missing' | 'no-new';
+
+/**
+ * The platform's pages make no progress: a cursor came back again, led back to an earlier page, was
+ * missing, or a page held nothing not already written. Following it would write the same records
+ * forever; the export stops with what it has written (kept in the partial file, for a resume).
+ */
+export class HistoryPagingError extends RunbookError {
+  override readonly name = 'HistoryPagingError';
+  constructor(
+    readonly fault: PagingFault,
+    readonly cursor: string,
+    readonly pages: number,
+    readonly records: number,
+    readonly partial: string,
+    stepId?: string,
+  ) {
+    const why: Record<PagingFault, string> = {
+      repeated: `get-speak-list answered the page at cursor ${JSON.stringify(cursor)} with the same cursor again`,
+      cycle: `get-speak-list pointed back to cursor ${JSON.stringify(cursor)}, a page already read: the pages go round in a loop`,
+      missing: `get-speak-list answered a page of records with no cursor to the next page${cursor ? ` (the page at cursor ${JSON.stringify(cursor)})` : ' (the first page)'}`,
+      'no-new': `the pages up to cursor ${JSON.stringify(cursor)} brought no record that was not already written, twice in a row`,
+    };
+    super(
+      'E_HISTORY_PAGING',
+      `${stepId ? `step ${stepId}: ` : ''}${why[fault]}; the history export stopped after ${pages} page(s) and ${records} record(s), kept in ${partial}`,
+      ExitCodes.FAILED,
+    );
+  }
+}
+
 /**
  * The full chat history, cursor page by cursor page until a page comes back empty, streamed to
  * JSON Lines or CSV in constant memory. Resumable: the last cursor and the byte length of the
  * partial file are checkpointed after the data is fsynced; a resumed export cuts the partial file
  * back to that length and asks for the next page from that cursor, so no record is lost or doubled.
  * Deduplication keeps only the previous page's ids: cursors move forward, so a repeat can only
- * straddle one boundary. The finished file is renamed from `<name>.partial` atomically.
+ * straddle one boundary — and a cursor that does not move forward (repeated, cycling, missing, or two
+ * pages in a row of nothing new) stops the export with a HistoryPagingError before anything is written twice.
+ * A record not as documented is written as it came and counted (ExportDone.malformed). The finished
+ * file is renamed from `<name>.partial` atomically.
  */
 export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, checkpoint: CheckpointPort<HistoryCheckpoint>): Promise<ExportDone> {
   const saved = checkpoint.load();
@@ -59,9 +105,8 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
   const name = exportFileName(o.channelId ?? 'all', o.date, 'history', o.format);
   const file = insideDir(o.outDir, name);
   const partial = `${file}.partial`;
-  await mkdir(dirname(file), { recursive: true });
   let state: HistoryCheckpoint = saved ?? { bytes: 0, records: 0, lastIds: [] };
-  const fh: FileHandle = await open(partial, saved ? 'r+' : 'w', 0o644);
+  const fh = await openPartial(partial, saved !== undefined);
   try {
     if (saved) await fh.truncate(saved.bytes);
     // `position` is where the next write goes; it is reserved when the write is issued, so one
@@ -97,8 +142,38 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     let syncError: unknown;
     let pages = 0;
     let records = state.records;
+    let malformed = state.malformed ?? 0;
+    let unwritable = state.unwritable ?? 0;
+    let firstProblem = state.firstProblem;
+    let firstUnwritable = state.firstUnwritable;
     let cursor = state.cursor;
     let prevIds = new Set(state.lastIds);
+    // Every cursor asked for in this process: one coming back means the pages go round.
+    const asked = new Set<string>(cursor !== undefined ? [cursor] : []);
+    /** The previous page brought no record not already written. */
+    let stale = false;
+    const snapshot = (): HistoryCheckpoint => ({
+      ...(cursor !== undefined ? { cursor } : {}),
+      bytes: position,
+      records,
+      lastIds: [...prevIds],
+      ...(malformed ? { malformed } : {}),
+      ...(unwritable ? { unwritable } : {}),
+      ...(firstProblem ? { firstProblem } : {}),
+      ...(firstUnwritable ? { firstUnwritable } : {}),
+    });
+    // fsync flushes everything written so far; the checkpoint then records exactly that much.
+    const saveCheckpoint = (cp: HistoryCheckpoint): Promise<void> =>
+      lastWrite
+        .then(() => fh.sync())
+        .then(() => checkpoint.save(cp))
+        .then(() => void (state = cp));
+    // Stops on a page that makes no progress, with everything before it durable for a resume.
+    const stop = async (fault: PagingFault, at: string): Promise<never> => {
+      await syncing;
+      await saveCheckpoint(snapshot());
+      throw new HistoryPagingError(fault, at, pages, records, partial, o.stepId);
+    };
     // Pages come as byte strings when that is exact (see BodyText): the text is passed through to
     // the file as the platform's own UTF-8 bytes, never decoded and encoded again.
     const fetchPage = (c: string | undefined): Promise<SpeakListBytesPage> =>
@@ -110,39 +185,64 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     for (;;) {
       const page = await next;
       if (page.list.length === 0) break;
+      const at = cursor ?? '';
+      if (page.cursor === '') await stop('missing', at);
+      if (page.cursor === cursor) await stop('repeated', at);
+      if (asked.has(page.cursor)) await stop('cycle', page.cursor);
       // Ask for the following page while this one is written.
       next = fetchPage(page.cursor);
       next.catch(() => undefined);
       const ids = new Set<string>();
+      let fresh = 0;
       const encoding = page.textAs === 'bytes' ? 'latin1' : 'utf8';
       for (let k = 0; k < page.list.length; k += 1) {
         // Yield now and then, so the request for the next page goes out (and its answer comes in)
         // while this page is converted: the server prepares page N+1 while we write page N.
         if (k % 100 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        const r = page.list[k]!;
+        const r = page.list[k] as SpeakRecord | null;
+        const problem = shapeProblem(r);
+        if (problem === 'not an object') {
+          fresh += 1;
+          unwritable += 1;
+          firstUnwritable ??= `page ${pages + 1}, entry ${k + 1}`;
+          continue;
+        }
+        const rec = r!;
         // Ids are compared as text, however the page holds it (they are ASCII in practice).
-        const id = page.textAs === 'bytes' ? bytesToText(r.id) : r.id;
-        if (ids.has(id) || prevIds.has(id)) continue;
-        ids.add(id);
-        if (o.channelId !== undefined && String(r.roomId) !== o.channelId) continue;
-        lines.append(o.format === 'csv' ? csvRow(r) : jsonlRow(r), encoding);
+        const id = typeof rec.id === 'string' ? (page.textAs === 'bytes' ? bytesToText(rec.id) : rec.id) : typeof rec.id === 'number' ? String(rec.id) : undefined;
+        if (id !== undefined) {
+          const seen = ids.has(id) || prevIds.has(id);
+          // Kept even when seen: the next page is compared with everything this one held.
+          ids.add(id);
+          if (seen) continue;
+        }
+        fresh += 1;
+        // A record with no room cannot be told apart from this channel's: kept, and counted.
+        const room = rec.roomId === undefined || rec.roomId === null ? undefined : String(rec.roomId);
+        if (o.channelId !== undefined && room !== undefined && room !== o.channelId) continue;
+        const speaker = speakerOf(rec);
+        const flaw = problem ?? (room === undefined ? 'no roomId' : speaker === undefined ? '`user` is not a JSON object' : undefined);
+        if (flaw) {
+          malformed += 1;
+          firstProblem ??= `page ${pages + 1}, entry ${k + 1}${id !== undefined ? ` (id ${id})` : ''}: ${flaw}`;
+        }
+        lines.append(o.format === 'csv' ? csvRow(rec, speaker) : jsonlRow(rec, speaker), encoding);
         records += 1;
       }
+      // One page of repeats may be a boundary repeat on tiny pages; two in a row is no progress.
+      if (fresh === 0 && stale) await stop('no-new', at);
+      stale = fresh === 0;
       if (lines.size > 0) await writeLines();
       prevIds = ids;
       cursor = page.cursor;
+      asked.add(page.cursor);
       pages += 1;
       const every = o.checkpointEveryMs ?? 1000;
       if (syncError) throw syncError;
       if (!syncing && Date.now() - lastCheckpoint >= every) {
-        // fsync flushes everything written so far; the checkpoint then records exactly that much.
         // In the background (so a slow fsync does not stall the pages), unless asked for every page.
-        const snapshot: HistoryCheckpoint = { cursor, bytes: position, records, lastIds: [...ids] };
         lastCheckpoint = Date.now();
-        const work = lastWrite
-          .then(() => fh.sync())
-          .then(() => checkpoint.save(snapshot))
-          .then(() => void (state = snapshot))
+        const work = saveCheckpoint(snapshot())
           .catch((err: unknown) => void (syncError = err))
           .finally(() => (syncing = undefined));
         syncing = work;
@@ -157,15 +257,42 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     await fh.sync();
     await fh.close();
     await rename(partial, file);
-    await fsyncFile(dirname(file));
-    const done: ExportDone = { file, bytes: position, records };
-    state = { ...state, cursor, bytes: position, records };
-    await checkpoint.save({ ...state, done });
+    await fsyncFolder(dirname(file));
+    const done: ExportDone = {
+      file,
+      bytes: position,
+      records,
+      ...(malformed ? { malformed } : {}),
+      ...(unwritable ? { unwritable } : {}),
+      ...(firstProblem ? { firstProblem } : {}),
+      ...(firstUnwritable ? { firstUnwritable } : {}),
+    };
+    state = { ...snapshot(), done };
+    await checkpoint.save(state);
     return done;
   } catch (err) {
     await fh.close().catch(() => undefined);
-    throw err;
+    throw toFileError(err, 'cannot write the history export', partial);
   }
+}
+
+/**
+ * Opens the partial file without following a link planted in its place: a fresh export replaces
+ * whatever is at the name (unlink removes a link itself, not its target) and creates the file
+ * exclusively; a resumed one opens the existing file and checks it is a regular file.
+ */
+async function openPartial(partial: string, resume: boolean): Promise<FileHandle> {
+  return withFileErrorsAsync('cannot write the history export', partial, async () => {
+    await mkdir(dirname(partial), { recursive: true });
+    if (!resume) await rm(partial, { force: true });
+    const flags = resume ? constants.O_RDWR | constants.O_NOFOLLOW : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    const fh = await open(partial, flags, 0o644);
+    if (!(await fh.stat()).isFile()) {
+      await fh.close();
+      throw new FileError('cannot write the history export', partial, undefined, 'it is not a regular file');
+    }
+    return fh;
+  });
 }
 
 /** Removes a partial file (when an export is abandoned rather than resumed). */

@@ -5,8 +5,8 @@
  */
 export * from './checkpoint.js';
 export { runChatExport, ExportTimeoutError, type ChatExportOptions, type ExportDone } from './chat-export.js';
-export { runHistoryExport, type HistoryCheckpoint, type HistoryExportOptions, type HistoryProgress } from './history-export.js';
+export { runHistoryExport, HistoryPagingError, type HistoryCheckpoint, type HistoryExportOptions, type HistoryProgress, type PagingFault } from './history-export.js';
 export { runReportExport, ReportNotReadyError, type ReportExportOptions } from './report-export.js';
-export { writeAtomically } from './atomic-file.js';
+export { writeAtomically, writeFileAtomically, ensureWritableFolder } from './atomic-file.js';
 export { insideDir, exportFileName, allowedExtension } from './safe-path.js';
 export { csvField, csvRow, jsonlRow, CSV_COLUMNS } from './record-format.js';

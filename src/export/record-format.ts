@@ -15,19 +15,45 @@ export function csvField(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The `user` field is a JSON string; its useful parts become columns. A malformed one leaves them empty. */
-export function parseUser(user: string): Record<string, unknown> {
+/** The `user` field is a JSON string; its useful parts become columns. Undefined when it is not a JSON object. */
+export function parseUser(user: unknown): Record<string, unknown> | undefined {
+  if (typeof user !== 'string') return undefined;
   try {
     const u = JSON.parse(user) as unknown;
-    return typeof u === 'object' && u !== null ? (u as Record<string, unknown>) : {};
+    return typeof u === 'object' && u !== null && !Array.isArray(u) ? (u as Record<string, unknown>) : undefined;
   } catch {
-    return {};
+    return undefined;
   }
 }
 
-export function csvRow(r: SpeakRecord): string {
-  const u = cachedUser(r.user).parsed;
-  const row = [r.id, r.time, new Date(r.time).toISOString(), r.roomId, r.sessionId, r.msgType, r.content, r.image, u['nick'], u['userType'] ?? r.userType, u['userId'], u['actor'], u['clientIp'], r.quote];
+/**
+ * What keeps a record from being read as documented, if anything. Such a record is still written
+ * (as it came, where the format allows) and counted: a history export never stops on one bad record,
+ * and never drops one silently.
+ */
+export function recordProblem(r: unknown): string | undefined {
+  return shapeProblem(r) ?? (cachedUser((r as Record<string, unknown>)['user']) === undefined ? '`user` is not a JSON object' : undefined);
+}
+
+/** recordProblem without the `user` check (the exporter looks its speaker up once, for the row). */
+export function shapeProblem(r: unknown): string | undefined {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not an object';
+  const rec = r as Record<string, unknown>;
+  if (typeof rec['id'] !== 'string' && typeof rec['id'] !== 'number') return 'no id';
+  if (typeof rec['time'] !== 'number' || !Number.isFinite(rec['time'])) return 'no time';
+  return undefined;
+}
+
+/** ISO 8601 of an epoch-ms time, or '' when there is no valid time. */
+function isoTime(t: unknown): string {
+  if (typeof t !== 'number') return '';
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+export function csvRow(r: SpeakRecord, speaker: Speaker | undefined = speakerOf(r)): string {
+  const u = speaker?.parsed ?? {};
+  const row = [r.id, r.time, isoTime(r.time), r.roomId, r.sessionId, r.msgType, r.content, r.image, u['nick'], u['userType'] ?? r.userType, u['userId'], u['actor'], u['clientIp'], r.quote];
   return `${row.map(csvField).join(',')}\r\n`;
 }
 
@@ -35,35 +61,48 @@ export function csvRow(r: SpeakRecord): string {
  * The same speakers post many messages: each distinct `user` string is parsed (and re-serialised)
  * once. Bounded, so memory stays constant however long the history is.
  */
-const userCache = new Map<string, { parsed: Record<string, unknown>; json: string }>();
+const userCache = new Map<string, Speaker | undefined>();
 const USER_CACHE_MAX = 10_000;
 
-function cachedUser(user: string): { parsed: Record<string, unknown>; json: string } {
-  let hit = userCache.get(user);
-  if (!hit) {
-    if (userCache.size >= USER_CACHE_MAX) userCache.clear();
-    const parsed = parseUser(user);
-    hit = { parsed, json: JSON.stringify(parsed) };
-    userCache.set(user, hit);
-  }
+/** A record's `user`, parsed (and serialised again for JSONL). */
+export interface Speaker {
+  readonly parsed: Record<string, unknown>;
+  readonly json: string;
+}
+
+/** The record's speaker, or undefined when its `user` is not a JSON object. */
+export function speakerOf(r: SpeakRecord): Speaker | undefined {
+  return cachedUser(r.user);
+}
+
+function cachedUser(user: unknown): Speaker | undefined {
+  if (typeof user !== 'string') return undefined;
+  const known = userCache.get(user);
+  if (known !== undefined || userCache.has(user)) return known;
+  if (userCache.size >= USER_CACHE_MAX) userCache.clear();
+  const parsed = parseUser(user);
+  const hit = parsed ? { parsed, json: JSON.stringify(parsed) } : undefined;
+  userCache.set(user, hit);
   return hit;
 }
 
 /**
  * JSON Lines: the record as the platform sent it, with `user` parsed into an object (spliced in as
- * JSON from the cache, as the last key).
+ * JSON from the cache, as the last key). A `user` that is not a JSON object is kept as it came.
  */
-export function jsonlRow(r: SpeakRecord): string {
+export function jsonlRow(r: SpeakRecord, speaker: Speaker | undefined = speakerOf(r)): string {
+  const user = speaker;
+  if (!user) return `${JSON.stringify(r)}\n`;
   // JSON.stringify leaves out a key whose value is undefined: blanking `user` for the call is what a
   // copy without it would give, without the copy (a million records make the copies add up).
   const record = r as { user: string | undefined };
-  const user = record.user;
+  const raw = record.user;
   record.user = undefined;
   let head: string;
   try {
     head = JSON.stringify(r);
   } finally {
-    record.user = user;
+    record.user = raw;
   }
-  return `${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"user":${cachedUser(user ?? '').json}}\n`;
+  return `${head.length > 2 ? `${head.slice(0, -1)},` : '{'}"user":${user.json}}\n`;
 }

@@ -3,7 +3,7 @@ import type { PolyvApi } from '../transport/api.js';
 import { isNotReady } from '../transport/classify.js';
 import { PolyvApiError } from '../transport/errors.js';
 import { abortableSleep } from '../transport/rate-limiter.js';
-import { writeAtomically } from './atomic-file.js';
+import { ensureWritableFolder, writeAtomically } from './atomic-file.js';
 import type { ExportDone } from './chat-export.js';
 import type { CheckpointPort } from './checkpoint.js';
 import { exportFileName, insideDir } from './safe-path.js';
@@ -35,6 +35,7 @@ export class ReportNotReadyError extends RunbookError {
 export async function runReportExport(api: PolyvApi, o: ReportExportOptions, checkpoint: CheckpointPort<ExportDone>): Promise<ExportDone> {
   const done = checkpoint.load();
   if (done) return done;
+  await ensureWritableFolder(o.outDir);
   const sleep = o.sleep ?? abortableSleep;
   const now = o.now ?? Date.now;
   let delay = o.retryBaseMs ?? 2000;

@@ -1,4 +1,4 @@
 export * from './records.js';
-export { Journal, journalPath, readJournal, type JournalOptions } from './journal.js';
+export { Journal, JournalCorruptError, JournalGoneError, journalPath, readJournal, type JournalOptions, type JournalRepair } from './journal.js';
 export { replay, type UnitState } from './replay.js';
 export { acquireLock, LockHeldError, type LockHolder } from './lock.js';

@@ -1,7 +1,8 @@
-import { linkSync, readFileSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCodes, RunbookError } from '../core/errors.js';
+import { FileError, withFileErrors } from '../core/file-error.js';
 
 export interface LockHolder {
   readonly host: string;
@@ -23,8 +24,12 @@ export class LockHeldError extends RunbookError {
  * another host, is respected.
  */
 export function acquireLock(stateDir: string, runId: string, isAlive: (pid: number) => boolean, pid: number): { release: () => void; recovered?: LockHolder } {
-  mkdirSync(stateDir, { recursive: true });
+  withFileErrors('cannot create the state folder', stateDir, () => mkdirSync(stateDir, { recursive: true }));
   const path = join(stateDir, `${runId}.lock`);
+  return withFileErrors('cannot take the lock', path, () => takeLock(path, isAlive, pid));
+}
+
+function takeLock(path: string, isAlive: (pid: number) => boolean, pid: number): { release: () => void; recovered?: LockHolder } {
   const me: LockHolder = { host: hostname(), pid, since: Date.now() };
   let recovered: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -32,7 +37,9 @@ export function acquireLock(stateDir: string, runId: string, isAlive: (pid: numb
       // Written whole under a private name, then linked into place: link() fails with EEXIST like an
       // O_EXCL create, and the lock never exists half-written, so another process never sees a torn one.
       const tmp = `${path}.${me.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(me), { mode: 0o600 });
+      // Created exclusively: never written through a link left at that name.
+      rmSync(tmp, { force: true });
+      writeFileSync(tmp, JSON.stringify(me), { mode: 0o600, flag: 'wx' });
       try {
         linkSync(tmp, path);
       } finally {
@@ -51,6 +58,8 @@ export function acquireLock(stateDir: string, runId: string, isAlive: (pid: numb
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // Something that is not a file (a folder, say) where the lock goes is no lock: say so.
+      if (!lstatSync(path).isFile()) throw new FileError('cannot take the lock', path, undefined, 'something that is not a file is in its place; remove it');
       let holder: LockHolder;
       try {
         holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;

@@ -6,7 +6,7 @@ export type VarValue = string | number | boolean;
  */
 export type Duration = string | number;
 /**
- * A Polyv channel id (digits), or a {{template}} that renders to one.
+ * A Polyv channel id: 1–20 digits (leading zeros are ignored; quote long ids), or a {{template}} that renders to one.
  */
 export type ChannelId = string | number;
 /**

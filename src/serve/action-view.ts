@@ -1,6 +1,6 @@
 import type { JournalRecord, UnitResult } from '../journal/records.js';
 import { replay } from '../journal/replay.js';
-import type { Plan, PlannedAction } from '../plan/types.js';
+import type { CheckinBatch, Plan, PlannedAction } from '../plan/types.js';
 import { redactedCallLine } from '../polyv/redacted-call.js';
 
 export type ActionState = 'pending' | 'sending' | 'done' | 'failed' | 'ambiguous' | 'skipped';
@@ -23,8 +23,10 @@ export interface ActionView {
   readonly endsAt?: number;
   readonly text?: string;
   readonly unit: string;
-  readonly source: string;
-  readonly call: string;
+  /** The planned action: its source location and its call are rendered from it when asked (actionJson). */
+  readonly action: PlannedAction;
+  /** A check-in's batch, whose call registers it. */
+  readonly batch?: CheckinBatch;
   state: ActionState;
   /** When it was dispatched. */
   actualAt?: number;
@@ -41,7 +43,7 @@ export interface ActionView {
 /** The views of a plan's actions, with the state the journal records. */
 export function actionViews(plan: Plan, prior: readonly JournalRecord[]): ActionView[] {
   const { units } = replay(prior);
-  const batchCall = new Map(plan.checkinBatches.map((b) => [b.id, redactedCallLine(b.request)]));
+  const batches = new Map(plan.checkinBatches.map((b) => [b.id, b]));
   return plan.actions.map((a) => {
     const unit = a.kind === 'checkin' ? a.batchId : a.id;
     const out = units.get(unit)?.outcome;
@@ -55,8 +57,8 @@ export function actionViews(plan: Plan, prior: readonly JournalRecord[]): Action
       ...(a.kind === 'checkin' ? { startsAt: a.startsAt, endsAt: a.startsAt + a.limitTime * 1000 } : {}),
       ...(a.kind === 'message' && a.text !== undefined ? { text: a.text } : a.kind === 'checkin' && a.message !== undefined ? { text: a.message } : {}),
       unit,
-      source: `${a.source.file}:${a.source.line}:${a.source.col}`,
-      call: a.kind === 'checkin' ? (batchCall.get(a.batchId) ?? '') : callOf(a),
+      action: a,
+      ...(a.kind === 'checkin' && batches.has(a.batchId) ? { batch: batches.get(a.batchId)! } : {}),
       state: out ? stateOf(out.result, a.id, out.failedActions) : units.get(unit)?.intent ? 'ambiguous' : 'pending',
     };
     if (out?.latenessMs !== undefined) view.latenessMs = out.latenessMs;
@@ -74,6 +76,13 @@ export function stateOf(result: UnitResult, id: string, failedActions?: readonly
   return result;
 }
 
-function callOf(a: PlannedAction): string {
-  return a.kind === 'checkin' ? '' : redactedCallLine(a.request);
+/** The call an action makes, as a person is shown it (sign redacted): a check-in's is its batch's. */
+export function callOf(v: Pick<ActionView, 'action' | 'batch'>): string {
+  if (v.action.kind !== 'checkin') return redactedCallLine(v.action.request);
+  return v.batch ? redactedCallLine(v.batch.request) : '';
+}
+
+export function sourceOf(v: Pick<ActionView, 'action'>): string {
+  const s = v.action.source;
+  return `${s.file}:${s.line}:${s.col}`;
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { ActionView } from './action-view.js';
+import { callOf, sourceOf, type ActionView } from './action-view.js';
 import type { Lesson } from './lesson.js';
 import type { Rejection } from './term.js';
 
@@ -29,7 +29,8 @@ export function lessonDetail(l: Lesson): Record<string, unknown> {
 }
 
 export function actionJson(v: ActionView): Record<string, unknown> {
-  return { ...v };
+  const { action: _a, batch: _b, ...rest } = v;
+  return { ...rest, source: sourceOf(v), call: callOf(v) };
 }
 
 export function diagnosticJson(d: Diagnostic): Record<string, unknown> {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ControlRecord } from '../journal/records.js';
 import { lessonDetail, lessonSummary, rejectionJson } from './api-json.js';
-import { ControlRefused } from './lesson.js';
+import { ControlRefused, type Lesson } from './lesson.js';
 import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './page/assets.js';
 import { hasToken, isLoopback, untrusted } from './security.js';
 import { EventStream } from './event-stream.js';
@@ -52,7 +52,11 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
     const parts = path.split('/').slice(2).map(decodeURIComponent);
     if (req.method === 'GET') {
       if (parts[0] === 'events' && parts.length === 1) return events.attach(req, res);
-      if (parts[0] === 'lessons' && parts.length === 1) return send(res, 200, { now: o.now(), lessons: [...term.lessons.values()].sort((a, b) => a.plan.event.start - b.plan.event.start).map(lessonSummary), rejected: [...term.rejected.values()].map(rejectionJson), templates: [...term.templates].map((t) => term.display(t)) });
+      if (parts[0] === 'lessons' && parts.length === 1) {
+        const all = [...term.lessons.values()].sort((a, b) => a.plan.event.start - b.plan.event.start);
+        const window = lessonWindow(all, o.now(), url.searchParams);
+        return send(res, 200, { now: o.now(), lessons: window.lessons.map(lessonSummary), ...(window.more ? { more: window.more } : {}), rejected: [...term.rejected.values()].map(rejectionJson), templates: [...term.templates].map((t) => term.display(t)) });
+      }
       if (parts[0] === 'diagnostics' && parts.length === 1) return send(res, 200, { rejected: [...term.rejected.values()].map(rejectionJson) });
       if (parts[0] === 'lessons' && parts.length === 2) {
         const l = term.byId(parts[1]!);
@@ -100,6 +104,27 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Lessons whose start is within this of now (or that are running) count as today's. */
+const DAY_MS = 18 * 3_600_000;
+
+/**
+ * `?upcoming=N&earlier=N`: today's lessons (started or starting within 18 h, or not finished and
+ * past their start), the next N after them and the last N before them, and how many more there are —
+ * so that the page of a term of thousands of lessons stays small. Without them: every lesson.
+ */
+function lessonWindow(all: readonly Lesson[], now: number, q: URLSearchParams): { lessons: Lesson[]; more?: { upcoming: number; earlier: number } } {
+  const n = (k: string): number | undefined => (q.has(k) ? Math.max(0, Math.min(10_000, Number(q.get(k)) || 0)) : undefined);
+  const upcomingN = n('upcoming');
+  const earlierN = n('earlier');
+  if (upcomingN === undefined && earlierN === undefined) return { lessons: [...all] };
+  const today = (l: Lesson): boolean => Math.abs(l.plan.event.start - now) <= DAY_MS || l.phase === 'running' || l.phase === 'paused' || l.phase === 'locked';
+  const upcoming = all.filter((l) => !today(l) && l.plan.event.start > now);
+  const earlier = all.filter((l) => !today(l) && l.plan.event.start <= now);
+  const u = upcoming.slice(0, upcomingN ?? upcoming.length);
+  const e = earlier.slice(Math.max(0, earlier.length - (earlierN ?? earlier.length)));
+  return { lessons: [...e, ...all.filter(today), ...u], more: { upcoming: upcoming.length - u.length, earlier: earlier.length - e.length } };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -133,7 +133,7 @@ export class Lesson {
   }
 
   /** Applies a new good version of the lesson's files, journaled with what changed. */
-  applyEdit(source: LessonSource, hashes: readonly { file: string; sha256: string }[]): Promise<EditRecord> {
+  applyEdit(source: LessonSource, hashes: readonly { file: string; sha256: string }[]): Promise<EditRecord | undefined> {
     return this.serial(async () => {
       const wasRunning = Boolean(this.active);
       await this.halt();
@@ -152,6 +152,12 @@ export class Lesson {
         else if (JSON.stringify({ ...o, at: 0, source: 0 }) !== JSON.stringify({ ...a, at: 0, source: 0 })) changed.push(id);
       }
       this.source = source;
+      if (added.length + removed.length + moved.length + changed.length === 0) {
+        // The files changed, the lesson did not (a comment, another lesson's part of a template).
+        this.refresh(readJournal(this.journalPath));
+        if (wasRunning && !this.paused) this.start();
+        return undefined;
+      }
       const record = this.write((prior) => {
         const { refused } = reconcilePlan(this.planWithId(), prior);
         const sent = [...moved, ...changed, ...removed]

@@ -25,6 +25,8 @@ export function planFiles(files: readonly string[], cwd: string, now: number): P
     // A file that did not plan still names what it extends, if it can be read at all: needed to
     // tell a broken lesson from a template.
     const chain = ok ? r.plan!.event.files : (loadPlaybook(file, { displayBase: cwd, fileCache }).loaded?.files ?? [file]);
+    // Only extended files are read again; a lesson's own parsed file is garbage from here on.
+    fileCache.delete(file);
     return { file, ...(ok ? { plan: r.plan! } : {}), diagnostics: r.diagnostics, chain };
   });
 }

@@ -81,6 +81,8 @@ export class Term {
     const planned = planFiles(files, this.o.cwd, this.o.clock.now());
     this.templates = templatesOf(planned);
     for (const p of planned) this.chains.set(p.file, p.chain);
+    // Extended files may live outside the paths: their content is known from now on too.
+    for (const f of this.files()) if (!this.hashes.has(f)) this.hashes.set(f, hashOf(f));
     const candidates = planned.filter((p) => !this.templates.has(p.file));
     const good = candidates.filter((p): p is PlannedFile & { plan: NonNullable<PlannedFile['plan']> } => p.plan !== undefined);
     const blamed = this.crossFileRejects(good, new Set(good.map((g) => g.file)));

@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/types.js';
-import { actionViews, type ActionView } from './action-view.js';
+import { actionViews, callOf, type ActionView } from './action-view.js';
 import type { Lesson } from './lesson.js';
 import { timelineSvg, type TimelineMark, type TimelineModel } from './timeline-svg.js';
 
@@ -25,7 +25,7 @@ export function timelineModel(plan: Plan, views: readonly ActionView[] = actionV
       ...(v.endsAt !== undefined ? { endsAt: v.endsAt } : {}),
       state: v.state,
       ...(v.text !== undefined ? { text: v.text } : {}),
-      call: v.call,
+      call: callOf(v),
     })),
     ...(now !== undefined ? { now } : {}),
   };

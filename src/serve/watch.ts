@@ -1,5 +1,6 @@
 import { watch, statSync, type FSWatcher } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
+import { isPlaybookName } from './discover.js';
 import type { Term } from './term.js';
 
 /** Edits come in bursts (an editor writes a temporary file, renames it): one rescan after the burst. */
@@ -27,7 +28,9 @@ export function watchTerm(term: Term, paths: readonly string[], cwd: string, log
     if (watchers.has(dir)) return;
     try {
       const w = watch(dir, { recursive, persistent: false }, (_event, name) => {
-        if (name && /(^|[\\/])\.runbook([\\/]|$)/.test(String(name))) return; // our own journals
+        // Only playbooks matter: journals, locks and editors' temporary files are not (an editor's
+        // save by rename ends with an event for the playbook's own name).
+        if (name && !isPlaybookName(String(name))) return;
         kick();
       });
       w.on('error', (err) => log(`watching ${dir} stopped: ${err.message}`));

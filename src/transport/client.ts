@@ -184,13 +184,13 @@ export class PolyvClient implements PolyvApi {
 
   async getSpeakList(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListPage> {
     const a = await this.call(getSpeakListRequest(p), o, 'utf8');
-    const page = speakPage(a.data);
+    const page = speakPage(a.data, o?.stepId);
     return { ...page, list: page.list as readonly SpeakRecord[] };
   }
 
   async getSpeakListBytes(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListBytesPage> {
     const a = await this.call(getSpeakListRequest(p), o, 'bytes');
-    const page = speakPage(a.data);
+    const page = speakPage(a.data, o?.stepId);
     return a.textAs === 'bytes' ? { ...page, textAs: 'bytes', list: page.list as readonly SpeakRecordBytes[] } : { ...page, textAs: 'utf8', list: page.list as readonly SpeakRecord[] };
   }
 
@@ -370,10 +370,16 @@ export class PolyvClient implements PolyvApi {
 }
 
 /** A get-speak-list answer's data as a page; its list's records are the caller's to type. */
-function speakPage(data: unknown): { size: number; cursor: string; list: readonly unknown[] } {
-  const d = data as Record<string, unknown> | null;
-  const list = Array.isArray(d?.['list']) ? (d['list'] as unknown[]) : [];
-  return { size: Number(d?.['size'] ?? list.length), cursor: String(d?.['cursor'] ?? ''), list };
+function speakPage(data: unknown, stepId: string | undefined): { size: number; cursor: string; list: readonly unknown[] } {
+  // `data: null` or a `list` that is not an array is not "no records": the answer is not a page.
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as Record<string, unknown>)['list'])) {
+    const d = data as Record<string, unknown> | null;
+    const what = typeof d !== 'object' || d === null ? `data is ${JSON.stringify(d ?? null).slice(0, 40)}` : `data.list is ${d['list'] === undefined ? 'missing' : typeof d['list']}`;
+    throw new PolyvApiError('getSpeakList', 200, 200, `not a page of records (${what})`, undefined, stepId);
+  }
+  const d = data as Record<string, unknown>;
+  const list = d['list'] as unknown[];
+  return { size: Number(d['size'] ?? list.length), cursor: d['cursor'] === undefined || d['cursor'] === null ? '' : String(d['cursor']), list };
 }
 
 /** The answer's body, at most `max` bytes: past that, the exchange is given up (AnswerTooLargeError). */

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -76,21 +76,10 @@ export function loadCredentials(o: LoadCredentialsOptions): Credentials {
   }
   const file = o.file ?? env['POLYV_CREDENTIALS_FILE'] ?? join(o.homeDir ?? env['HOME'] ?? homedir(), '.config', 'runbook', 'credentials.yaml');
   const profile = o.profile ?? env['POLYV_PROFILE'] ?? 'default';
-  let mode: number;
-  try {
-    mode = statSync(file).mode;
-  } catch {
-    const partial = ['POLYV_APP_ID', 'POLYV_APP_SECRET', 'POLYV_USER_ID'].filter((k) => !env[k]);
-    throw new ConfigError(
-      `no Polyv credentials: set ${partial.join(', ')} in the environment, or write a credentials file at ${file} (chmod 600) with a "${profile}" profile (appId, appSecret, userId). For a rehearsal, use --sandbox.`,
-    );
-  }
-  if ((mode & 0o077) !== 0) {
-    throw new ConfigError(`refusing to read ${file}: other users may read it (mode ${(mode & 0o777).toString(8)}). Run: chmod 600 ${file}`);
-  }
+  const text = readCredentialsFile(file, profile, env);
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, 'utf8'));
+    doc = parse(text);
   } catch (err) {
     throw new ConfigError(`cannot read credentials file ${file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
@@ -100,6 +89,36 @@ export function loadCredentials(o: LoadCredentialsOptions): Credentials {
   const missing = ['appId', 'appSecret', 'userId'].filter((k) => typeof p[k] !== 'string' || p[k] === '');
   if (missing.length > 0) throw new ConfigError(`profile "${profile}" in ${file} lacks ${missing.join(', ')}`);
   return new Credentials(p['appId'] as string, p['appSecret'] as string, p['userId'] as string, `file ${file}, profile ${profile}`);
+}
+
+/** A credentials file is small: anything larger is not one. */
+const MAX_CREDENTIALS_BYTES = 64 * 1024;
+
+/**
+ * Reads the credentials file, refusing what could hang or leak: it is opened without blocking (a
+ * FIFO would otherwise wait for a writer forever, deaf to Ctrl-C, since the read blocks the only
+ * thread) and must be a regular file, private to its owner, and small.
+ */
+function readCredentialsFile(file: string, profile: string, env: Readonly<Record<string, string | undefined>>): string {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`cannot read credentials file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    const partial = ['POLYV_APP_ID', 'POLYV_APP_SECRET', 'POLYV_USER_ID'].filter((k) => !env[k]);
+    throw new ConfigError(
+      `no Polyv credentials: set ${partial.join(', ')} in the environment, or write a credentials file at ${file} (chmod 600) with a "${profile}" profile (appId, appSecret, userId). For a rehearsal, use --sandbox.`,
+    );
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ConfigError(`refusing to read credentials file ${file}: it is not a regular file (a pipe, a device or a folder)`);
+    if ((st.mode & 0o077) !== 0) throw new ConfigError(`refusing to read ${file}: other users may read it (mode ${(st.mode & 0o777).toString(8)}). Run: chmod 600 ${file}`);
+    if (st.size > MAX_CREDENTIALS_BYTES) throw new ConfigError(`refusing to read credentials file ${file}: ${st.size} bytes is too large for one (at most ${MAX_CREDENTIALS_BYTES})`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -116,6 +118,12 @@ describe.runIf(chromiumPath)('the serve page in headless Chromium', () => {
     // A string, evaluated in the page (this file is typechecked without the DOM's types).
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
+
+    // An edit that does not validate: its diagnostics appear on the page, live; nothing else changes.
+    writeFileSync(join(dir, 'lessons', 'tomorrow.yaml'), lessonYaml(2, t + 86_400_000, 60, ["{ id: bad, kind: message, at: +1s, text: '{{nope}}' }"]));
+    await page.waitForSelector('#diagnostics:not([hidden]) li.diag', { timeout: 20_000 });
+    expect(await page.locator('#diagnostics li.diag').first().textContent()).toMatch(/lessons\/tomorrow\.yaml:\d+:\d+ error RB3002/);
+    expect(await page.locator('#diagnostics .rejected-file').textContent()).toContain('last good plan keeps running');
     await page.close();
   }, 120_000);
 });

@@ -102,3 +102,18 @@ describe('runbook validate ends promptly on a signal', () => {
     expect(r.stderr).toMatch(/interrupted after \d+ of 200/);
   });
 });
+
+describe('channel ids on the wire', () => {
+  it('run --dry-run prints the batch-checkin body as sent: a 20-digit id digit for digit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-longid-'));
+    writeFileSync(join(dir, 'long.yaml'), 'event: { name: Long, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1m }\nchannels: { main: "012345678901234567890" }\nsteps:\n  - { id: c, kind: checkin, at: +10s, duration: 5s }\n');
+    const r = await runCli(['run', 'long.yaml', '--dry-run', '--start', 'now+1s', '--state-dir', join(dir, 'state')], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('body: [{"channelId":12345678901234567890,"limitTime":5,');
+    const p = await runCli(['plan', 'long.yaml', '--json'], { cwd: dir });
+    const plan = JSON.parse(p.stdout) as { channels: Record<string, string>; checkinBatches: { call: { body: string; json: { channelId: string }[] } }[] };
+    expect(plan.channels).toEqual({ main: '12345678901234567890' });
+    expect(plan.checkinBatches[0]!.call.body).toContain('"channelId":12345678901234567890,');
+    expect(plan.checkinBatches[0]!.call.json[0]!.channelId).toBe('12345678901234567890');
+  });
+});

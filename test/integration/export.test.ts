@@ -1,12 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { noCheckpoint, runChatExport, runHistoryExport, runReportExport, ReportNotReadyError, type CheckpointPort } from '../../src/export/index.js';
+import { HistoryPagingError, noCheckpoint, runChatExport, runHistoryExport, runReportExport, ReportNotReadyError, type CheckpointPort, type HistoryCheckpoint } from '../../src/export/index.js';
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { Credentials, PolyvClient, RateLimiter } from '../../src/transport/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliWithHooks } from '../helpers/cli.js';
 import { demoEnv } from '../helpers/engine-lesson.js';
+import { SPEAK_LIST, speakRecord, startHostileServer, v3, v4 } from '../helpers/hostile-server.js';
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -90,7 +91,11 @@ describe('history export', () => {
     open.push(sb);
     const out = mkdtempSync(join(tmpdir(), 'rb-resume-'));
     const args = ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', out];
-    const killed = await runCli(args, { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_PAGES: '2' }) });
+    // The product CLI has no crash hook: the same variable changes nothing there.
+    const product = await runCli([...args.slice(0, -1), mkdtempSync(join(tmpdir(), 'rb-nohook-'))], { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_PAGES: '2' }) });
+    expect(product.code).toBe(0);
+    const logFrom = sb.log.length;
+    const killed = await runCliWithHooks(args, { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_PAGES: '2' }) });
     expect(killed.signal).toBe('SIGKILL');
     expect(readdirSync(out).some((f) => f.endsWith('.partial'))).toBe(true);
     const resumed = await runCli(args, { env: demoEnv() });
@@ -100,7 +105,7 @@ describe('history export', () => {
     const expected = Array.from({ length: 3000 }, (_, i) => sb.speak.at(i).id);
     expect(ids).toEqual(expected);
     // The resume asked for the pages after the checkpoint, not from the start.
-    const firstCalls = sb.log.filter((e) => e.endpoint === 'getSpeakList' && e.params?.['cursor'] === undefined);
+    const firstCalls = sb.log.slice(logFrom).filter((e) => e.endpoint === 'getSpeakList' && e.params?.['cursor'] === undefined);
     expect(firstCalls).toHaveLength(1);
   });
 });
@@ -149,5 +154,186 @@ describe('session report', () => {
     const err = await runReportExport(c, { channelId: '1000001', sessionId: 'abc', outDir: out, date: 'x', deadline: Date.now() + 50, retryBaseMs: 20, retryMaxMs: 20 }, noCheckpoint()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReportNotReadyError);
     expect(err).toMatchObject({ channelId: '1000001', sessionId: 'abc', code: 'E_REPORT_NOT_READY' });
+  });
+});
+
+describe('export interrupted', () => {
+  it.each(['SIGTERM', 'SIGHUP'] as const)('%s: exits 130 and says how to resume; the partial file is kept', async (sig) => {
+    let page = 0;
+    const hostile = await startHostileServer(async (req) => {
+      if (req.path !== SPEAK_LIST) return v4();
+      await new Promise((r) => setTimeout(r, 50));
+      page += 1;
+      return v3({ size: 10, cursor: `c${page}`, list: Array.from({ length: 10 }, (_, i) => speakRecord(`${page}-${i}`, '1000001', 1_700_000_000_000 + page)) });
+    });
+    open.push(hostile);
+    const out = mkdtempSync(join(tmpdir(), 'rb-int-'));
+    const child = runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', hostile.url, '--out', out], { env: demoEnv() });
+    while (page < 3) await new Promise((r) => setTimeout(r, 20));
+    child.child.kill(sig);
+    const r = await child;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('To resume, run the same command again');
+    expect(readdirSync(out).some((f) => f.endsWith('.partial'))).toBe(true);
+  });
+});
+
+/** A client of a hostile server (no signature checks there; the client signs as always). */
+function hostileClient(url: string): PolyvClient {
+  const c = new PolyvClient({
+    credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'test'),
+    baseUrl: url,
+    limiter: new RateLimiter({ max: 100_000, windowMs: 1000 }),
+    retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 },
+  });
+  open.push(c);
+  return c;
+}
+
+const page = (cursor: string | undefined, ids: readonly string[], room = '1000001'): ReturnType<typeof v3> => v3({ size: ids.length, ...(cursor !== undefined ? { cursor } : {}), list: ids.map((id) => speakRecord(id, room, 1_700_000_000_000)) });
+
+describe('history pages that make no progress', () => {
+  const cases: [string, (cursor: string | undefined) => ReturnType<typeof v3>, RegExp][] = [
+    // The same page and cursor, again and again.
+    ['a repeated cursor', () => page('c1', ['a', 'b']), /answered the page at cursor "c1" with the same cursor again/],
+    // A → B → A → …
+    ['a cycle', (c) => (c === 'B' ? page('A', ['b1', 'b2']) : page('B', ['a1', 'a2'])), /pointed back to cursor "B", a page already read/],
+    // Records, but no cursor to the next page.
+    ['a missing cursor', () => page(undefined, ['x']), /a page of records with no cursor to the next page \(the first page\)/],
+    // New cursors, but the same records each time.
+    ['no new record', (c) => page(`n${Number((c ?? 'n0').slice(1)) + 1}`, ['same1', 'same2']), /the pages up to cursor "n2" brought no record that was not already written, twice in a row/],
+  ];
+  it.each(cases)('%s: stops with an error naming the cursor, writes nothing twice, keeps the partial file', async (_name, answer, message) => {
+    const hostile = await startHostileServer((req) => (req.path === SPEAK_LIST ? answer(req.query['cursor']) : v4()));
+    open.push(hostile);
+    const out = mkdtempSync(join(tmpdir(), 'rb-loop-'));
+    const cp = memoryCheckpoint<HistoryCheckpoint>();
+    const err = await runHistoryExport(hostileClient(hostile.url), { channelId: '1000001', format: 'jsonl', outDir: out, date: 'x', checkpointEveryMs: 0 }, cp).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HistoryPagingError);
+    expect((err as Error).message).toMatch(message);
+    expect(hostile.requests.length).toBeLessThan(5);
+    const partial = readdirSync(out).find((f) => f.endsWith('.partial'))!;
+    const ids = readFileSync(join(out, partial), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // What was written is checkpointed: a resume starts from it (and stops again, bounded).
+    expect(cp.saved.at(-1)?.bytes).toBe(readFileSync(join(out, partial)).length);
+  });
+
+  it('the CLI: exit 3, the cursor named, the partial file kept; run again, it stops again without growing the file', async () => {
+    const hostile = await startHostileServer((req) => (req.path === SPEAK_LIST ? page('loop', ['r1', 'r2']) : v4()));
+    open.push(hostile);
+    const out = mkdtempSync(join(tmpdir(), 'rb-loop-cli-'));
+    const args = ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', hostile.url, '--out', out];
+    const first = await runCli(args, { env: demoEnv(), timeoutMs: 20_000 });
+    expect(first.code).toBe(3);
+    expect(first.stderr).toMatch(/cursor "loop"/);
+    const partial = join(out, readdirSync(out).find((f) => f.endsWith('.partial'))!);
+    const size = readFileSync(partial).length;
+    expect(size).toBeGreaterThan(0);
+    const second = await runCli(args, { env: demoEnv(), timeoutMs: 20_000 });
+    expect(second.code).toBe(3);
+    expect(readFileSync(partial).length).toBe(size);
+  });
+});
+
+describe('history answers that lie', () => {
+  it.each([
+    ['data: null', { code: 200, status: 'success', message: '', data: null }, /not a page of records \(data is null\)/],
+    ['a list that is not an array', { code: 200, status: 'success', message: '', data: { cursor: 'x', list: 'nothing' } }, /not a page of records \(data.list is string\)/],
+    ['no list at all', { code: 200, status: 'success', message: '', data: { cursor: 'x' } }, /data.list is missing/],
+  ])('%s is a protocol error (exit 3), not "no records"', async (_name, body, message) => {
+    const hostile = await startHostileServer((req) => (req.path === SPEAK_LIST ? { body } : v4()));
+    open.push(hostile);
+    const out = mkdtempSync(join(tmpdir(), 'rb-lie-'));
+    const r = await runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', hostile.url, '--out', out], { env: demoEnv(), timeoutMs: 20_000 });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(message);
+    expect(readdirSync(out).filter((f) => f.endsWith('.jsonl'))).toEqual([]);
+  });
+
+  it.each(['jsonl', 'csv'] as const)('malformed records (%s) are written as they came, counted and reported; the export completes', async (format) => {
+    const good = speakRecord('g1', '1000001', 1_700_000_000_000);
+    const entries = [
+      good,
+      null,
+      { ...speakRecord('t1', '1000001', 0), time: undefined },
+      { ...speakRecord('i1', '1000001', 1_700_000_000_001), id: undefined },
+      { ...speakRecord('u1', '1000001', 1_700_000_000_002), user: '{not json' },
+      { ...speakRecord('r1', '1000001', 1_700_000_000_003), roomId: undefined },
+      speakRecord('g2', '1000001', 1_700_000_000_004),
+    ];
+    let served = false;
+    const hostile = await startHostileServer((req) => {
+      if (req.path !== SPEAK_LIST) return v4();
+      if (served) return v3({ size: 0, cursor: 'end', list: [] });
+      served = true;
+      return v3({ size: entries.length, cursor: 'c1', list: entries });
+    });
+    open.push(hostile);
+    const out = mkdtempSync(join(tmpdir(), 'rb-malformed-'));
+    const r = await runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--format', format, '--endpoint', hostile.url, '--out', out], { env: demoEnv(), timeoutMs: 20_000 });
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/6 records/);
+    expect(r.stdout).toMatch(/4 malformed records written as they came \(first: page 1, entry 3 \(id t1\): no time\)/);
+    expect(r.stdout).toMatch(/1 entry that is not a record skipped/);
+    const text = readFileSync(join(out, readdirSync(out).find((f) => f.endsWith(`.${format}`))!), 'utf8');
+    if (format === 'jsonl') {
+      const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => l['id'])).toEqual(['g1', 't1', undefined, 'u1', 'r1', 'g2']);
+      expect(lines[3]!['user']).toBe('{not json');
+    } else {
+      expect(text.trim().split('\r\n')).toHaveLength(7); // header + 6
+    }
+  });
+});
+
+describe('links planted in the output folder', () => {
+  it('a fresh export replaces a planted .partial link (and an old-style checkpoint .tmp link) without writing through it', async () => {
+    const sb = await startSandbox({ channels: ['1000001'], seedMessages: 500, seedStartMs: 1_700_000_000_000, seedSpacingMs: 1 });
+    open.push(sb);
+    const out = mkdtempSync(join(tmpdir(), 'rb-links-'));
+    const precious = join(mkdtempSync(join(tmpdir(), 'rb-precious-')), 'precious.txt');
+    writeFileSync(precious, 'do not touch');
+    symlinkSync(precious, join(out, '1000001_20231114_history.jsonl.partial'));
+    symlinkSync(precious, join(out, '.runbook-export-history-1000001.json.tmp'));
+    const r = await runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', out], { env: demoEnv() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(precious, 'utf8')).toBe('do not touch');
+    expect(readFileSync(join(out, '1000001_20231114_history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(500);
+  });
+
+  it('a resumed export refuses a .partial that became a link (exit 2), writing nothing through it', async () => {
+    const sb = await startSandbox({ channels: ['1000001'], seedMessages: 3000, seedStartMs: 1_700_000_000_000, seedSpacingMs: 1 });
+    open.push(sb);
+    const out = mkdtempSync(join(tmpdir(), 'rb-links2-'));
+    const args = ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', out];
+    const killed = await runCliWithHooks(args, { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_PAGES: '1' }) });
+    expect(killed.signal).toBe('SIGKILL');
+    const partial = join(out, readdirSync(out).find((f) => f.endsWith('.partial'))!);
+    const precious = join(mkdtempSync(join(tmpdir(), 'rb-precious-')), 'precious.txt');
+    writeFileSync(precious, 'do not touch');
+    rmSync(partial);
+    symlinkSync(precious, partial);
+    const r = await runCli(args, { env: demoEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/symbolic link \(refused\)/);
+    expect(readFileSync(precious, 'utf8')).toBe('do not touch');
+  });
+});
+
+describe('export history without --from', () => {
+  it('says its window in the first line of output', async () => {
+    const sb = await startSandbox({ channels: ['1000001'], seedMessages: 10 });
+    open.push(sb);
+    const t0 = Date.now();
+    const r = await runCli(['export', 'history', '--channel', '1000001', '--endpoint', sb.url, '--out', mkdtempSync(join(tmpdir(), 'rb-window-'))], { env: demoEnv() });
+    expect(r.code).toBe(0);
+    const first = r.stdout.split('\n')[0]!;
+    const m = /^history of channel 1000001 from (\S+) to (\S+) \(the last 24 hours: --from not given\)$/.exec(first);
+    expect(m, first).not.toBeNull();
+    const to = Date.parse(m![2]!);
+    expect(to).toBeGreaterThanOrEqual(t0 - 1000);
+    expect(to - Date.parse(m![1]!)).toBe(24 * 3_600_000);
   });
 });

@@ -1,11 +1,13 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lessonRunId } from '../../src/api/lesson-id.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { demoEnv, twoChannelLesson } from '../helpers/engine-lesson.js';
+import { mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
 
 let sb: Sandbox | undefined;
 afterEach(async () => {
@@ -115,5 +117,137 @@ describe('runbook run against the sandbox', () => {
     const st = JSON.parse(status.stdout) as { rows: { state: string }[]; runs: number };
     expect(st.runs).toBe(2);
     expect(st.rows.every((row) => row.state === 'done')).toBe(true);
+  });
+});
+
+/** Many messages on one channel, `spacingMs` apart, no check-ins. */
+function manyMessages(n: number, spacingMs: number): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'rb-many-'));
+  const steps = Array.from({ length: n }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * spacingMs}ms", text: "message ${i + 1}" }`);
+  const file = join(dir, 'lesson.yaml');
+  writeFileSync(file, `event: { name: Many, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n${steps.join('\n')}\n`);
+  return { dir, file };
+}
+
+describe.skipIf(tmpfsUnavailable !== undefined)('the disk fills up mid-run (a small tmpfs)', () => {
+  it('stops with a clear error (exit 2), the journal still reads, and the resume sends the rest once', async () => {
+    sb = await startSandbox({ channels: ['1000001'] });
+    const disk = mountTmpfs(256);
+    try {
+      const { file } = manyMessages(60, 100);
+      const state = join(disk.dir, 'state');
+      const start = new Date(Date.now() + 1500).toISOString();
+      let filled = false;
+      const r = await runCli(['run', file, '--endpoint', sb.url, '--start', start, '--state-dir', state], {
+        env: demoEnv(),
+        onStdout: (chunk) => {
+          if (!filled && chunk.includes('ok m2')) {
+            filled = true;
+            disk.fill();
+          }
+        },
+      });
+      expect(filled).toBe(true);
+      expect(r.code, r.stderr + r.stdout).toBe(2);
+      expect(r.stderr).toMatch(/cannot write the journal .*: no space left on the device \(ENOSPC\)/);
+      expect(r.stderr).toContain(`the run stopped; once that is fixed, resume with: runbook run ${file} --start ${start}`);
+      expect(r.stderr).not.toContain('internal error');
+      // The journal still reads: status works and agrees on what was sent.
+      const status = await runCli(['status', file, '--state-dir', state, '--json']);
+      expect(status.code).toBe(0);
+      const sentBefore = sends(sb).length;
+      expect(sentBefore).toBeLessThan(60);
+      disk.unfill();
+      const resumed = await runCli(['run', file, '--endpoint', sb.url, '--start', start, '--state-dir', state, '--json'], { env: demoEnv() });
+      expect([0, 4]).toContain(resumed.code);
+      const summary = JSON.parse(resumed.stdout.trim().split('\n').pop()!) as { actions: { id: string; result: string }[] };
+      const ambiguous = new Set(summary.actions.filter((a) => a.result === 'ambiguous').map((a) => a.id));
+      for (let i = 1; i <= 60; i++) {
+        const count = sends(sb).filter((e) => e.params?.['text'] === `message ${i}`).length;
+        if (ambiguous.has(`m${i}`)) expect(count).toBeLessThanOrEqual(1);
+        else expect(count, `m${i}`).toBe(1);
+      }
+    } finally {
+      disk.close();
+    }
+  });
+});
+
+describe('the printed resume command', () => {
+  it('followed literally, resumes the same run (vars, vars file, state dir, endpoint): nothing sent twice', async () => {
+    sb = await startSandbox({ channels: ['1000001'] });
+    const dir = mkdtempSync(join(tmpdir(), 'rb-resume-line-'));
+    writeFileSync(join(dir, 'lesson.yaml'), 'params: { greeting: { type: string, required: true }, who: { type: string, required: true } }\nevent: { name: Resume, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n' + Array.from({ length: 4 }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * 1500}ms", text: "{{greeting}} {{who}} ${i + 1}" }`).join('\n') + '\n');
+    writeFileSync(join(dir, 'vars.yaml'), 'who: 同学们\n');
+    const args = ['run', 'lesson.yaml', '--endpoint', sb.url, '--start', 'now+1s', '--var', "greeting=大家好 it's", '--vars', 'vars.yaml', '--state-dir', 'state dir'];
+    let stopped = false;
+    const first = await runCli(args, {
+      cwd: dir,
+      env: demoEnv(),
+      onStdout: (chunk, child) => {
+        if (!stopped && chunk.includes('ok m1')) {
+          stopped = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(first.code).toBe(130);
+    const line = /To resume: (runbook .*)$/m.exec(first.stderr)?.[1];
+    expect(line).toBeDefined();
+    // Run exactly what was printed, through a shell, from another folder.
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${line!.slice('runbook '.length)}`;
+    const resumed = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile('sh', ['-c', cmd], { cwd: tmpdir(), env: { PATH: process.env['PATH'], NO_COLOR: '1', ...demoEnv() } }, (err, stdout) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout }));
+    });
+    expect(resumed.stdout).toContain('resuming');
+    expect(resumed.code).toBe(0);
+    const texts = sends(sb).map((e) => String(e.params?.['text']));
+    expect(texts.sort()).toEqual([1, 2, 3, 4].map((i) => `大家好 it's 同学们 ${i}`));
+  });
+});
+
+describe('the journal deleted or replaced mid-run', () => {
+  it.each(['deleted', 'replaced'] as const)('%s: the run notices by the file identity, stops sending and says so (exit 2)', async (how) => {
+    sb = await startSandbox({ channels: ['1000001'] });
+    const { dir, file } = manyMessages(20, 200);
+    let done = false;
+    let sentAtChange = 0;
+    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+1s'], {
+      env: demoEnv(),
+      onStdout: (chunk) => {
+        if (!done && chunk.includes('ok m2')) {
+          done = true;
+          sentAtChange = sends(sb!).length;
+          const state = join(dir, '.runbook');
+          const journal = join(state, readdirSync(state).find((f) => f.endsWith('.jsonl'))!);
+          rmSync(journal);
+          if (how === 'replaced') writeFileSync(journal, '');
+        }
+      },
+    });
+    expect(done).toBe(true);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`the journal .* was ${how} while the run was writing it; the run stopped and sends nothing more`));
+    // At most the call already committed at the moment of the change goes out after it.
+    expect(sends(sb).length).toBeLessThanOrEqual(sentAtChange + 1);
+    expect(sends(sb).length).toBeLessThan(20);
+  });
+});
+
+describe('what a newcomer sees', () => {
+  it('the summary names the zone of its times, the journal and the exports; status with no argument finds the run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rb-newcomer-'));
+    mkdirSync(join(root, 'lessons'));
+    const file = join(root, 'lessons', 'lesson.yaml');
+    writeFileSync(file, 'event: { name: Newcomer, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1s }\nchannels: { a: "1000001" }\ndefaults: { outDir: ../exports }\nsteps:\n  - { id: hello, kind: message, at: +0s, text: hi }\n  - { id: chat, kind: chatExport, at: end }\n');
+    const r = await runCli(['run', 'lessons/lesson.yaml', '--sandbox', '--start', 'now+1s'], { cwd: root, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('times in Asia/Shanghai');
+    expect(r.stdout).toContain('planned (Asia/Shanghai)');
+    expect(r.stdout).toMatch(new RegExp(`journal: ${join(root, 'lessons', '.runbook')}/[0-9a-f]+\\.jsonl`));
+    expect(r.stdout).toContain(`exports written to: ${join(root, 'exports')}`);
+    const status = await runCli(['status'], { cwd: root });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/2 planned: 2 done/);
   });
 });

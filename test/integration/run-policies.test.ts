@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox } from '../../src/sandbox/index.js';
 import { Credentials, PolyvClient } from '../../src/transport/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliWithHooks } from '../helpers/cli.js';
 import { demoEnv, twoChannelLesson } from '../helpers/engine-lesson.js';
 
 let sb: Sandbox | undefined;
@@ -82,7 +82,7 @@ steps:
     );
     const start = new Date(Date.now() + 1500).toISOString();
     // Write 1 is the run's start, write 2 the intents: the process dies before either call is made.
-    const crashed = await runCli(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_WRITES: '2' }) });
+    const crashed = await runCliWithHooks(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_WRITES: '2' }) });
     expect(crashed.signal).toBe('SIGKILL');
     expect(sb.platform.messages).toHaveLength(0);
     const resumed = await runCli(['run', file, '--endpoint', sb.url, '--start', start, '--json'], { env: demoEnv() });

@@ -160,7 +160,7 @@ describe('runbook serve: the HTTP API, its events and controls', () => {
 
   it('needs its token when one is set, and refuses a bind beyond loopback without one', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
-    const dir = writeTerm({ 'lessons/a.yaml': lessonYaml(1, Date.now() + 3_600_000, 60) });
+    const dir = writeTerm({ 'lessons/a.yaml': lessonYaml(1, Date.now() + 3_600_000, 60), 'lessons/b.yaml': lessonYaml(2, Date.now() + 3 * 86_400_000, 60) });
     const refused = await runCli(['serve', 'lessons', '--port', '0', '--host', '0.0.0.0', '--endpoint', sb.url], { cwd: dir, env: demoEnv() });
     expect(refused.code).toBe(5);
     expect(refused.stderr).toMatch(/beyond loopback: set a token in RUNBOOK_SERVE_TOKEN or --token-file/);
@@ -171,8 +171,13 @@ describe('runbook serve: the HTTP API, its events and controls', () => {
     expect(serve.output()).not.toContain(token);
     expect((await fetch(`${url}api/lessons`)).status).toBe(401);
     expect((await fetch(`${url}api/lessons`, { headers: { Authorization: 'Bearer wrong-token-wrong-token-000' } })).status).toBe(401);
-    const ok = await getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`, { headers: { Authorization: `Bearer ${token}` } });
-    expect(ok.lessons).toHaveLength(1);
+    const auth = { Authorization: `Bearer ${token}` };
+    const ok = await getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`, { headers: auth });
+    expect(ok.lessons).toHaveLength(2);
+    // The page's window: today's lessons, and how many more there are.
+    const window = await getJson<{ lessons: { file: string }[]; more: { upcoming: number; earlier: number } }>(`${url}api/lessons?upcoming=0&earlier=0`, { headers: auth });
+    expect(window.lessons.map((l) => l.file)).toEqual(['lessons/a.yaml']);
+    expect(window.more).toEqual({ upcoming: 1, earlier: 0 });
     const id = ok.lessons[0]!.id;
     expect((await fetch(`${url}api/lessons/${id}/pause`, { method: 'POST', headers: JSON_HEADERS, body: '{}' })).status).toBe(401);
     expect((await fetch(`${url}api/lessons/${id}/pause`, { method: 'POST', headers: { ...JSON_HEADERS, Authorization: `Bearer ${token}` }, body: '{}' })).status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvRow, jsonlRow } from '../../src/export/record-format.js';
+import { csvRow, jsonlRow, recordProblem } from '../../src/export/record-format.js';
 import type { SpeakRecord } from '../../src/polyv/types.js';
 
 const record = (over: Partial<SpeakRecord> = {}): SpeakRecord =>
@@ -36,9 +36,22 @@ describe('history record formats', () => {
     expect(JSON.stringify(r)).toBe(before);
   });
 
-  it('a malformed or missing `user` becomes an empty object, not an error', () => {
-    expect(JSON.parse(jsonlRow(record({ user: '{not json' })))['user']).toEqual({});
-    expect(JSON.parse(jsonlRow(record({ user: undefined as unknown as string })))['user']).toEqual({});
+  it('a malformed or missing `user` is kept as it came (JSONL) or leaves its columns empty (CSV), and is named', () => {
+    expect(JSON.parse(jsonlRow(record({ user: '{not json' })))['user']).toBe('{not json');
+    expect(JSON.parse(jsonlRow(record({ user: '[1]' })))['user']).toBe('[1]');
+    expect('user' in JSON.parse(jsonlRow(record({ user: undefined as unknown as string })))).toBe(false);
+    expect(csvRow(record({ user: '{not json' }))).toContain('"大家好, ""quoted"""');
+    expect(recordProblem(record({ user: '{not json' }))).toBe('`user` is not a JSON object');
+  });
+
+  it('names what keeps a record from being read as documented; a record without a time still makes a CSV row', () => {
+    expect(recordProblem(record())).toBeUndefined();
+    expect(recordProblem(null)).toBe('not an object');
+    expect(recordProblem([1])).toBe('not an object');
+    expect(recordProblem(record({ id: undefined as unknown as string }))).toBe('no id');
+    expect(recordProblem(record({ time: undefined as unknown as number }))).toBe('no time');
+    expect(csvRow(record({ time: undefined as unknown as number })).split(',').slice(0, 3)).toEqual(['m-1', '', '']);
+    expect(csvRow(record({ time: 1e20 })).split(',')[2]).toBe('');
   });
 
   it('CSV quotes fields with commas and quotes, and spreads `user` into columns', () => {

@@ -30,7 +30,7 @@ steps:
     at: end+5m
 `;
 
-const fragments = ['{{', '}}', '{{nope}}', '{{constructor}}', ':', '- ', '&a ', '*a', '\t', '"', "'", '[', ']', '{', '}', '\n', '  ', 'kind: checkin', 'at: +9m', 'duration: 99999s', 'timezone: Mars/Base', '__proto__: 1', 'appSecret: x', 'extends: ./nothing.yaml', 'channels: nope', '2026-03-08T02:30', '%', '!!binary', '? ', '|', '>'];
+const fragments = ['{{', '}}', '{{nope}}', '{{constructor}}', ':', '- ', '&a ', '*a', '\t', '"', "'", '[', ']', '{', '}', '\n', '  ', 'kind: checkin', 'at: +9m', 'duration: 99999s', 'timezone: Mars/Base', '__proto__: 1', 'appSecret: x', 'extends: ./nothing.yaml', 'channels: nope', '2026-03-08T02:30', '%', '!!binary', '? ', '|', '>', '{{#if who}}', '{{/if}}', '{{else}}', '{{~who~}}', '\\{{who}}', '{{{who}}}', '{{lookup event "toString"}}', '{{event.start.length}}', '{{add event.start "x"}}', '{{log}}', 'log: 1', '---\n', 'channelId: 00012345678901234567890', '"0001000"', 'end: "2026-12-01T21:00"', 'image: file:///etc/passwd'];
 
 function check(text: string, n: number): void {
   const f = join(dir, `f${n % 16}.yaml`);

@@ -1,9 +1,10 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCodes } from '../../src/core/errors.js';
-import { acquireLock, Journal, journalPath, LockHeldError, readJournal, replay } from '../../src/journal/index.js';
+import { FileError } from '../../src/core/file-error.js';
+import { acquireLock, Journal, JournalCorruptError, JournalGoneError, journalPath, LockHeldError, readJournal, replay } from '../../src/journal/index.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'rb-journal-'));
 
@@ -50,6 +51,52 @@ describe('journal', () => {
     appendFileSync(p, `\n${JSON.stringify({ t: 'intent', unit: 'b', at: 2 })}\n`);
     expect(() => readJournal(p)).toThrow(/line 2/);
     expect(readJournal(join(d, 'missing.jsonl'))).toEqual([]);
+  });
+
+  it('repairs a torn last line when opened, durably, so new records never follow a fragment', async () => {
+    const d = dir();
+    const p = journalPath(d, 'torn');
+    const whole = `${JSON.stringify({ t: 'intent', unit: 'a', at: 1 })}\n`;
+    writeFileSync(p, `${whole}{"t":"outc`);
+    const j = Journal.open(d, 'torn');
+    expect(j.repaired).toEqual({ path: p, bytes: 10 });
+    expect(readFileSync(p, 'utf8')).toBe(whole);
+    await j.appendLater({ t: 'outcome', unit: 'a', at: 2, result: 'ok' });
+    j.appendDurable([{ t: 'intent', unit: 'b', at: 3 }]);
+    await j.close();
+    // Every status and run after this reads the journal whole (before: "line 2 is corrupt").
+    expect(readJournal(p).map((r) => r.t)).toEqual(['intent', 'outcome', 'intent']);
+    const again = Journal.open(d, 'torn');
+    expect(again.repaired).toBeUndefined();
+    await again.close();
+  });
+
+  it('a corrupt line that is not the last is a JournalCorruptError (exit 2), naming the line', () => {
+    const d = dir();
+    const p = journalPath(d, 'bad');
+    writeFileSync(p, `{"t":"intent"\n${JSON.stringify({ t: 'intent', unit: 'b', at: 2 })}\n`);
+    expect(() => readJournal(p)).toThrow(JournalCorruptError);
+    expect(() => readJournal(p)).toThrow(/line 1/);
+  });
+
+  it.each(['deleted', 'replaced'] as const)('notices a journal %s mid-run and refuses every later write', async (how) => {
+    const d = dir();
+    const j = Journal.open(d, 'gone');
+    j.appendDurable([{ t: 'intent', unit: 'a', at: 1 }]);
+    rmSync(j.path);
+    if (how === 'replaced') writeFileSync(j.path, '');
+    expect(() => j.appendDurable([{ t: 'intent', unit: 'b', at: 2 }])).toThrow(JournalGoneError);
+    expect(() => j.appendDurable([{ t: 'intent', unit: 'c', at: 2 }])).toThrow(new RegExp(`was ${how} while the run was writing it`));
+    await expect(j.appendLater({ t: 'outcome', unit: 'a', at: 3, result: 'ok' })).rejects.toBeInstanceOf(JournalGoneError);
+    await j.close();
+  });
+
+  it('refuses a symbolic link planted where the journal goes', () => {
+    const d = dir();
+    writeFileSync(join(d, 'target'), 'precious');
+    symlinkSync(join(d, 'target'), journalPath(d, 'link'));
+    expect(() => Journal.open(d, 'link')).toThrow(FileError);
+    expect(readFileSync(join(d, 'target'), 'utf8')).toBe('precious');
   });
 
   it('replays: an intent without outcome is in flight (ambiguous), the last checkpoint wins', () => {

@@ -85,6 +85,11 @@ describe('templates: bounded', () => {
     }
   });
 
+  it('many blocks one after another are not nesting', () => {
+    const blocks = '{{#if a}}x{{^}}y{{/if}}{{#unless b}}u{{else}}v{{/unless}}'.repeat(40);
+    expect(textOf(file(message(blocks, 'vars: { a: true, b: false }\n')))).toBe('xu'.repeat(40));
+  });
+
   it('ordinary nesting still renders', () => {
     expect(textOf(file(message('{{#if a}}{{#unless b}}{{#with event}}{{time start}}{{/with}}{{/unless}}{{else}}no{{/if}}', 'vars: { a: true, b: false }\n')))).toBe('19:30');
   });

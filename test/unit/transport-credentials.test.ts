@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,5 +69,22 @@ describe('loadCredentials', () => {
       expect(t).not.toContain(SECRET);
     }
     expect(c.sign({ a: 1 })).toMatch(/^[0-9A-F]{32}$/);
+  });
+});
+
+describe('credentials files that are not files', () => {
+  it('a FIFO is refused at once, not waited on (it would block the only thread, deaf to Ctrl-C)', () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'rb-fifo-')), 'credentials.yaml');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    const started = Date.now();
+    expect(thrown(() => loadCredentials({ env: {}, file: fifo })).message).toMatch(/not a regular file/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('a folder or a device is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-credd-'));
+    chmodSync(dir, 0o700);
+    expect(thrown(() => loadCredentials({ env: {}, file: dir })).message).toMatch(/not a regular file/);
+    expect(thrown(() => loadCredentials({ env: {}, file: '/dev/zero' })).message).toMatch(/not a regular file/);
   });
 });

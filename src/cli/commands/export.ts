@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
+import { checkEndpoint } from '../endpoint-option.js';
 
 interface ExportFlags {
   channel?: string;
@@ -36,17 +37,22 @@ export function defineExport(program: Command, ctx: CliContext): void {
     .action(async (kind: string, flags: ExportFlags) => {
       if (kind !== 'chat' && kind !== 'history' && kind !== 'report') throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);
       if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new UsageError('--format must be jsonl or csv');
-      // Before anything loads undici: this process only streams the export (see heap-tuning.ts).
-      const { tuneHeapForStreaming } = await import('../heap-tuning.js');
-      tuneHeapForStreaming(ctx.env);
+      if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
+      if (flags.endpoint) checkEndpoint(flags.endpoint);
       // Only the export pipeline: no schema, template or YAML modules in this process.
       const { exportOneOff } = await import('../../api/export.js');
       const { parseDuration } = await import('../../core/duration.js');
       const waitMs = flags.wait ? parseDuration(flags.wait) : undefined;
       if (flags.wait && waitMs === undefined) throw new UsageError(`--wait ${flags.wait} is not a duration`);
-      const crashAfterPages = Number(ctx.env['RUNBOOK_TEST_CRASH_AFTER_PAGES'] ?? 0);
       let lastShown = 0;
-      const done = await exportOneOff({
+      const now = Date.now();
+      if (kind === 'history') {
+        // One-off, the window is not the event's: say which it is before anything else.
+        const { historyWindow } = await import('../../api/export.js');
+        const w = historyWindow(flags.from, flags.to, now);
+        ctx.stdout.write(`history of channel ${flags.channel} from ${new Date(w.from).toISOString()} to ${new Date(w.to).toISOString()}${flags.from === undefined ? ' (the last 24 hours: --from not given)' : ''}\n`);
+      }
+      const exporting = exportOneOff({
         kind,
         channel: flags.channel!,
         ...(flags.session ? { session: flags.session } : {}),
@@ -61,16 +67,28 @@ export function defineExport(program: Command, ctx: CliContext): void {
         ...(flags.profile ? { profile: flags.profile } : {}),
         ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
         ...(waitMs !== undefined ? { waitMs } : {}),
+        now,
         signal: ctx.signal,
         onProgress: (p) => {
           if (Date.now() - lastShown < 1000) return;
           lastShown = Date.now();
           ctx.stderr.write(`${p.records} records, ${p.pages} pages, ${Math.round(p.recordsPerSecond)} records/s\n`);
         },
-        // Test hook: die hard after N pages, to prove the history export resumes (documented in README).
-        ...(crashAfterPages > 0 ? { afterPage: (n: number) => n >= crashAfterPages && process.kill(process.pid, 'SIGKILL') } : {}),
+        ...(ctx.hooks?.afterPage ? { afterPage: ctx.hooks.afterPage } : {}),
       });
+      let done: Awaited<typeof exporting>;
+      try {
+        done = await exporting;
+      } catch (err) {
+        // Stopped by a signal: whatever the error that surfaced, the export is interrupted, not failed.
+        if (!ctx.signal.aborted) throw err;
+        ctx.stderr.write(`interrupted: ${kind === 'history' ? 'the pages written so far are checkpointed in' : 'nothing is half-written in'} ${flags.out}. To resume, run the same command again.\n`);
+        ctx.exitCode = ExitCodes.INTERRUPTED;
+        return;
+      }
       ctx.stdout.write(`wrote ${done.file} (${done.bytes} bytes${done.records !== undefined ? `, ${done.records} records` : ''})\n`);
+      if (done.malformed) ctx.stdout.write(`${done.malformed} malformed record${done.malformed === 1 ? '' : 's'} written as they came${done.firstProblem ? ` (first: ${done.firstProblem})` : ''}\n`);
+      if (done.unwritable) ctx.stdout.write(`${done.unwritable} ${done.unwritable === 1 ? 'entry that is not a record' : 'entries that are not records'} skipped${done.firstUnwritable ? ` (first: ${done.firstUnwritable})` : ''}\n`);
       ctx.exitCode = 0;
     });
 }

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
+import { FileError } from '../../core/file-error.js';
 import type { EngineEvent } from '../../engine/events.js';
 import type { CliContext } from '../context.js';
+import { checkEndpoint } from '../endpoint-option.js';
+import { resumeCommand } from '../resume-command.js';
 import { collect } from './validate.js';
 
 interface RunFlags {
@@ -37,55 +40,84 @@ export function defineRun(program: Command, ctx: CliContext): void {
     .option('--vars <file>', 'a YAML/JSON file of variables')
     .action(async (file: string, flags: RunFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
+      if (flags.endpoint) checkEndpoint(flags.endpoint);
       const { runPlaybook } = await import('../../api/index.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
       const { lineRenderer, liveRenderer, renderSummary } = await import('../render/progress-lines.js');
       const requestTimeoutMs = flags.requestTimeout === undefined ? undefined : Number(flags.requestTimeout);
       if (requestTimeoutMs !== undefined && !(Number.isInteger(requestTimeoutMs) && requestTimeoutMs > 0)) throw new UsageError('--request-timeout must be a positive number of milliseconds');
-      const crashAfter = Number(ctx.env['RUNBOOK_TEST_CRASH_AFTER_WRITES'] ?? 0);
       let onEvent: ((e: EngineEvent) => void) | undefined;
       let stopLive: (() => void) | undefined;
-      const result = await runPlaybook({
-        file,
-        cwd: ctx.cwd,
-        env: ctx.env,
-        ...(flags.start ? { start: flags.start } : {}),
-        vars: flags.var,
-        ...(flags.vars ? { varsFile: flags.vars } : {}),
-        ...(flags.dryRun ? { dryRun: true } : {}),
-        ...(flags.sandbox ? { sandbox: true } : {}),
-        ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
-        ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
-        ...(flags.profile ? { profile: flags.profile } : {}),
-        ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
-        ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
-        signal: ctx.signal,
-        onEvent: (e) => {
-          if (!onEvent) return;
-          onEvent(e);
-        },
-        onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
-        // Test hook: die hard after N journal writes, to prove resume (documented in README).
-        ...(crashAfter > 0 ? { afterJournalWrite: (n: number) => n >= crashAfter && process.kill(process.pid, 'SIGKILL') } : {}),
-        isAlive: (pid) => {
-          try {
-            process.kill(pid, 0);
-            return true;
-          } catch (err) {
-            return (err as NodeJS.ErrnoException).code === 'EPERM';
-          }
-        },
-        pid: process.pid,
-        onPlan: (plan) => {
-          if (flags.json) onEvent = (e) => ctx.stdout.write(`${JSON.stringify(e)}\n`);
-          else if (ctx.isTTY && !flags.dryRun) {
-            const live = liveRenderer(ctx.stdout, plan, ctx.color, Date.now);
-            onEvent = live.onEvent;
-            stopLive = live.stop;
-          } else onEvent = lineRenderer(ctx.stdout, plan, Boolean(flags.dryRun));
-          if (flags.sandbox && !flags.json) ctx.stdout.write('rehearsal against the built-in sandbox (demo credentials)\n');
-        },
-      });
+      let plannedStart: number | undefined;
+      const resumeLine = (start: number): string =>
+        resumeCommand(
+          {
+            file,
+            start,
+            vars: flags.var,
+            ...(flags.vars ? { varsFile: flags.vars } : {}),
+            ...(flags.sandbox ? { sandbox: true } : {}),
+            ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+            ...(flags.profile ? { profile: flags.profile } : {}),
+            ...(flags.credentials ? { credentials: flags.credentials } : {}),
+            ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+            ...(flags.requestTimeout ? { requestTimeout: flags.requestTimeout } : {}),
+          },
+          ctx.cwd,
+        );
+      let result: Awaited<ReturnType<typeof runPlaybook>>;
+      try {
+        result = await runPlaybook({
+          file,
+          cwd: ctx.cwd,
+          env: ctx.env,
+          ...(flags.start ? { start: flags.start } : {}),
+          vars: flags.var,
+          ...(flags.vars ? { varsFile: flags.vars } : {}),
+          ...(flags.dryRun ? { dryRun: true } : {}),
+          ...(flags.sandbox ? { sandbox: true } : {}),
+          ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+          ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+          ...(flags.profile ? { profile: flags.profile } : {}),
+          ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
+          ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+          signal: ctx.signal,
+          onEvent: (e) => {
+            if (!onEvent) return;
+            onEvent(e);
+          },
+          onJournalRepaired: (r) => ctx.stderr.write(`runbook: repaired the journal ${r.path}: cut off a torn last line (${r.bytes} bytes of a record never written whole)\n`),
+          onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
+          ...(ctx.hooks?.afterJournalWrite ? { afterJournalWrite: ctx.hooks.afterJournalWrite } : {}),
+          isAlive: (pid) => {
+            try {
+              process.kill(pid, 0);
+              return true;
+            } catch (err) {
+              return (err as NodeJS.ErrnoException).code === 'EPERM';
+            }
+          },
+          pid: process.pid,
+          onPlan: (plan) => {
+            plannedStart = plan.event.start;
+            if (flags.json) onEvent = (e) => ctx.stdout.write(`${JSON.stringify(e)}\n`);
+            else if (ctx.isTTY && !flags.dryRun) {
+              const live = liveRenderer(ctx.stdout, plan, ctx.color, Date.now);
+              onEvent = live.onEvent;
+              stopLive = live.stop;
+            } else onEvent = lineRenderer(ctx.stdout, plan, Boolean(flags.dryRun));
+            if (flags.sandbox && !flags.json) ctx.stdout.write('rehearsal against the built-in sandbox (demo credentials)\n');
+          },
+        });
+      } catch (err) {
+        stopLive?.();
+        // A full or read-only disk stops the run before it sends what it cannot journal: once that
+        // is fixed, the same run resumes. (Not for a journal deleted mid-run: resuming would resend.)
+        if (!(err instanceof FileError) || plannedStart === undefined) throw err;
+        ctx.stderr.write(`runbook: ${err.message}\nthe run stopped; once that is fixed, resume with: ${resumeLine(plannedStart)}\n`);
+        ctx.exitCode = err.exitCode;
+        return;
+      }
       stopLive?.();
       if (!result.plan || !result.summary) {
         ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd }));
@@ -94,9 +126,9 @@ export function defineRun(program: Command, ctx: CliContext): void {
       }
       const s = result.summary;
       if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: s.actions })}\n`);
-      else ctx.stdout.write(`\n${renderSummary(s, result.plan)}`);
+      else ctx.stdout.write(`\n${renderSummary(s, result.plan, result.journal ? { journal: result.journal } : {})}`);
       if (s.interrupted) {
-        const resume = `runbook run ${file} --start ${new Date(result.plan.event.start).toISOString()}${flags.stateDir ? ` --state-dir ${flags.stateDir}` : ''}${flags.sandbox ? ' --sandbox' : ''}`;
+        const resume = resumeLine(result.plan.event.start);
         ctx.stderr.write(`interrupted: the journal is consistent. To resume: ${resume}\n`);
         ctx.exitCode = ExitCodes.INTERRUPTED;
         return;

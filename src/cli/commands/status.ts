@@ -11,7 +11,7 @@ export function defineStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
     .description('show what a run did and has left, from its journal')
-    .argument('[target]', 'a playbook file or a run id (default: the newest run in ./.runbook)')
+    .argument('[target]', 'a playbook file or a run id (default: the newest run in ./.runbook or a .runbook folder up to 3 levels below)')
     .option('--state-dir <dir>', 'where the journals live')
     .option('--json', 'print JSON')
     .action(async (target: string | undefined, flags: StatusFlags) => {

@@ -12,7 +12,7 @@ export function lineRenderer(out: Writer, plan: Plan, dryRun: boolean): (e: Engi
   return (e) => {
     switch (e.type) {
       case 'start':
-        out.write(`${dryRun ? 'dry run' : 'run'} ${e.runId}: ${e.units} call(s)${e.resumed ? ', resuming' : ''}\n`);
+        out.write(`${dryRun ? 'dry run' : 'run'} ${e.runId}: ${e.units} call(s)${e.resumed ? ', resuming' : ''}; times in ${z}\n`);
         break;
       case 'skip-done':
         out.write(`already done: ${e.unit}\n`);
@@ -71,11 +71,14 @@ export function liveRenderer(out: Writer, plan: Plan, color: boolean, now: () =>
   };
 }
 
-/** The table at the end: every action with its planned time, outcome and lateness. */
-export function renderSummary(summary: RunSummary, plan: Plan): string {
+/**
+ * The table at the end: every action with its planned time (in the event's zone, named in the
+ * header), outcome and lateness; then where the journal and the exports are.
+ */
+export function renderSummary(summary: RunSummary, plan: Plan, where: { journal?: string } = {}): string {
   const z = plan.event.zone;
   const rows = summary.actions.map((a) => [a.id, a.kind, a.channelId, DateTime.fromMillis(a.plannedAt, { zone: z }).toFormat('MM-dd HH:mm:ss'), a.result, a.latenessMs === undefined ? '' : `${a.latenessMs} ms`]);
-  const head = ['action', 'kind', 'channel', 'planned', 'outcome', 'late'];
+  const head = ['action', 'kind', 'channel', `planned (${z})`, 'outcome', 'late'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const lines = [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => fmt(r as string[]))];
@@ -85,5 +88,8 @@ export function renderSummary(summary: RunSummary, plan: Plan): string {
   lines.push(`${count('ok')} ok, ${count('failed')} failed, ${count('ambiguous')} ambiguous, ${count('skipped')} skipped, ${count('pending')} pending`);
   if (count('ambiguous')) lines.push(`ambiguous (sent, answer unknown; check the channel before resending): ${by('ambiguous').join(', ')}`);
   for (const a of summary.actions.filter((x) => (x.result === 'failed' || x.result === 'skipped') && x.message)) lines.push(`${a.result} ${a.id}: ${a.message}`);
+  if (where.journal) lines.push(`journal: ${where.journal}`);
+  const outDirs = [...new Set(plan.actions.flatMap((a) => ('outDir' in a && summary.actions.some((r) => r.id === a.id && r.result === 'ok') ? [a.outDir] : [])))];
+  for (const d of outDirs) lines.push(`exports written to: ${d}`);
   return `${lines.join('\n')}\n`;
 }

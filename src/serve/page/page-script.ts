@@ -8,7 +8,10 @@
  */
 export const PAGE_SCRIPT = String.raw`'use strict';
 (function () {
-  var state = { lessons: [], rejected: [], selected: null, detail: null, now: Date.now(), skew: 0, live: false };
+  // A term may hold thousands of lessons: the page asks for today's and those next to them.
+  var UPCOMING = 50;
+  var EARLIER = 20;
+  var state = { lessons: [], more: { upcoming: 0, earlier: 0 }, rejected: [], selected: null, detail: null, now: Date.now(), skew: 0, live: false };
   var token = null;
   var m = /[#&]token=([^&]+)/.exec(location.hash);
   if (m) {
@@ -63,10 +66,11 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     [['today', 'Today'], ['upcoming', 'Upcoming'], ['earlier', 'Earlier']].forEach(function (g) {
       var list = $('#list-' + g[0]);
       list.textContent = '';
-      var items = g[0] === 'upcoming' ? groups.upcoming.slice(0, 100) : groups[g[0]];
+      var items = groups[g[0]];
       items.forEach(function (l) { list.appendChild(lessonItem(l)); });
-      if (g[0] === 'upcoming' && groups.upcoming.length > 100) list.appendChild(el('li', 'more', (groups.upcoming.length - 100) + ' more later'));
-      $('#count-' + g[0]).textContent = String(groups[g[0]].length);
+      var more = g[0] === 'today' ? 0 : state.more[g[0]] || 0;
+      if (more > 0) list.appendChild(el('li', 'more', more + (g[0] === 'upcoming' ? ' more later' : ' more before')));
+      $('#count-' + g[0]).textContent = String(items.length + more);
       if (items.length === 0) list.appendChild(el('li', 'empty', 'none'));
     });
   }
@@ -87,7 +91,8 @@ export const PAGE_SCRIPT = String.raw`'use strict';
   }
   function updateLesson(summary) {
     var i = state.lessons.findIndex(function (l) { return l.id === summary.id; });
-    if (i >= 0) state.lessons[i] = summary; else state.lessons.push(summary);
+    if (i < 0) { scheduleLoad(); return; }
+    state.lessons[i] = summary;
     var li = document.querySelector('li.lesson[data-id="' + summary.id + '"]');
     if (li) li.replaceWith(lessonItem(summary)); else renderLessons();
     if (state.detail && state.detail.id === summary.id) {
@@ -257,15 +262,21 @@ export const PAGE_SCRIPT = String.raw`'use strict';
   }
 
   function load() {
-    return api('lessons').then(function (d) {
+    return api('lessons?upcoming=' + UPCOMING + '&earlier=' + EARLIER).then(function (d) {
       state.skew = d.now - Date.now();
       state.lessons = d.lessons;
+      state.more = d.more || { upcoming: 0, earlier: 0 };
       state.rejected = d.rejected;
       $('#templates').textContent = d.templates.length ? 'templates: ' + d.templates.join(', ') : '';
       renderLessons();
       renderRejected();
       route();
     }).catch(function (e) { showError(e.message); });
+  }
+  var loadTimer = null;
+  function scheduleLoad() {
+    if (loadTimer) return;
+    loadTimer = setTimeout(function () { loadTimer = null; load(); }, 1000);
   }
   function loadRejected() {
     api('diagnostics').then(function (d) { state.rejected = d.rejected; renderRejected(); });
