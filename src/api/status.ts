@@ -75,7 +75,10 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
         : 'pending';
     return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
   });
-  return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows };
+  // By planned time (a check-in's start), then the plan's order: the journal lists the actions in
+  // the plan's order and the sort is stable.
+  const ordered = [...rows].sort((a, b) => a.at - b.at);
+  return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows: ordered };
 }
 
 /** How deep below the current folder `status` looks for the `.runbook` folders beside playbooks. */

@@ -15,6 +15,8 @@ export interface CliContext {
   readonly signal: AbortSignal;
   /** Set by a command's action to report its result. */
   exitCode: number;
+  /** The words that start this program from the user's shell (launcher.ts); default `runbook`. */
+  readonly launcher?: readonly string[];
   /** Test hooks (test-hooks-bin.ts only); absent in the product CLI. */
   readonly hooks?: CliHooks;
 }

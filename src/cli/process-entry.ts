@@ -1,4 +1,5 @@
 import { colorEnabled, type CliContext, type CliHooks, type Writer } from './context.js';
+import { executableRealPath, launcherWords, realPath } from './launcher.js';
 import { main } from './main.js';
 
 /**
@@ -27,6 +28,7 @@ export async function start(hooks?: CliHooks): Promise<void> {
     color: colorEnabled(process.env, isTTY),
     signal: controller.signal,
     exitCode: 0,
+    launcher: launcherWords({ env: process.env, scriptPath: process.argv[1] ?? 'runbook', execPath: process.execPath, cwd: process.cwd(), executable: executableRealPath, realpath: realPath }),
     ...(hooks ? { hooks } : {}),
   };
   const code = await main(process.argv.slice(2), ctx);

@@ -18,12 +18,13 @@ export interface ResumeOptions {
 /**
  * The exact command that resumes a run: every option that decides its id (the playbook, its
  * variables, the start) and its destination (endpoint or sandbox, credentials, state folder), with
- * paths made absolute so it works from any folder, quoted for a POSIX shell. Leaving one out would
- * start another run — sending again what was delivered — or send to another platform.
+ * paths made absolute so it works from any folder, quoted for a POSIX shell, started by `launcher`
+ * (launcher.ts: `runbook` only when it is on the user's PATH, else `node /abs/bin/runbook.js`).
+ * Leaving one out would start another run — sending again what was delivered — or send to another platform.
  */
-export function resumeCommand(o: ResumeOptions, cwd: string): string {
+export function resumeCommand(o: ResumeOptions, cwd: string, launcher: readonly string[] = ['runbook']): string {
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
-  const args = ['runbook', 'run', path(o.file), '--start', new Date(o.start).toISOString()];
+  const args = [...launcher, 'run', path(o.file), '--start', new Date(o.start).toISOString()];
   for (const v of o.vars) args.push('--var', v);
   if (o.varsFile) args.push('--vars', path(o.varsFile));
   if (o.sandbox) args.push('--sandbox');

@@ -75,7 +75,7 @@ describe('a signal while the exports run after the last timed action', () => {
     const r = await running;
     expect(r.signal).toBeNull();
     expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/interrupted: .*To resume: runbook run /);
+    expect(r.stderr).toMatch(/interrupted: .*To resume: \S*node \S+\/bin\/runbook\.js run /);
     expect(r.stdout).toMatch(/history +historyExport .* pending/);
     expect(r.stdout).toMatch(/0 failed, 0 ambiguous, 0 skipped, 1 pending/);
     const journal = readdirSync(join(dir, '.runbook')).find((f) => f.endsWith('.jsonl'))!;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -150,7 +150,8 @@ describe.skipIf(tmpfsUnavailable !== undefined)('the disk fills up mid-run (a sm
       expect(filled).toBe(true);
       expect(r.code, r.stderr + r.stdout).toBe(2);
       expect(r.stderr).toMatch(/cannot write the journal .*: no space left on the device \(ENOSPC\)/);
-      expect(r.stderr).toContain(`the run stopped; once that is fixed, resume with: runbook run ${file} --start ${start}`);
+      expect(r.stderr).toContain(`the run stopped; once that is fixed, resume with: `);
+      expect(r.stderr).toContain(`${realpathSync(BIN)} run ${file} --start ${start}`);
       expect(r.stderr).not.toContain('internal error');
       // The journal still reads: status works and agrees on what was sent.
       const status = await runCli(['status', file, '--state-dir', state, '--json']);
@@ -192,14 +193,15 @@ describe('the printed resume command', () => {
       },
     });
     expect(first.code).toBe(130);
-    const line = /To resume: (runbook .*)$/m.exec(first.stderr)?.[1];
+    const line = /To resume: (.*)$/m.exec(first.stderr)?.[1];
     expect(line).toBeDefined();
-    // Run exactly what was printed, through a shell, from another folder.
-    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${line!.slice('runbook '.length)}`;
-    const resumed = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      execFile('sh', ['-c', cmd], { cwd: tmpdir(), env: { PATH: process.env['PATH'], NO_COLOR: '1', ...demoEnv() } }, (err, stdout) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout }));
+    // Run exactly what was printed, through a shell, from another folder, with the PATH a user's
+    // shell has after `npm ci` (no node_modules/.bin: that is added only by npm and npx).
+    const userPath = (process.env['PATH'] ?? '').split(':').filter((d) => !d.endsWith('node_modules/.bin')).join(':');
+    const resumed = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('sh', ['-c', line!], { cwd: tmpdir(), env: { PATH: userPath, NO_COLOR: '1', ...demoEnv() } }, (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }));
     });
-    expect(resumed.stdout).toContain('resuming');
+    expect(resumed.stdout, resumed.stderr).toContain('resuming');
     expect(resumed.code).toBe(0);
     const texts = sends(sb).map((e) => String(e.params?.['text']));
     expect(texts.sort()).toEqual([1, 2, 3, 4].map((i) => `大家好 it's 同学们 ${i}`));

@@ -44,6 +44,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
       const { runPlaybook } = await import('../../api/index.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
       const { lineRenderer, liveRenderer, renderSummary } = await import('../render/progress-lines.js');
+      const { inPlannedOrder } = await import('../render/planned-order.js');
       const requestTimeoutMs = flags.requestTimeout === undefined ? undefined : Number(flags.requestTimeout);
       if (requestTimeoutMs !== undefined && !(Number.isInteger(requestTimeoutMs) && requestTimeoutMs > 0)) throw new UsageError('--request-timeout must be a positive number of milliseconds');
       let onEvent: ((e: EngineEvent) => void) | undefined;
@@ -64,6 +65,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
             ...(flags.requestTimeout ? { requestTimeout: flags.requestTimeout } : {}),
           },
           ctx.cwd,
+          ctx.launcher,
         );
       let result: Awaited<ReturnType<typeof runPlaybook>>;
       try {
@@ -125,7 +127,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
         return;
       }
       const s = result.summary;
-      if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: s.actions })}\n`);
+      if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: inPlannedOrder(s.actions, result.plan) })}\n`);
       else ctx.stdout.write(`\n${renderSummary(s, result.plan, result.journal ? { journal: result.journal } : {})}`);
       if (s.interrupted) {
         const resume = resumeLine(result.plan.event.start);

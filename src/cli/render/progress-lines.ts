@@ -3,6 +3,7 @@ import type { EngineEvent } from '../../engine/events.js';
 import type { RunSummary } from '../../engine/engine.js';
 import type { Plan } from '../../plan/types.js';
 import type { Writer } from '../context.js';
+import { inPlannedOrder } from './planned-order.js';
 
 const time = (ms: number, zone: string): string => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm:ss.SSS');
 
@@ -73,21 +74,22 @@ export function liveRenderer(out: Writer, plan: Plan, color: boolean, now: () =>
 
 /**
  * The table at the end: every action with its planned time (in the event's zone, named in the
- * header), outcome and lateness; then where the journal and the exports are.
+ * header), outcome and lateness, in planned-time order (planned-order.ts); then where the journal and the exports are.
  */
 export function renderSummary(summary: RunSummary, plan: Plan, where: { journal?: string } = {}): string {
   const z = plan.event.zone;
-  const rows = summary.actions.map((a) => [a.id, a.kind, a.channelId, DateTime.fromMillis(a.plannedAt, { zone: z }).toFormat('MM-dd HH:mm:ss'), a.result, a.latenessMs === undefined ? '' : `${a.latenessMs} ms`]);
+  const actions = inPlannedOrder(summary.actions, plan);
+  const rows = actions.map((a) => [a.id, a.kind, a.channelId, DateTime.fromMillis(a.plannedAt, { zone: z }).toFormat('MM-dd HH:mm:ss'), a.result, a.latenessMs === undefined ? '' : `${a.latenessMs} ms`]);
   const head = ['action', 'kind', 'channel', `planned (${z})`, 'outcome', 'late'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const lines = [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => fmt(r as string[]))];
-  const by = (s: string): string[] => summary.actions.filter((a) => a.result === s).map((a) => a.id);
+  const by = (s: string): string[] => actions.filter((a) => a.result === s).map((a) => a.id);
   const count = (s: string): number => by(s).length;
   lines.push('');
   lines.push(`${count('ok')} ok, ${count('failed')} failed, ${count('ambiguous')} ambiguous, ${count('skipped')} skipped, ${count('pending')} pending`);
   if (count('ambiguous')) lines.push(`ambiguous (sent, answer unknown; check the channel before resending): ${by('ambiguous').join(', ')}`);
-  for (const a of summary.actions.filter((x) => (x.result === 'failed' || x.result === 'skipped') && x.message)) lines.push(`${a.result} ${a.id}: ${a.message}`);
+  for (const a of actions.filter((x) => (x.result === 'failed' || x.result === 'skipped') && x.message)) lines.push(`${a.result} ${a.id}: ${a.message}`);
   if (where.journal) lines.push(`journal: ${where.journal}`);
   const outDirs = [...new Set(plan.actions.flatMap((a) => ('outDir' in a && summary.actions.some((r) => r.id === a.id && r.result === 'ok') ? [a.outDir] : [])))];
   for (const d of outDirs) lines.push(`exports written to: ${d}`);
