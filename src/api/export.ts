@@ -77,13 +77,30 @@ export const DEFAULT_HISTORY_WINDOW_MS = 24 * 3_600_000;
 export function historyWindow(fromText: string | undefined, toText: string | undefined, now: number): { from: number; to: number } {
   const to = toText !== undefined ? parseInstant(toText, '--to') : now;
   const from = fromText !== undefined ? parseInstant(fromText, '--from') : now - DEFAULT_HISTORY_WINDOW_MS;
+  if (from > to) throw new UsageError(`--from ${fromText ?? '(24 hours ago)'} is after --to ${toText ?? '(now)'}: the window would be empty`);
   return { from, to };
 }
 
-function parseInstant(text: string, flag: string): number {
-  if (/^\d{13}$/.test(text)) return Number(text);
+/** The latest instant a JavaScript Date (and so the platform's 13-digit times) can hold. */
+const MAX_EPOCH_MS = 8.64e15;
+
+/**
+ * An instant given on the command line: epoch milliseconds (any count of digits: `0` is 1970), or
+ * an ISO 8601 time *with* an offset (`Z`, `+08:00`). A time without an offset is refused rather than
+ * read in some zone: the machine's zone differs between an operator's laptop and a CI server, and
+ * UTC silently shifts a Beijing operator's window by 8 hours — so the one reading that cannot be
+ * wrong is the one the operator writes out.
+ */
+export function parseInstant(text: string, flag: string): number {
+  const help = `use an ISO 8601 time with an offset (e.g. 2026-12-01T19:30+08:00 or 2026-12-01T11:30Z) or epoch milliseconds (e.g. 1764588600000)`;
+  if (/^\d+$/.test(text)) {
+    const ms = Number(text);
+    if (!(ms <= MAX_EPOCH_MS)) throw new UsageError(`${flag} ${text}: epoch milliseconds beyond the year 275760; ${help}`);
+    return ms;
+  }
   const dt = DateTime.fromISO(text, { setZone: true });
-  if (!dt.isValid) throw new UsageError(`${flag} ${text}: use an ISO 8601 time (with an offset, e.g. 2026-12-01T19:30+08:00) or epoch milliseconds`);
+  if (!dt.isValid) throw new UsageError(`${flag} ${text}: not a time; ${help}`);
+  if (!/(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(text) || !text.includes('T')) throw new UsageError(`${flag} ${text}: this time has no offset, so its zone is unknown; ${help}`);
   return dt.toMillis();
 }
 

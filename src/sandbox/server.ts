@@ -41,7 +41,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     count: options.seedMessages ?? 0,
     seed,
     channels: options.channels ?? [],
-    startMs: options.seedStartMs ?? now() - 24 * 3600 * 1000,
+    // Inside the last day, an hour from its edge: a one-off export's default window (24 h) still
+    // covers them when taken within the hour.
+    startMs: options.seedStartMs ?? now() - 23 * 3600 * 1000,
     spacingMs: options.seedSpacingMs ?? 50,
     accountId: credentials.userId,
   });

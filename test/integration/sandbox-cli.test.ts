@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { polyvSign } from '../../src/polyv/sign.js';
 import { DEMO_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { BIN, runCli } from '../helpers/cli.js';
+import { demoEnv } from '../helpers/engine-lesson.js';
 
 describe('runbook sandbox (real process)', () => {
   it('prints its URL, serves signed calls, and stops cleanly on Ctrl-C', async () => {
@@ -28,6 +32,28 @@ describe('runbook sandbox (real process)', () => {
     });
     expect(code).toBe(0);
     expect(out).toContain('sandbox stopped');
+  });
+
+  it('seeds its chat records inside the default window of a one-off history export', async () => {
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--seed-messages', '50'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+      });
+      // A few seconds later, as a person would type the export.
+      await new Promise((r) => setTimeout(r, 3000));
+      const dir = mkdtempSync(join(tmpdir(), 'rb-seeded-'));
+      const r = await runCli(['export', 'history', '--channel', '1000001', '--endpoint', url, '--out', dir], { env: demoEnv() });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/, 50 records\)/);
+    } finally {
+      child.kill('SIGINT');
+    }
   });
 
   it('refuses a bad fault spec with one line and exit 2', async () => {

@@ -26,7 +26,7 @@ export function defineExport(program: Command, ctx: CliContext): void {
     .requiredOption('--channel <id>', 'the channel id')
     .option('--session <id>', 'the session id (report)')
     .option('--from <time>', 'history window start: ISO 8601 with offset, or epoch ms (default: 24 h ago)')
-    .option('--to <time>', 'history window end (default: now)')
+    .option('--to <time>', 'history window end: ISO 8601 with offset, or epoch ms (default: now)')
     .option('--format <format>', 'history format: jsonl or csv', 'jsonl')
     .option('--out <dir>', 'output folder', 'exports')
     .option('--endpoint <url>', 'the platform base URL (default https://api.polyv.net)')

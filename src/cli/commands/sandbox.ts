@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
+import { shellQuote } from '../resume-command.js';
 
 interface SandboxFlags {
   port: string;
@@ -56,7 +57,7 @@ export function defineSandbox(program: Command, ctx: CliContext): void {
       } else {
         // The demo credentials are public constants that open nothing but this local server.
         ctx.stdout.write(
-          `demo credentials (local only):\n  export POLYV_APP_ID=${DEMO_CREDENTIALS.appId} POLYV_USER_ID=${DEMO_CREDENTIALS.userId} POLYV_APP_SECRET=${DEMO_CREDENTIALS.appSecret}\n  runbook run LESSON.yaml --endpoint ${sb.url} --start now+10s\n`,
+          `demo credentials (local only):\n  export POLYV_APP_ID=${DEMO_CREDENTIALS.appId} POLYV_USER_ID=${DEMO_CREDENTIALS.userId} POLYV_APP_SECRET=${DEMO_CREDENTIALS.appSecret}\n  ${(ctx.launcher ?? ['runbook']).map(shellQuote).join(' ')} run LESSON.yaml --endpoint ${sb.url} --start now+10s\n`,
         );
       }
       ctx.stdout.write('Ctrl-C to stop\n');
