@@ -253,3 +253,30 @@ describe('what a newcomer sees', () => {
     expect(status.stdout).toMatch(/2 planned: 2 done/);
   });
 });
+
+describe('a --sandbox rehearsal interrupted and resumed', () => {
+  it('says that the resumed rehearsal runs against a new, empty sandbox, at the interruption and on resume', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-sandbox-resume-'));
+    writeFileSync(join(dir, 'lesson.yaml'), 'event: { name: Rehearsal, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n' + Array.from({ length: 3 }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * 1500}ms", text: "hi ${i + 1}" }`).join('\n') + '\n');
+    let stopped = false;
+    const first = await runCli(['run', 'lesson.yaml', '--sandbox', '--start', 'now+1s'], {
+      cwd: dir,
+      onStdout: (chunk, child) => {
+        if (!stopped && chunk.includes('ok m1')) {
+          stopped = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(first.code).toBe(130);
+    expect(first.stderr).toContain('A resumed --sandbox rehearsal starts a new, empty sandbox: what was sent before (messages, check-ins) is not in it, so its exports miss it.');
+    const line = /To resume: (.*)$/m.exec(first.stderr)![1]!;
+    expect(line).toContain(' --sandbox');
+    const resumed = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('sh', ['-c', line], { cwd: tmpdir(), env: { PATH: process.env['PATH'], NO_COLOR: '1' } }, (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }));
+    });
+    expect(resumed.stdout).toContain('resuming');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('runbook: resuming against a new, empty built-in sandbox');
+  });
+});

@@ -5,6 +5,7 @@ import type { EngineEvent } from '../../engine/events.js';
 import type { CliContext } from '../context.js';
 import { checkEndpoint } from '../endpoint-option.js';
 import { resumeCommand } from '../resume-command.js';
+import { SANDBOX_ENDS_WITH_RUN, SANDBOX_RESUMED } from '../sandbox-notices.js';
 import { collect } from './validate.js';
 
 interface RunFlags {
@@ -85,6 +86,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
           ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
           signal: ctx.signal,
           onEvent: (e) => {
+            if (e.type === 'start' && e.resumed && flags.sandbox) ctx.stderr.write(SANDBOX_RESUMED);
             if (!onEvent) return;
             onEvent(e);
           },
@@ -117,6 +119,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
         // is fixed, the same run resumes. (Not for a journal deleted mid-run: resuming would resend.)
         if (!(err instanceof FileError) || plannedStart === undefined) throw err;
         ctx.stderr.write(`runbook: ${err.message}\nthe run stopped; once that is fixed, resume with: ${resumeLine(plannedStart)}\n`);
+        if (flags.sandbox) ctx.stderr.write(SANDBOX_ENDS_WITH_RUN);
         ctx.exitCode = err.exitCode;
         return;
       }
@@ -132,6 +135,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
       if (s.interrupted) {
         const resume = resumeLine(result.plan.event.start);
         ctx.stderr.write(`interrupted: the journal is consistent. To resume: ${resume}\n`);
+        if (flags.sandbox) ctx.stderr.write(SANDBOX_ENDS_WITH_RUN);
         ctx.exitCode = ExitCodes.INTERRUPTED;
         return;
       }
