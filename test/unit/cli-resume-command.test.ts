@@ -16,6 +16,10 @@ describe('the resume command', () => {
     expect(resumeCommand({ file: '/a b/l.yaml', start: 0, vars: [], sandbox: true }, '/x')).toBe("runbook run '/a b/l.yaml' --start 1970-01-01T00:00:00.000Z --sandbox");
   });
 
+  it('starts with the launcher words, quoted like the rest', () => {
+    expect(resumeCommand({ file: '/l.yaml', start: 0, vars: [] }, '/x', ['/opt/node 20/bin/node', '/srv/runbook/bin/runbook.js'])).toBe("'/opt/node 20/bin/node' /srv/runbook/bin/runbook.js run /l.yaml --start 1970-01-01T00:00:00.000Z");
+  });
+
   it('quotes what a shell would change', () => {
     for (const w of ['plain', 'a b', '$HOME', '`x`', "'", 'a;b', '*', '']) expect(shellQuote(w) === w || shellQuote(w).startsWith("'")).toBe(true);
     expect(shellQuote('')).toBe("''");
