@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planFile } from '../../src/api/pipeline.js';
+import { planJson, renderPlanText } from '../../src/cli/render/plan.js';
+
+/** Problems an acceptance tester found in the front end (issues 14 and 19). */
+const dir = mkdtempSync(join(tmpdir(), 'rb-accept-'));
+function file(name: string, text: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+const head = (event: string): string => `event: { name: T, timezone: Asia/Shanghai, ${event} }\nchannels: { main: "1" }\n`;
+
+describe('time bounds: nothing a valid playbook holds crashes plan', () => {
+  it('refuses an absurd event duration with a located RB4013', () => {
+    const f = file('long.yaml', `${head('start: "2027-01-01T10:00", duration: 99999999999999999999h')}steps:\n  - { id: m, kind: message, at: start, text: hi }\n`);
+    const r = planFile(f, { cwd: dir });
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics).toMatchObject([{ code: 'RB4013', location: { line: 1, col: 81 } }]);
+    expect(r.diagnostics[0]!.message).toMatch(/at most 7d/);
+  });
+
+  it('refuses a billion-hour event and an end years after the start', () => {
+    expect(planFile(file('b.yaml', `${head('start: "2027-01-01T10:00", duration: 1000000000h')}steps: []\n`), { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB4013']);
+    expect(planFile(file('c.yaml', `${head('start: "2027-01-01T10:00", end: "2037-01-01T10:00"')}steps: []\n`), { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB4013']);
+  });
+
+  it('refuses a step offset beyond the bound with a located RB4002 naming the step', () => {
+    const f = file('off.yaml', `${head('start: "2027-01-01T10:00", duration: 1h')}steps:\n  - { id: far, kind: message, at: +9999999999999999m, text: hi }\n`);
+    const r = planFile(f, { cwd: dir });
+    expect(r.diagnostics).toMatchObject([{ code: 'RB4002', stepId: 'far', location: { line: 4, col: 35 } }]);
+  });
+
+  it('refuses absolute times outside the allowed years', () => {
+    const r = planFile(file('y.yaml', `${head('start: "+116106-01-01T10:00", duration: 1h')}steps: []\n`), { cwd: dir });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['RB4002']);
+    const s = planFile(file('z.yaml', `${head('start: "2027-01-01T10:00", duration: 1h')}steps:\n  - { id: old, kind: message, at: "1900-01-01T10:00", text: hi }\n`), { cwd: dir });
+    expect(s.diagnostics).toMatchObject([{ code: 'RB4002', stepId: 'old' }]);
+  });
+
+  it('refuses an absurd check-in lead and report deadline', () => {
+    const f = file('lead.yaml', `${head('start: "2027-01-01T10:00", duration: 1h, sessionId: s1')}defaults: { checkinLead: 99999999999h }\nsteps:\n  - { id: c, kind: checkin, at: +5m, duration: 60s }\n  - { id: r, kind: reportExport, at: end+1m, deadline: 99999999999h }\n`);
+    expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB4013', 'RB4013']);
+  });
+
+  it('the largest accepted values plan and render', () => {
+    const f = file('max.yaml', `${head('start: "2027-01-01T10:00", duration: 7d, sessionId: s1')}defaults: { checkinLead: 7d }\nsteps:\n  - { id: a, kind: message, at: -7d, text: hi }\n  - { id: b, kind: message, at: end+7d, text: hi }\n  - { id: c, kind: checkin, at: +7d, duration: 60s }\n  - { id: r, kind: reportExport, at: end+7d, deadline: 7d }\n`);
+    const r = planFile(f, { cwd: dir });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(() => renderPlanText(r.plan!, [], { color: false, cwd: dir })).not.toThrow();
+    expect(() => JSON.stringify(planJson(r.plan!, [], dir))).not.toThrow();
+  });
+});
