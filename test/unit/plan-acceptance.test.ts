@@ -54,3 +54,22 @@ describe('time bounds: nothing a valid playbook holds crashes plan', () => {
     expect(() => JSON.stringify(planJson(r.plan!, [], dir))).not.toThrow();
   });
 });
+
+describe('the text plan', () => {
+  it('shows the UTC offset, so a repeated local time after a fall-back change is told apart', () => {
+    const f = file('lh.yaml', 'event: { name: LH, timezone: Australia/Lord_Howe, start: "2027-04-04T01:45+11:00", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: a, kind: message, at: start, text: hi }\n  - { id: b, kind: message, at: +20m, text: hi }\n');
+    const r = planFile(f, { cwd: dir });
+    const text = renderPlanText(r.plan!, [], { color: false, cwd: dir });
+    expect(text).toMatch(/T\+0s +2027-04-04 01:45:00 \+11:00 +message +a$/m);
+    expect(text).toMatch(/T\+20m +2027-04-04 01:35:00 \+10:30 +message +b$/m);
+  });
+
+  it('prints warnings in the layout validate uses', () => {
+    const f = file('past.yaml', `${head('start: "2020-12-01T19:30", duration: 1h')}steps:\n  - { id: c, kind: checkin, at: +10m, duration: 60s }\n`);
+    const r = planFile(f, { cwd: dir, now: Date.parse('2026-01-01T00:00:00Z') });
+    const warnings = r.diagnostics.filter((d) => d.severity === 'warning');
+    const text = renderPlanText(r.plan!, warnings, { color: false, cwd: dir });
+    expect(text).toMatch(/^past\.yaml:4:\d+: warning RB4014 .*\[step c\]$/m);
+    expect(text).not.toMatch(/^warning /m);
+  });
+});

@@ -7,7 +7,7 @@ import type { Plan, PlannedAction } from '../../plan/types.js';
 import { PlatformLimits } from '../../polyv/limits.js';
 import { redactedCall, redactedCallLine, type RedactedCall } from '../../polyv/redacted-call.js';
 import type { ApiRequest } from '../../polyv/requests.js';
-import { diagnosticJson } from './diagnostics.js';
+import { diagnosticJson, renderDiagnosticsText } from './diagnostics.js';
 
 /** The call as it will be made, with the per-attempt values shown as placeholders (src/polyv/redacted-call.ts). */
 export function describeCall(req: ApiRequest): RedactedCall {
@@ -113,7 +113,12 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
   const bold = (s: string): string => (opts.color ? `\u001b[1m${s}\u001b[0m` : s);
   const dim = (s: string): string => (opts.color ? `\u001b[2m${s}\u001b[0m` : s);
   const z = plan.event.zone;
-  const local = (ms: number): string => iso(ms, z).slice(0, 19).replace('T', ' ');
+  // With the UTC offset always: across a fall-back change the same wall time happens twice, and
+  // only the offset tells which one a line means (01:45 +11:00, then 01:35 +10:30).
+  const local = (ms: number): string => {
+    const t = iso(ms, z);
+    return `${t.slice(0, 19).replace('T', ' ')} ${t.slice(-6)}`;
+  };
   const rel = (p: string): string => relative(opts.cwd, p) || '.';
   const out: string[] = [];
   out.push(bold(plan.event.name));
@@ -147,7 +152,8 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
   }
   if (warnings.length) {
     out.push('');
-    for (const w of warnings) out.push(`warning ${w.code} ${formatLocation(w.location)}: ${w.message}`);
+    // The same layout as `validate` prints (FILE:LINE:COL: warning CODE message), source line and all.
+    out.push(renderDiagnosticsText(warnings, { color: opts.color, cwd: opts.cwd }).replace(/\n$/, ''));
   }
   return `${out.join('\n')}\n`;
 }
