@@ -73,3 +73,17 @@ describe('the text plan', () => {
     expect(text).not.toMatch(/^warning /m);
   });
 });
+
+describe('an event-start error hides nothing else', () => {
+  it('a start in a DST gap still lets a fall-back step and an overlapping check-in be reported', () => {
+    const f = file('gap.yaml', 'event: { name: G, timezone: America/New_York, start: "2027-03-14T02:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: fb, kind: message, at: "2027-11-07T01:30", text: hi }\n  - { id: c1, kind: checkin, at: +5m, duration: 120s }\n  - { id: c2, kind: checkin, at: +6m, duration: 120s }\n');
+    const r = planFile(f, { cwd: dir });
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['RB4003', 'RB4004', 'RB4008']);
+  });
+
+  it('a repeated (fall-back) start still lets the steps be checked', () => {
+    const f = file('amb.yaml', 'event: { name: A, timezone: America/New_York, start: "2027-11-07T01:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: m, kind: message, at: start, channels: nope, text: hi }\n');
+    expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB4004', 'RB4006']);
+  });
+});
