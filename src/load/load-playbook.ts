@@ -70,6 +70,12 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     }
     diagnostics.push(...read.diagnostics);
     if (!read.yaml) return { diagnostics };
+    if (read.yaml.empty) {
+      // Said as it is: otherwise the first rule to miss something ("needs a timezone") is all one sees.
+      const what = extendsAt ? 'the extended file' : 'the file';
+      diagnostics.push({ code: DiagnosticCodes.SCHEMA, severity: 'error', message: `${what} ${display(current)} is empty (nothing but whitespace or comments): a playbook needs \`event\`, \`channels\` and \`steps\``, location: { file: display(current), line: 1, col: 1 }, ...(extendsAt ? { related: [{ location: extendsAt, message: 'extended here' }] } : {}) });
+      return { diagnostics };
+    }
     diagnostics.push(...checked);
     if (read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
     // Schema errors inside steps leave those steps out (the later stages skip them) so that the rest

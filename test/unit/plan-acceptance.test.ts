@@ -87,3 +87,22 @@ describe('an event-start error hides nothing else', () => {
     expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB4004', 'RB4006']);
   });
 });
+
+describe('an empty playbook', () => {
+  it.each([
+    ['empty', ''],
+    ['comments only', '# a lesson, one day\n\n  # more\n'],
+  ])('%s: says the file is empty, at 1:1, and nothing else', (_name, text) => {
+    const f = file('empty.yaml', text);
+    const r = planFile(f, { cwd: dir });
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics).toMatchObject([{ code: 'RB2001', severity: 'error', location: { file: 'empty.yaml', line: 1, col: 1 } }]);
+    expect(r.diagnostics[0]!.message).toMatch(/^the file empty\.yaml is empty/);
+  });
+
+  it('an empty extended file is named, with where it is extended', () => {
+    file('blank.yaml', '# nothing yet\n');
+    const r = planFile(file('ext.yaml', 'extends: blank.yaml\n'), { cwd: dir });
+    expect(r.diagnostics).toMatchObject([{ code: 'RB2001', location: { file: 'blank.yaml', line: 1, col: 1 }, related: [{ location: { file: 'ext.yaml' } }] }]);
+  });
+});
