@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { SourceLocation } from '../core/location.js';
 import { mergeChain } from './merge.js';
@@ -41,7 +41,7 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
   const display = (p: string): string => {
     if (!options.displayBase) return p;
     const r = relative(options.displayBase, p);
-    return r.startsWith('..') || isAbsolute(r) ? p : r;
+    return r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r) ? p : r;
   };
   const diagnostics: Diagnostic[] = [];
   const chain: YamlFile[] = [];

@@ -106,3 +106,19 @@ describe('an empty playbook', () => {
     expect(r.diagnostics).toMatchObject([{ code: 'RB2001', location: { file: 'blank.yaml', line: 1, col: 1 }, related: [{ location: { file: 'ext.yaml' } }] }]);
   });
 });
+
+describe('plan --json paths', () => {
+  it('files, outDirs and sources follow one rule: relative inside the cwd, absolute outside it', () => {
+    file('tpl2.yaml', 'event: { name: P, timezone: Asia/Shanghai, duration: 1h }\nchannels: { main: "1" }\n');
+    const f = file('paths.yaml', 'extends: tpl2.yaml\nevent: { start: "2030-12-01T19:30" }\nsteps:\n  - { id: x, kind: chatExport, at: end+1m, outDir: out }\n');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'rb-cwd-'));
+    const outside = planJson(planFile(f, { cwd: elsewhere }).plan!, [], elsewhere) as { event: { files: string[] }; actions: { source: string; outDir: string }[] };
+    expect(outside.event.files).toEqual([f, join(dir, 'tpl2.yaml')]);
+    expect(outside.actions[0]!.source).toBe(`${f}:4:5`);
+    expect(outside.actions[0]!.outDir).toBe(join(dir, 'out'));
+    const inside = planJson(planFile(f, { cwd: dir }).plan!, [], dir) as typeof outside;
+    expect(inside.event.files).toEqual(['paths.yaml', 'tpl2.yaml']);
+    expect(inside.actions[0]!.source).toBe('paths.yaml:4:5');
+    expect(inside.actions[0]!.outDir).toBe('out');
+  });
+});
