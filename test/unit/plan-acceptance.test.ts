@@ -122,3 +122,25 @@ describe('plan --json paths', () => {
     expect(inside.actions[0]!.outDir).toBe('out');
   });
 });
+
+describe('unknown keys', () => {
+  it('suggest the close known key where it is known', () => {
+    const f = file('typo.yaml', 'event: { name: T, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duraton: 1h }\nchannels: { main: "1" }\ndefaults: { policy: { mised: skip } }\nstpes: []\nsteps:\n  - { id: c, kind: checkin, at: +1m, duraton: 60s, promt: hi }\n  - { id: m, kind: message, at: +5m, text: hi, zzzzzz: 1 }\n');
+    const messages = planFile(f, { cwd: dir }).diagnostics.map((d) => d.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/unknown key `duraton` in `event` \(did you mean `duration`\?\)/),
+        expect.stringMatching(/unknown key `stpes` in the playbook \(did you mean `steps`\?\)/),
+        expect.stringMatching(/unknown key `mised` .*\(did you mean `missed`\?\)/),
+        expect.stringMatching(/unknown key `duraton` in checkin step \(did you mean `duration`\?\)/),
+        expect.stringMatching(/unknown key `promt` in checkin step \(did you mean `prompt`\?\)/),
+      ]),
+    );
+    expect(messages.find((m) => m.includes('zzzzzz'))).toBe('unknown key `zzzzzz` in message step');
+  });
+
+  it('suggest only a key of that place: a message step has no `duration`', () => {
+    const f = file('typo2.yaml', 'event: { name: T, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: m, kind: message, at: +5m, text: hi, duraton: 1m }\n');
+    expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.message)).toEqual(['unknown key `duraton` in message step']);
+  });
+});
