@@ -144,3 +144,14 @@ describe('unknown keys', () => {
     expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.message)).toEqual(['unknown key `duraton` in message step']);
   });
 });
+
+describe('the README', () => {
+  it('states the Node version package.json requires', async () => {
+    const { readFileSync } = await import('node:fs');
+    const root = join(import.meta.dirname, '..', '..');
+    const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(engines).toMatch(/^>=\d+\.\d+\.\d+$/);
+    expect(readme).toContain(`## Set up (Node ≥ ${engines.slice(2)})`);
+  });
+});
