@@ -1,4 +1,4 @@
-import schema from '../../schemas/playbook.schema.json' with { type: 'json' };
+import { playbookSchema } from './playbook.validator.generated.js';
 import type { DocPath } from '../load/types.js';
 
 /** The part of a JSON Schema this walk reads. */
@@ -12,7 +12,7 @@ interface SchemaNode {
   readonly discriminator?: { readonly propertyName: string };
 }
 
-const root = schema as unknown as SchemaNode & { $defs: Record<string, SchemaNode> };
+const root = playbookSchema as unknown as SchemaNode & { $defs: Record<string, SchemaNode> };
 
 function deref(node: SchemaNode): SchemaNode {
   let n = node;
