@@ -12,7 +12,10 @@ export function generateValidator() {
   const code = (standaloneCode.default ?? standaloneCode)(ajv, validate);
   // The code loads two tiny ajv runtime helpers with require(); give the ES module a require of its own.
   const header = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n";
-  return `// @ts-nocheck\n/* Generated from schemas/playbook.schema.json by \`npm run gen:types\`. Do not edit. */\n${header}${code.replace(/^"use strict";/, '')}\n`;
+  // The schema itself too, for what reads it at run time (the known keys behind "did you mean"),
+  // so that src/ never imports a file from outside it.
+  const schemaExport = `export const playbookSchema = ${JSON.stringify(schema)};\n`;
+  return `// @ts-nocheck\n/* Generated from schemas/playbook.schema.json by \`npm run gen:types\`. Do not edit. */\n${header}${code.replace(/^"use strict";/, '')}\n${schemaExport}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -7,6 +7,7 @@ import { findSpacingViolations, spacingDiagnostic } from '../plan/checkin-spacin
 import { compilePlan } from '../plan/compile.js';
 import type { CheckinAction, Plan } from '../plan/types.js';
 import { parseZonedTime } from '../plan/zoned-time.js';
+import { atMost, TimeBounds } from '../plan/time-bounds.js';
 import { renderPlaybook } from '../template/render.js';
 import { schemaDiagnostics } from '../validate/schema-diagnostics.js';
 
@@ -106,6 +107,7 @@ export function parseStartOption(text: string, now: number, zone = 'UTC'): numbe
     if (!m[1]) return now;
     const d = parseDuration(m[1]);
     if (d === undefined) throw new UsageError(`--start ${text}: ${JSON.stringify(m[1])} is not a duration like 30s or 2m`);
+    if (d > TimeBounds.maxOffsetMs) throw new UsageError(`--start ${text}: ${JSON.stringify(m[1])} is too far ahead (${atMost(TimeBounds.maxOffsetMs)})`);
     return now + d;
   }
   const z = parseZonedTime(t, zone);

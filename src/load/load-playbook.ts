@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { SourceLocation } from '../core/location.js';
 import { mergeChain } from './merge.js';
@@ -41,7 +41,7 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
   const display = (p: string): string => {
     if (!options.displayBase) return p;
     const r = relative(options.displayBase, p);
-    return r.startsWith('..') || isAbsolute(r) ? p : r;
+    return r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r) ? p : r;
   };
   const diagnostics: Diagnostic[] = [];
   const chain: YamlFile[] = [];
@@ -70,6 +70,12 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     }
     diagnostics.push(...read.diagnostics);
     if (!read.yaml) return { diagnostics };
+    if (read.yaml.empty) {
+      // Said as it is: otherwise the first rule to miss something ("needs a timezone") is all one sees.
+      const what = extendsAt ? 'the extended file' : 'the file';
+      diagnostics.push({ code: DiagnosticCodes.SCHEMA, severity: 'error', message: `${what} ${display(current)} is empty (nothing but whitespace or comments): a playbook needs \`event\`, \`channels\` and \`steps\``, location: { file: display(current), line: 1, col: 1 }, ...(extendsAt ? { related: [{ location: extendsAt, message: 'extended here' }] } : {}) });
+      return { diagnostics };
+    }
     diagnostics.push(...checked);
     if (read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
     // Schema errors inside steps leave those steps out (the later stages skip them) so that the rest

@@ -24,6 +24,8 @@ export interface YamlFile {
   readonly file: string;
   readonly value: unknown;
   readonly index: SourceIndex;
+  /** The file holds no document (empty, only comments, or a bare `null`). */
+  readonly empty?: boolean;
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -140,9 +142,10 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
     }
     return { diagnostics: [diag(DiagnosticCodes.YAML_SYNTAX, msg, loc(doc.contents?.range))] };
   }
-  if (value === null || value === undefined) value = {};
+  const empty = value === null || value === undefined;
+  if (empty) value = {};
   const index = yamlIndex(doc, loc);
-  return { yaml: { file: displayName, value, index }, diagnostics };
+  return { yaml: { file: displayName, value, index, ...(empty ? { empty } : {}) }, diagnostics };
 }
 
 function findFirstAlias(doc: Document): Node | undefined {

@@ -12,6 +12,7 @@ import { batchCheckinRequest, createChatExportTaskRequest, encodeMessageContent,
 import type { RenderedPlaybook } from '../template/types.js';
 import { findSpacingViolations, spacingDiagnostic } from './checkin-spacing.js';
 import { resolveEventFrame } from './event-frame.js';
+import { atMost, TimeBounds } from './time-bounds.js';
 import { parseTimeSpec, type TimeFrame } from './time-spec.js';
 import type { ActionPolicy, CheckinAction, CheckinBatch, Plan, PlannedAction } from './types.js';
 
@@ -66,6 +67,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
   const defaults = doc.defaults ?? {};
   const leadMs = defaults.checkinLead === undefined ? DEFAULT_CHECKIN_LEAD_MS : parseDuration(defaults.checkinLead);
   if (leadMs === undefined) diagnostics.push({ code: DiagnosticCodes.INVALID_DURATION, severity: 'error', message: `defaults.checkinLead ${JSON.stringify(defaults.checkinLead)} is not a duration`, location: pb.source.locate(['defaults', 'checkinLead']) });
+  else if (leadMs > TimeBounds.maxDurationMs) diagnostics.push({ code: DiagnosticCodes.INVALID_DURATION, severity: 'error', message: `defaults.checkinLead ${JSON.stringify(defaults.checkinLead)} is too long: ${atMost(TimeBounds.maxDurationMs)}`, location: pb.source.locate(['defaults', 'checkinLead']) });
   const baseDir = dirname(pb.file);
   const actions: PlannedAction[] = [];
   const checkins: (CheckinAction & { end: number; start: number })[] = [];
@@ -213,6 +215,10 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
           const deadlineMs = step.deadline === undefined ? DEFAULT_REPORT_DEADLINE_MS : parseDuration(step.deadline);
           if (deadlineMs === undefined) {
             err(DiagnosticCodes.INVALID_DURATION, `deadline ${JSON.stringify(step.deadline)} is not a duration`, loc('deadline'));
+            continue;
+          }
+          if (deadlineMs > TimeBounds.maxDurationMs) {
+            if (alias === known[0]) err(DiagnosticCodes.INVALID_DURATION, `deadline ${JSON.stringify(step.deadline)} is too long: ${atMost(TimeBounds.maxDurationMs)}`, loc('deadline'));
             continue;
           }
           actions.push({ ...base, kind: 'reportExport', sessionId, deadlineMs, outDir: outDir(step.outDir), request: exportSessionStatsRequest({ channelId, sessionId }) });

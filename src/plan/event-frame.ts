@@ -1,8 +1,9 @@
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
-import { parseDuration } from '../core/duration.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
 import type { RenderedPlaybook } from '../template/types.js';
+import { atMost, TimeBounds } from './time-bounds.js';
 import type { TimeFrame } from './time-spec.js';
-import { isValidZone, parseZonedTime } from './zoned-time.js';
+import { isValidZone, parseZonedTime, type ZonedParse } from './zoned-time.js';
 
 /**
  * The event's zone, start and end. `startOverride` (from --start) moves the start; the end keeps
@@ -24,21 +25,33 @@ export function resolveEventFrame(pb: RenderedPlaybook, startOverride: number | 
     zone = 'UTC';
   }
   if (!ev.start) return fail(DiagnosticCodes.EVENT_TIMES, 'the event needs a `start`', 'event');
-  const start = parseZonedTime(ev.start, zone);
-  if (!start.ok) return fail(start.reason === 'gap' ? DiagnosticCodes.DST_GAP : start.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME, `event start: ${start.detail}`, 'start');
+  const codeOf = (r: ZonedParse & { ok: false }): Diagnostic['code'] => (r.reason === 'gap' ? DiagnosticCodes.DST_GAP : r.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME);
+  // A start or end in a DST gap or overlap is reported and the later rules go on with the nearest
+  // instant (the error keeps the plan from being made), so that one pass shows every problem.
+  const timeOf = (text: string, field: 'start' | 'end'): number | undefined => {
+    const r = parseZonedTime(text, zone);
+    if (r.ok) return r.ms;
+    fail(codeOf(r), `event ${field}: ${r.detail}`, field);
+    return r.nearest;
+  };
+  const startMs = timeOf(ev.start, 'start');
+  if (startMs === undefined) return undefined;
   let end: number;
   if (ev.end !== undefined) {
-    const e = parseZonedTime(ev.end, zone);
-    if (!e.ok) return fail(e.reason === 'gap' ? DiagnosticCodes.DST_GAP : e.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME, `event end: ${e.detail}`, 'end');
-    end = e.ms;
+    const e = timeOf(ev.end, 'end');
+    if (e === undefined) return undefined;
+    end = e;
   } else if (ev.duration !== undefined) {
     const d = parseDuration(ev.duration);
     if (d === undefined) return fail(DiagnosticCodes.INVALID_DURATION, `event duration ${JSON.stringify(ev.duration)} is not a duration like 90m or 1h30m`, 'duration');
-    end = start.ms + d;
+    if (d > TimeBounds.maxEventMs) return fail(DiagnosticCodes.INVALID_DURATION, `event duration ${JSON.stringify(ev.duration)} is too long: an event lasts ${atMost(TimeBounds.maxEventMs)}`, 'duration');
+    end = startMs + d;
   } else {
     return fail(DiagnosticCodes.EVENT_TIMES, 'the event needs an `end` or a `duration`', 'event');
   }
-  if (end <= start.ms) return fail(DiagnosticCodes.EVENT_TIMES, 'the event must end after it starts', ev.end !== undefined ? 'end' : 'duration');
+  if (end <= startMs) return fail(DiagnosticCodes.EVENT_TIMES, 'the event must end after it starts', ev.end !== undefined ? 'end' : 'duration');
+  if (end - startMs > TimeBounds.maxEventMs) return fail(DiagnosticCodes.INVALID_DURATION, `the event lasts ${formatDuration(end - startMs)}: an event lasts ${atMost(TimeBounds.maxEventMs)}`, 'end');
+  const start = { ms: startMs };
   if (startOverride !== undefined) return { zone, start: startOverride, end: startOverride + (end - start.ms) };
   return { zone, start: start.ms, end };
 }

@@ -1,4 +1,5 @@
 import { parseDuration } from '../core/duration.js';
+import { atMost, TimeBounds } from './time-bounds.js';
 import { parseZonedTime, type ZonedParse } from './zoned-time.js';
 
 /** The lesson's frame for relative times. */
@@ -25,6 +26,7 @@ export function parseTimeSpec(text: string, frame: TimeFrame): ZonedParse & { re
     if (!m[2]) return { ok: true, ms: anchor, relative: true, anchor: named };
     const d = parseDuration(m[3]!);
     if (d === undefined) return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text)}: ${JSON.stringify(m[3])} is not a duration like 90s, 5m or 1h30m` };
+    if (d > TimeBounds.maxOffsetMs) return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text)} is too far from the event's ${named}: a step time lies ${atMost(TimeBounds.maxOffsetMs)} from it` };
     return { ok: true, ms: anchor + (m[2] === '-' ? -d : d), relative: true, anchor: named };
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(t)) return parseZonedTime(t, frame.zone);

@@ -1,8 +1,19 @@
 import { DateTime, IANAZone } from 'luxon';
+import { isInstantInRange, YEAR_RANGE_TEXT } from './time-bounds.js';
 
 export type ZonedParse =
   | { readonly ok: true; readonly ms: number }
-  | { readonly ok: false; readonly reason: 'invalid' | 'gap' | 'ambiguous'; readonly detail: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'invalid' | 'gap' | 'ambiguous';
+      readonly detail: string;
+      /**
+       * For a gap or an overlap, the instant the later rules may go on with so that one pass reports
+       * every problem (never planned): a skipped time moved forward by the gap, as the clocks would
+       * show it after the change; a repeated time, its first occurrence.
+       */
+      readonly nearest?: number;
+    };
 
 const HAS_OFFSET = /T[\d:.,]+(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
@@ -24,6 +35,13 @@ export function isValidZone(zone: string): boolean {
  * silently moved — a lesson starting an hour off is worse than an error.
  */
 export function parseZonedTime(text: string, zone: string): ZonedParse {
+  const r = parseZonedTimeUnbounded(text, zone);
+  const instant = r.ok ? r.ms : r.nearest;
+  if (instant !== undefined && !isInstantInRange(instant)) return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text.trim())} is outside the years ${YEAR_RANGE_TEXT} (UTC) that runbook accepts` };
+  return r;
+}
+
+function parseZonedTimeUnbounded(text: string, zone: string): ZonedParse {
   const trimmed = text.trim();
   const dt = DateTime.fromISO(trimmed, { zone });
   if (!dt.isValid) return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text)} is not an ISO 8601 time` };
@@ -38,11 +56,11 @@ export function parseZonedTime(text: string, zone: string): ZonedParse {
     const instant = wall - offset * 60_000;
     if (z.offset(instant) === offset) candidates.add(instant);
   }
-  if (candidates.size === 0) return { ok: false, reason: 'gap', detail: `${trimmed} does not exist in ${zone} (the clocks skip it for daylight saving time)` };
+  if (candidates.size === 0) return { ok: false, reason: 'gap', detail: `${trimmed} does not exist in ${zone} (the clocks skip it for daylight saving time)`, nearest: dt.toMillis() };
   if (candidates.size > 1) {
     const [a, b] = [...candidates].sort((x, y) => x - y);
     const fmt = (ms: number): string => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm ZZ');
-    return { ok: false, reason: 'ambiguous', detail: `${trimmed} happens twice in ${zone} (${fmt(a!)} and ${fmt(b!)}): add an explicit offset` };
+    return { ok: false, reason: 'ambiguous', detail: `${trimmed} happens twice in ${zone} (${fmt(a!)} and ${fmt(b!)}): add an explicit offset`, nearest: a! };
   }
   return { ok: true, ms: [...candidates][0]! };
 }

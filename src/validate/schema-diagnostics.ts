@@ -2,6 +2,7 @@ import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import { stepIds } from '../load/step-id.js';
 import { limitDiagnostics, MAX_DIAGNOSTICS_PER_FILE } from '../load/diagnostic-limit.js';
 import type { DocPath, SourceIndex } from '../load/types.js';
+import { closestKey, knownKeysAt } from './key-suggestion.js';
 import { playbookValidator, type SchemaError } from './schema-validator.js';
 
 const KIND_NAMES = ['message', 'checkin', 'chatExport', 'historyExport', 'reportExport'];
@@ -87,7 +88,8 @@ function describe(e: SchemaError, path: (string | number)[], value: unknown): { 
     case 'unevaluatedProperties':
     case 'additionalProperties': {
       const key = String(p['unevaluatedProperty'] ?? p['additionalProperty']);
-      return { message: `unknown key \`${key}\` in ${where(path, value)}`, keyPath: [...path, key] };
+      const near = closestKey(key, knownKeysAt(path, value));
+      return { message: `unknown key \`${key}\` in ${where(path, value)}${near ? ` (did you mean \`${near}\`?)` : ''}`, keyPath: [...path, key] };
     }
     case 'discriminator':
       if (p['error'] === 'mapping') return { message: `\`kind\` must be one of ${KIND_NAMES.join(', ')} (got ${JSON.stringify(p['tagValue'])})`, keyPath: [...path, 'kind'] };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planFile } from '../../src/api/pipeline.js';
+import { planJson, renderPlanText } from '../../src/cli/render/plan.js';
 import { DiagnosticCodes } from '../../src/core/diagnostic.js';
 
 /**
@@ -30,7 +31,7 @@ steps:
     at: end+5m
 `;
 
-const fragments = ['{{', '}}', '{{nope}}', '{{constructor}}', ':', '- ', '&a ', '*a', '\t', '"', "'", '[', ']', '{', '}', '\n', '  ', 'kind: checkin', 'at: +9m', 'duration: 99999s', 'timezone: Mars/Base', '__proto__: 1', 'appSecret: x', 'extends: ./nothing.yaml', 'channels: nope', '2026-03-08T02:30', '%', '!!binary', '? ', '|', '>', '{{#if who}}', '{{/if}}', '{{else}}', '{{~who~}}', '\\{{who}}', '{{{who}}}', '{{lookup event "toString"}}', '{{event.start.length}}', '{{add event.start "x"}}', '{{log}}', 'log: 1', '---\n', 'channelId: 00012345678901234567890', '"0001000"', 'end: "2026-12-01T21:00"', 'image: file:///etc/passwd'];
+const fragments = ['{{', '}}', '{{nope}}', '{{constructor}}', ':', '- ', '&a ', '*a', '\t', '"', "'", '[', ']', '{', '}', '\n', '  ', 'kind: checkin', 'at: +9m', 'duration: 99999s', 'timezone: Mars/Base', '__proto__: 1', 'appSecret: x', 'extends: ./nothing.yaml', 'channels: nope', '2026-03-08T02:30', '%', '!!binary', '? ', '|', '>', '{{#if who}}', '{{/if}}', '{{else}}', '{{~who~}}', '\\{{who}}', '{{{who}}}', '{{lookup event "toString"}}', '{{event.start.length}}', '{{add event.start "x"}}', '{{log}}', 'log: 1', '---\n', 'channelId: 00012345678901234567890', '"0001000"', 'end: "2026-12-01T21:00"', 'image: file:///etc/passwd', '99999999999999999999h', 'at: +9999999999999999m', 'end+1000000000h', '+116106-01-01T10:00', '1e30'];
 
 function check(text: string, n: number): void {
   const f = join(dir, `f${n % 16}.yaml`);
@@ -44,6 +45,11 @@ function check(text: string, n: number): void {
     expect(d.message).not.toMatch(/\n\s+at /); // no stack trace inside a message
   }
   if (!r.plan) expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+  // Whatever plans also prints: no time in a plan is beyond what the renderers can format.
+  else {
+    renderPlanText(r.plan, r.diagnostics, { color: false, cwd: dir });
+    JSON.stringify(planJson(r.plan, r.diagnostics, dir));
+  }
 }
 
 describe('fuzzed playbooks', () => {

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { IANAZone } from 'luxon';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { formatDuration } from '../../core/duration.js';
@@ -7,7 +7,17 @@ import type { Plan, PlannedAction } from '../../plan/types.js';
 import { PlatformLimits } from '../../polyv/limits.js';
 import { redactedCall, redactedCallLine, type RedactedCall } from '../../polyv/redacted-call.js';
 import type { ApiRequest } from '../../polyv/requests.js';
-import { diagnosticJson } from './diagnostics.js';
+import { diagnosticJson, renderDiagnosticsText } from './diagnostics.js';
+
+/**
+ * A path as plans show it, by the rule diagnostics' `source` locations follow (src/load): relative to
+ * the cwd when inside it, else absolute — never `../../tmp/…`.
+ */
+export function shownPath(cwd: string, p: string): string {
+  const r = relative(cwd, p);
+  if (r === '') return '.';
+  return r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r) ? p : r;
+}
 
 /** The call as it will be made, with the per-attempt values shown as placeholders (src/polyv/redacted-call.ts). */
 export function describeCall(req: ApiRequest): RedactedCall {
@@ -58,7 +68,7 @@ function zoneOf(name: string): IANAZone {
  * added. Times: `at` is ISO 8601 UTC, `atLocal` in the event's zone, `relative` against start/end.
  */
 export function planJson(plan: Plan, warnings: readonly Diagnostic[], cwd: string): Record<string, unknown> {
-  const rel = (p: string): string => relative(cwd, p) || '.';
+  const rel = (p: string): string => shownPath(cwd, p);
   return {
     version: 1,
     runId: plan.runId,
@@ -75,7 +85,7 @@ export function planJson(plan: Plan, warnings: readonly Diagnostic[], cwd: strin
  * 10,000 actions never exists as one object tree and one string at once.
  */
 export function writePlanJson(write: (text: string) => void, plan: Plan, warnings: readonly Diagnostic[], cwd: string): void {
-  const rel = (p: string): string => relative(cwd, p) || '.';
+  const rel = (p: string): string => shownPath(cwd, p);
   const { actions: _actions, ...head } = planJson({ ...plan, actions: [] }, warnings, cwd);
   const lines = JSON.stringify(head, null, 2).split('\n');
   // Insert "actions" where it belongs: after "channels", before "checkinBatches".
@@ -113,8 +123,13 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
   const bold = (s: string): string => (opts.color ? `\u001b[1m${s}\u001b[0m` : s);
   const dim = (s: string): string => (opts.color ? `\u001b[2m${s}\u001b[0m` : s);
   const z = plan.event.zone;
-  const local = (ms: number): string => iso(ms, z).slice(0, 19).replace('T', ' ');
-  const rel = (p: string): string => relative(opts.cwd, p) || '.';
+  // With the UTC offset always: across a fall-back change the same wall time happens twice, and
+  // only the offset tells which one a line means (01:45 +11:00, then 01:35 +10:30).
+  const local = (ms: number): string => {
+    const t = iso(ms, z);
+    return `${t.slice(0, 19).replace('T', ' ')} ${t.slice(-6)}`;
+  };
+  const rel = (p: string): string => shownPath(opts.cwd, p);
   const out: string[] = [];
   out.push(bold(plan.event.name));
   out.push(`  ${local(plan.event.start)} → ${local(plan.event.end)} ${z}  (UTC ${iso(plan.event.start)} → ${iso(plan.event.end)})`);
@@ -147,7 +162,8 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
   }
   if (warnings.length) {
     out.push('');
-    for (const w of warnings) out.push(`warning ${w.code} ${formatLocation(w.location)}: ${w.message}`);
+    // The same layout as `validate` prints (FILE:LINE:COL: warning CODE message), source line and all.
+    out.push(renderDiagnosticsText(warnings, { color: opts.color, cwd: opts.cwd }).replace(/\n$/, ''));
   }
   return `${out.join('\n')}\n`;
 }
