@@ -190,7 +190,10 @@ export class Term {
     const chainsAfter = new Map(this.chains);
     for (const p of planned) chainsAfter.set(p.file, p.chain);
     const templates = templatesOf([...chainsAfter].filter(([f]) => files.has(f) || this.lessons.has(f)).map(([file, chain]) => ({ file, chain, diagnostics: [] })), this.templates);
-    for (const f of changed) (this.hashes.set(f, now.get(f)!), this.stats.set(f, sigs.get(f)!));
+    for (const f of changed) {
+      this.hashes.set(f, now.get(f)!);
+      this.stats.set(f, sigs.get(f)!);
+    }
     for (const [f, chain] of chainsAfter) this.chains.set(f, chain);
     this.templates = templates;
 

@@ -61,7 +61,11 @@ export function watchTerm(term: Term, paths: readonly string[], cwd: string, log
     for (const p of given.filter((x) => !isDir(x))) add(dirname(p));
     for (const f of term.files()) add(dirname(f));
     // Folders that are gone: their watch is closed (an `rm -r` of a lesson folder).
-    for (const [d, w] of watchers) if (!isDir(d)) (w.close(), watchers.delete(d));
+    for (const [d, w] of watchers) {
+      if (isDir(d)) continue;
+      w.close();
+      watchers.delete(d);
+    }
   };
   follow();
   const net = setInterval(() => {
