@@ -143,5 +143,15 @@ describe('runbook serve: a check-in collision across files refuses one lesson', 
     expect(message).toMatch(/lessons\/b\.yaml/);
     expect(message).toMatch(/cA\d/);
     expect(message).toMatch(/cB\d/);
+
+    // Fixed, b joins; then an edit of a that collides with b refuses a's change only (a keeps its last good plan).
+    writeFileSync(join(dir, 'lessons', 'b.yaml'), lessonYaml(2, t + 30_000, 600, [ci('cB1', 200), ci('cB2', 400)]));
+    await serve.waitFor(/b\.yaml: added to the term/, 15_000);
+    expect((await getJson<{ rejected: unknown[] }>(`${url}api/diagnostics`)).rejected).toEqual([]);
+    writeFileSync(join(dir, 'lessons', 'a.yaml'), lessonYaml(1, t, 600, [ci('cA1', 230), ci('cA2', 300)]));
+    await serve.waitFor(/a\.yaml: the change does not validate; its last good plan keeps running/, 15_000);
+    const after = await getJson<{ rejected: { file: string; kept: boolean }[] }>(`${url}api/diagnostics`);
+    expect(after.rejected).toEqual([expect.objectContaining({ file: 'lessons/a.yaml', kept: true })]);
+    expect((await getJson<{ lessons: { file: string }[] }>(`${url}api/lessons`)).lessons.map((l) => l.file)).toEqual(['lessons/a.yaml', 'lessons/b.yaml']);
   }, 60_000);
 });
