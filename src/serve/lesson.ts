@@ -194,6 +194,9 @@ export class Lesson {
       if (control === 'pause' && this.paused) throw new ControlRefused(409, 'the lesson is already paused');
       if (control === 'resume' && !this.paused) throw new ControlRefused(409, 'the lesson is not paused');
       if (action !== undefined && !this.byId.has(action)) throw new ControlRefused(404, `no action \`${action}\` in this lesson`);
+      // Refused at once when the lesson already shows why (a second click, a second tab): a refused
+      // control never stops the engine run.
+      if (action !== undefined) refuseUnlessPending(action, this.byId.get(action)!);
       const wasRunning = Boolean(this.active);
       await this.halt();
       const record: ControlRecord = { t: 'control', at: this.host.clock.now(), control, who, ...(action !== undefined ? { action } : {}) };
@@ -202,7 +205,7 @@ export class Lesson {
           // Checked again once the engine run has stopped: an action may have been sent meanwhile.
           if (action !== undefined) {
             const v = actionViews(reconcilePlan(this.planWithId(), prior).plan, prior).find((x) => x.id === action) ?? this.byId.get(action)!;
-            if (v.state !== 'pending' || v.control) throw new ControlRefused(409, `action \`${action}\` is ${v.control ? `already ${v.control.control === 'skip' ? 'skipped' : 'sent ahead'}` : v.state}; controls work only on actions not yet sent`);
+            refuseUnlessPending(action, v);
           }
           return [record];
         });
@@ -437,6 +440,11 @@ export class Lesson {
     this.queue = next.catch(() => undefined);
     return next;
   }
+}
+
+/** A control on an action works only while it is not yet sent and no control took it. */
+function refuseUnlessPending(action: string, v: ActionView): void {
+  if (v.state !== 'pending' || v.control) throw new ControlRefused(409, `action \`${action}\` is ${v.control ? `already ${v.control.control === 'skip' ? 'skipped' : 'sent ahead'}` : v.state}; controls work only on actions not yet sent`);
 }
 
 /**

@@ -66,7 +66,7 @@ describe('runbook serve: every way of saving a file is noticed', () => {
 });
 
 describe('runbook serve: a running lesson is restarted only by a change to it', () => {
-  it('a file change that changes no step, and files that are not playbooks, leave the engine run alone; one skip restarts it once', async () => {
+  it('a file change that changes no step, and files that are not playbooks, leave the engine run alone; one skip restarts it once, a refused one not at all', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const t = Date.now() + 3000;
     const steps = ["{ id: m1, kind: message, at: +1s, text: 'noop m1', channels: [b] }", "{ id: m2, kind: message, at: +20s, text: 'noop m2', channels: [b] }", "{ id: m3, kind: message, at: +25s, text: 'noop m3', channels: [b] }"];
@@ -92,6 +92,10 @@ describe('runbook serve: a running lesson is restarted only by a change to it', 
     const id = (await getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`)).lessons[0]!.id;
     const r = await fetch(`${url}api/lessons/${id}/actions/m2/skip`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"who":"tester"}' });
     expect(r.status).toBe(200);
+    // The same click again (a second tab, a double click): refused, and the run is not touched.
+    const again = await fetch(`${url}api/lessons/${id}/actions/m2/skip`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"who":"tester"}' });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toMatch(/already skipped/);
     await new Promise((res) => setTimeout(res, 1500));
     records = journalRecords(dir);
     expect(count(records, 'control')).toBe(1);
