@@ -448,13 +448,14 @@ function refuseUnlessPending(action: string, v: ActionView): void {
 }
 
 /**
- * An action without what places it in time or in the file: what is left is what it does. Its
+ * An action without what places it in time or in the file (its location, its position in the
+ * author's order — a step inserted above shifts every later one): what is left is what it does. Its
  * check-in batch goes too (batches are regrouped by time), and a check-in's start and dispatch
  * time (its item's `delayTime` is its start).
  */
 function withoutTimes(a: PlannedAction): unknown {
-  if (a.kind === 'checkin') return { ...a, at: 0, startsAt: 0, batchId: '', source: 0, item: { ...a.item, delayTime: 0 } };
-  return { ...a, at: 0, source: 0 };
+  if (a.kind === 'checkin') return { ...a, at: 0, startsAt: 0, batchId: '', source: 0, seq: 0, item: { ...a.item, delayTime: 0 } };
+  return { ...a, at: 0, source: 0, seq: 0 };
 }
 
 /** What a lesson shows of itself while its plan is packed. */

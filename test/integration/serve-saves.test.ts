@@ -108,7 +108,7 @@ describe('runbook serve: a running lesson is restarted only by a change to it', 
 });
 
 describe('runbook serve: what an edit changed is journaled whole', () => {
-  it('a step both moved and rewritten is journaled as moved and changed', async () => {
+  it('a step both moved and rewritten is journaled as moved and changed; a step inserted above changes no other', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const t = Date.now() + 10 * 60_000;
     const dir = writeTerm({ 'lessons/e.yaml': lessonYaml(1, t, 600, ["{ id: e3, kind: message, at: +1m, text: 'old', channels: [a] }", "{ id: e4, kind: message, at: +3m, text: 'same', channels: [a] }"]) });
@@ -118,10 +118,14 @@ describe('runbook serve: what an edit changed is journaled whole', () => {
     await serve.waitFor(/lesson\(s\)/);
     execFileSync('sed', ['-i', "s/at: +1m, text: 'old'/at: +2m, text: 'new'/", file]);
     await serve.waitFor(/e\.yaml: edit applied/, 15_000);
+    // A step inserted above the others shifts their place in the author's order, and changes none of them.
+    execFileSync('sed', ['-i', "/^steps:/a\\  - { id: e0, kind: message, at: +30s, text: 'first', channels: [a] }", file]);
+    await serve.waitFor(/e\.yaml: edit applied \(\+1/, 15_000);
     expect(await serve.stop('SIGTERM')).toBe(130);
     const edits = journalRecords(dir).filter((r) => r['t'] === 'edit');
-    expect(edits).toHaveLength(1);
+    expect(edits).toHaveLength(2);
     expect(edits[0]).toMatchObject({ added: [], removed: [], moved: ['e3'], changed: ['e3'] });
+    expect(edits[1]).toMatchObject({ added: ['e0'], removed: [], moved: [], changed: [] });
   }, 60_000);
 });
 
