@@ -40,6 +40,38 @@ export function discoverPlaybooks(paths: readonly string[], cwd: string): string
   return [...out].sort();
 }
 
+/** Every folder searched for playbooks under the given paths (the folders themselves included), for the watcher. */
+export function playbookFolders(paths: readonly string[], cwd: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    out.push(dir);
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return; // vanished meanwhile
+    }
+    for (const name of names) {
+      if (SKIP_DIR.test(name)) continue;
+      const p = join(dir, name);
+      try {
+        if (statSync(p).isDirectory()) walk(p);
+      } catch {
+        continue;
+      }
+    }
+  };
+  for (const given of paths) {
+    const p = resolve(cwd, given);
+    try {
+      if (statSync(p).isDirectory()) walk(p);
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
 export function isPlaybookName(name: string): boolean {
   return /\.ya?ml$/i.test(name);
 }

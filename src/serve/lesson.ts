@@ -6,7 +6,7 @@ import type { EngineEvent } from '../engine/events.js';
 import { Journal, journalPath, readJournal } from '../journal/journal.js';
 import { acquireLock, LockHeldError, type LockHolder } from '../journal/lock.js';
 import type { ControlRecord, EditRecord, JournalRecord } from '../journal/records.js';
-import type { CheckinAction, Plan, PlanEvent } from '../plan/types.js';
+import type { CheckinAction, Plan, PlanEvent, PlannedAction } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { lessonRunId } from '../api/lesson-id.js';
 import { reconcilePlan } from '../api/reconcile.js';
@@ -60,6 +60,8 @@ export class Lesson {
   private touched = 0;
   /** Operations under way (see serial): a lesson is never packed in the middle of one. */
   private busy = 0;
+  /** Operations queued or under way (see serial). */
+  private pending = 0;
   paused = false;
   lockedBy?: LockHolder;
   refused: readonly { id: string; reason: string }[] = [];
@@ -171,7 +173,9 @@ export class Lesson {
 
   /** Starts the engine run if something is due within `aheadMs`, unless paused, running or locked. */
   maybeStart(now: number, aheadMs: number): Promise<void> {
-    if (this.active || this.paused || now < this.lockRetryAt) return Promise.resolve();
+    // An operation queued or under way (a control, an edit) restarts the run itself when it ends:
+    // a start queued behind it would be a second restart for one operation.
+    if (this.active || this.paused || this.pending > 0 || now < this.lockRetryAt) return Promise.resolve();
     const next = this.nextDue();
     if (next === undefined || next > now + aheadMs) return Promise.resolve();
     return this.serial(async () => {
@@ -190,6 +194,9 @@ export class Lesson {
       if (control === 'pause' && this.paused) throw new ControlRefused(409, 'the lesson is already paused');
       if (control === 'resume' && !this.paused) throw new ControlRefused(409, 'the lesson is not paused');
       if (action !== undefined && !this.byId.has(action)) throw new ControlRefused(404, `no action \`${action}\` in this lesson`);
+      // Refused at once when the lesson already shows why (a second click, a second tab): a refused
+      // control never stops the engine run.
+      if (action !== undefined) refuseUnlessPending(action, this.byId.get(action)!);
       const wasRunning = Boolean(this.active);
       await this.halt();
       const record: ControlRecord = { t: 'control', at: this.host.clock.now(), control, who, ...(action !== undefined ? { action } : {}) };
@@ -198,7 +205,7 @@ export class Lesson {
           // Checked again once the engine run has stopped: an action may have been sent meanwhile.
           if (action !== undefined) {
             const v = actionViews(reconcilePlan(this.planWithId(), prior).plan, prior).find((x) => x.id === action) ?? this.byId.get(action)!;
-            if (v.state !== 'pending' || v.control) throw new ControlRefused(409, `action \`${action}\` is ${v.control ? `already ${v.control.control === 'skip' ? 'skipped' : 'sent ahead'}` : v.state}; controls work only on actions not yet sent`);
+            refuseUnlessPending(action, v);
           }
           return [record];
         });
@@ -214,8 +221,6 @@ export class Lesson {
   /** Applies a new good version of the lesson's files, journaled with what changed. */
   applyEdit(source: LessonSource, hashes: readonly { file: string; sha256: string }[]): Promise<EditRecord | undefined> {
     return this.serial(async () => {
-      const wasRunning = Boolean(this.active);
-      await this.halt();
       const before = new Map(this.views.map((v) => [v.id, v]));
       const old = new Map(this.source.plan.actions.map((a) => [a.id, a]));
       const next = new Map(source.plan.actions.map((a) => [a.id, a]));
@@ -227,17 +232,24 @@ export class Lesson {
         const o = old.get(id);
         if (!o) continue;
         const when = (x: typeof a): number => (x.kind === 'checkin' ? x.startsAt : x.at);
+        // A step can be both moved and rewritten: it is listed in both.
         if (when(o) !== when(a)) moved.push(id);
-        else if (JSON.stringify({ ...o, at: 0, source: 0 }) !== JSON.stringify({ ...a, at: 0, source: 0 })) changed.push(id);
+        if (JSON.stringify(withoutTimes(o)) !== JSON.stringify(withoutTimes(a))) changed.push(id);
       }
-      this._source = source;
-      this.outline = outlineOf(source);
       if (added.length + removed.length + moved.length + changed.length === 0) {
-        // The files changed, the lesson did not (a comment, another lesson's part of a template).
-        this.refresh(readJournal(this.journalPath));
-        if (wasRunning && !this.paused) this.start();
+        // The files changed, the lesson did not (a comment, another lesson's part of a template): the
+        // new source is taken (its locations may differ) and the running lesson is left alone — an
+        // engine run stopped here would withdraw what it was about to send and cut exports short.
+        this._source = source;
+        this.outline = outlineOf(source);
+        if (!this.active) this.refresh(readJournal(this.journalPath));
+        this.host.log(`${source.display}: file changed, no step of the lesson did; nothing to apply`);
         return undefined;
       }
+      const wasRunning = Boolean(this.active);
+      await this.halt();
+      this._source = source;
+      this.outline = outlineOf(source);
       let record: EditRecord;
       try {
         record = this.write((prior) => {
@@ -413,6 +425,7 @@ export class Lesson {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending += 1;
     const run = async (): Promise<T> => {
       this.busy += 1;
       try {
@@ -420,12 +433,29 @@ export class Lesson {
         return await fn();
       } finally {
         this.busy -= 1;
+        this.pending -= 1;
       }
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
   }
+}
+
+/** A control on an action works only while it is not yet sent and no control took it. */
+function refuseUnlessPending(action: string, v: ActionView): void {
+  if (v.state !== 'pending' || v.control) throw new ControlRefused(409, `action \`${action}\` is ${v.control ? `already ${v.control.control === 'skip' ? 'skipped' : 'sent ahead'}` : v.state}; controls work only on actions not yet sent`);
+}
+
+/**
+ * An action without what places it in time or in the file (its location, its position in the
+ * author's order — a step inserted above shifts every later one): what is left is what it does. Its
+ * check-in batch goes too (batches are regrouped by time), and a check-in's start and dispatch
+ * time (its item's `delayTime` is its start).
+ */
+function withoutTimes(a: PlannedAction): unknown {
+  if (a.kind === 'checkin') return { ...a, at: 0, startsAt: 0, batchId: '', source: 0, seq: 0, item: { ...a.item, delayTime: 0 } };
+  return { ...a, at: 0, source: 0, seq: 0 };
 }
 
 /** What a lesson shows of itself while its plan is packed. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { EngineClock } from '../engine/clock.js';
@@ -60,6 +60,8 @@ export class Term {
   templates = new Set<string>();
   private readonly chains = new Map<string, readonly string[]>();
   private readonly hashes = new Map<string, string>();
+  /** Each file's size, times and inode when its hash was taken (see rescan's `quick`). */
+  private readonly stats = new Map<string, string>();
   private readonly listeners = new Set<(e: TermEvent) => void>();
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> = Promise.resolve();
@@ -88,7 +90,7 @@ export class Term {
    */
   load(): void {
     const files = discoverPlaybooks(this.o.paths, this.o.cwd);
-    for (const f of files) this.hashes.set(f, hashOf(f));
+    for (const f of files) this.remember(f);
     const now = this.o.clock.now();
     const made = new Map<string, Lesson>();
     const failed = new Map<string, readonly Diagnostic[]>();
@@ -106,8 +108,8 @@ export class Term {
     }
     this.templates = templatesOf(chains);
     // Extended files may live outside the paths: their content is known from now on too.
-    for (const f of this.files()) if (!this.hashes.has(f)) this.hashes.set(f, hashOf(f));
-    const good = [...made].filter(([f]) => !this.templates.has(f)).map(([file, l]) => ({ file, checkins: l.outline.checkins }));
+    for (const f of this.files()) if (!this.hashes.has(f)) this.remember(f);
+    const good = [...made].filter(([f]) => !this.templates.has(f)).map(([file, l]) => ({ file, start: l.outline.event.start, checkins: l.outline.checkins }));
     const blamed = this.crossFileRejects(good, new Set(good.map((g) => g.file)));
     for (const file of files) {
       if (this.templates.has(file)) continue;
@@ -144,9 +146,13 @@ export class Term {
     await Promise.all([...this.lessons.values()].map((l) => l.stop()));
   }
 
-  /** Looks at the files again (after the watcher saw a change): one reload at a time. */
-  rescan(): Promise<void> {
-    this.reloading = this.reloading.then(() => this.reload()).catch((err: unknown) => this.o.log(`reload failed: ${err instanceof Error ? err.message : String(err)}`));
+  /**
+   * Looks at the files again: one reload at a time. `quick` (the watcher's periodic safety net)
+   * reads only files whose size, times or inode changed since they were last read; after an event
+   * every file is read and hashed.
+   */
+  rescan(quick = false): Promise<void> {
+    this.reloading = this.reloading.then(() => this.reload(quick)).catch((err: unknown) => this.o.log(`reload failed: ${err instanceof Error ? err.message : String(err)}`));
     return this.reloading;
   }
 
@@ -155,7 +161,7 @@ export class Term {
     return [...new Set([...this.chains.values()].flat())];
   }
 
-  private async reload(): Promise<void> {
+  private async reload(quick: boolean): Promise<void> {
     let files: Set<string>;
     try {
       files = new Set(discoverPlaybooks(this.o.paths, this.o.cwd));
@@ -164,9 +170,17 @@ export class Term {
       return;
     }
     const changed = new Set<string>();
+    const now = new Map<string, string>();
+    const sigs = new Map<string, string>();
     for (const f of new Set([...files, ...this.files(), ...this.hashes.keys()])) {
+      const sig = statOf(f);
+      if (quick && this.hashes.has(f) && sig === this.stats.get(f)) continue;
       const h = hashOf(f);
+      now.set(f, h);
       if (h !== this.hashes.get(f)) changed.add(f);
+      // A changed file's signature is kept with its new hash, below: a reload that fails before is read again.
+      else this.stats.set(f, sig);
+      sigs.set(f, sig);
     }
     if (changed.size === 0) return;
     const affected = new Set<string>();
@@ -176,7 +190,10 @@ export class Term {
     const chainsAfter = new Map(this.chains);
     for (const p of planned) chainsAfter.set(p.file, p.chain);
     const templates = templatesOf([...chainsAfter].filter(([f]) => files.has(f) || this.lessons.has(f)).map(([file, chain]) => ({ file, chain, diagnostics: [] })), this.templates);
-    for (const f of changed) this.hashes.set(f, hashOf(f));
+    for (const f of changed) {
+      this.hashes.set(f, now.get(f)!);
+      this.stats.set(f, sigs.get(f)!);
+    }
     for (const [f, chain] of chainsAfter) this.chains.set(f, chain);
     this.templates = templates;
 
@@ -193,7 +210,7 @@ export class Term {
         if (!failed.has(p.file)) failed.set(p.file, [{ code: DiagnosticCodes.INVALID_VALUE, severity: 'error', message: `the change to ${this.display(t)} does not validate for ${broken.map((b) => this.display(b.file)).join(', ')}; this lesson keeps its last good plan`, location: { file: this.display(t), line: 1, col: 1 } }]);
       }
     }
-    const good = results.flatMap((p) => (p.plan && !failed.has(p.file) ? [{ file: p.file, checkins: p.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin') }] : []));
+    const good = results.flatMap((p) => (p.plan && !failed.has(p.file) ? [{ file: p.file, start: p.plan.event.start, checkins: p.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin') }] : []));
     for (const [file, d] of this.crossFileRejects(good, new Set(good.map((g) => g.file)))) failed.set(file, d);
 
     for (const p of results) {
@@ -208,25 +225,45 @@ export class Term {
 
   /**
    * The check-in rule across lessons, with `fresh` files' plans in place of their lessons' current
-   * ones. A collision involving a fresh file rejects that file (it is the change); the others keep
-   * running. Repeated until no fresh file collides.
+   * ones. A collision refuses one lesson only, so the rest of the term keeps running: a fresh file
+   * rather than a served lesson (the change is to blame, not what already runs), and of two fresh
+   * files (at load) the lesson that starts later, by file name when both start together. Once a
+   * lesson is refused its other collisions are left to the next round (without it), so one
+   * collision never refuses both sides. Its diagnostic names both steps and both files.
    */
-  private crossFileRejects(fresh: readonly { file: string; checkins: readonly CheckinAction[] }[], freshFiles: ReadonlySet<string>): Map<string, Diagnostic[]> {
+  private crossFileRejects(fresh: readonly { file: string; start: number; checkins: readonly CheckinAction[] }[], freshFiles: ReadonlySet<string>): Map<string, Diagnostic[]> {
     const rejected = new Map<string, Diagnostic[]>();
-    for (let round = 0; round < 10; round += 1) {
+    const startOf = new Map(fresh.map((f) => [f.file, f.start]));
+    const later = (a: string, b: string): string => {
+      const sa = startOf.get(a)!;
+      const sb = startOf.get(b)!;
+      return sa !== sb ? (sa > sb ? a : b) : a > b ? a : b;
+    };
+    for (let round = 0; round < 10_000; round += 1) {
       const checkins = new Map<string, readonly CheckinAction[]>();
+      // A refused fresh file's lesson keeps its last good plan, which stays in the check.
       for (const [file, l] of this.lessons) checkins.set(file, l.outline.checkins);
       for (const f of fresh) if (!rejected.has(f.file)) checkins.set(f.file, f.checkins);
-      let more = false;
+      const now = new Set<string>();
       for (const v of crossFileViolations([...checkins].map(([file, own]) => ({ file, checkins: own })), (f) => this.display(f))) {
-        const blame = freshFiles.has(v.later) && !rejected.has(v.later) ? v.later : freshFiles.has(v.earlier) && !rejected.has(v.earlier) ? v.earlier : undefined;
+        // Refused in this round: its new plan is gone from the next round's check.
+        if (now.has(v.later) || now.has(v.earlier)) continue;
+        // A side refused earlier is in the check by its last good plan, which keeps running: never to blame.
+        const laterFresh = freshFiles.has(v.later) && !rejected.has(v.later);
+        const earlierFresh = freshFiles.has(v.earlier) && !rejected.has(v.earlier);
+        const blame = laterFresh && earlierFresh ? later(v.later, v.earlier) : laterFresh ? v.later : earlierFresh ? v.earlier : undefined;
         if (!blame) continue;
-        rejected.set(blame, [...(rejected.get(blame) ?? []), v.diagnostic]);
-        more = true;
+        rejected.set(blame, [v.diagnostic]);
+        now.add(blame);
       }
-      if (!more) break;
+      if (now.size === 0) break;
     }
     return rejected;
+  }
+
+  private remember(file: string): void {
+    this.stats.set(file, statOf(file));
+    this.hashes.set(file, hashOf(file));
   }
 
   private sourceOf(p: PlannedFile): LessonSource {
@@ -290,6 +327,16 @@ export class Term {
 function hashOf(file: string): string {
   try {
     return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch {
+    return '';
+  }
+}
+
+/** What changes whenever a file's content may have: size, modification and change times, inode. */
+function statOf(file: string): string {
+  try {
+    const s = statSync(file, { bigint: true });
+    return `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`;
   } catch {
     return '';
   }
