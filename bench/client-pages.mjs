@@ -58,9 +58,13 @@ const mc = median(client);
 const pages = N / 1000;
 console.log(`machine: ${machine()}; ${N} records in ${pages} pages of 1000, ${RUNS} runs (order alternated)`);
 console.log(`bare undici loop: median ${Math.round(mb)} records/s; client-side CPU ${median(bareCpu).toFixed(2)} ms/page`);
-console.log(`PolyvClient:      median ${Math.round(mc)} records/s; client-side CPU ${median(clientCpu).toFixed(2)} ms/page (default limiter: ${DEFAULT_RATE_LIMIT.max} requests / ${DEFAULT_RATE_LIMIT.windowMs / 1000} s)`);
+console.log(
+  `PolyvClient:      median ${Math.round(mc)} records/s; client-side CPU ${median(clientCpu).toFixed(2)} ms/page (default limiter: ${DEFAULT_RATE_LIMIT.max} requests / ${DEFAULT_RATE_LIMIT.windowMs / 1000} s)`,
+);
 console.log(`ratio client/bare: ${(mc / mb).toFixed(3)}`);
 // When the client's process is idle for much of the wall time, it is waiting for the sandbox
 // (generating and serialising pages): the sandbox, not the client, is the bound.
 const busy = (median(clientCpu) * pages) / ((N / mc) * 1000);
-console.log(`client CPU busy ${(busy * 100).toFixed(0)}% of its wall time${busy < 0.7 ? ' — the sandbox serving pages is the bottleneck, not the client' : ''}`);
+console.log(
+  `client CPU busy ${(busy * 100).toFixed(0)}% of its wall time${busy < 0.7 ? ' — the sandbox serving pages is the bottleneck, not the client' : ''}`,
+);

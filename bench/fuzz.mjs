@@ -10,8 +10,45 @@ import { machine } from './lib-stats.mjs';
 const CASES = Number(process.env.CASES ?? 10_000);
 const dir = mkdtempSync(join(tmpdir(), 'rb-fuzzb-'));
 const codes = new Set(Object.values(DiagnosticCodes));
-const base = 'event: { name: Fuzz, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1h }\nchannels: { main: "1000001", side: "1000002" }\nvars: { who: 老师 }\nsteps:\n  - id: hello\n    kind: message\n    at: -5m\n    text: "你好 {{who}} {{time event.start}}"\n  - id: c1\n    kind: checkin\n    at: +10m\n    duration: 60s\n  - kind: historyExport\n    at: end+5m\n';
-const fragments = ['{{', '}}', '{{nope}}', '{{constructor}}', '{{lookup this "constructor"}}', ':', '- ', '&a ', '*a', '\t', '"', "'", '[', ']', '{', '}', '\n', '  ', 'kind: checkin', 'at: +9m', 'duration: 99999s', 'timezone: Mars/Base', '__proto__: 1', 'appSecret: x', 'extends: ./nothing.yaml', 'extends: f0.yaml', 'channels: nope', '2026-03-08T02:30', '%', '!!binary', '? ', '|', '>', '\u0000', '\uFEFF'];
+const base =
+  'event: { name: Fuzz, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1h }\nchannels: { main: "1000001", side: "1000002" }\nvars: { who: 老师 }\nsteps:\n  - id: hello\n    kind: message\n    at: -5m\n    text: "你好 {{who}} {{time event.start}}"\n  - id: c1\n    kind: checkin\n    at: +10m\n    duration: 60s\n  - kind: historyExport\n    at: end+5m\n';
+const fragments = [
+  '{{',
+  '}}',
+  '{{nope}}',
+  '{{constructor}}',
+  '{{lookup this "constructor"}}',
+  ':',
+  '- ',
+  '&a ',
+  '*a',
+  '\t',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  '\n',
+  '  ',
+  'kind: checkin',
+  'at: +9m',
+  'duration: 99999s',
+  'timezone: Mars/Base',
+  '__proto__: 1',
+  'appSecret: x',
+  'extends: ./nothing.yaml',
+  'extends: f0.yaml',
+  'channels: nope',
+  '2026-03-08T02:30',
+  '%',
+  '!!binary',
+  '? ',
+  '|',
+  '>',
+  '\u0000',
+  '\uFEFF',
+];
 let n = 0;
 let diagnostics = 0;
 let plans = 0;
@@ -29,10 +66,13 @@ fc.assert(
     if (r.plan) plans += 1;
     for (const d of r.diagnostics) {
       diagnostics += 1;
-      if (!codes.has(d.code) || !(d.location.line >= 1) || !(d.location.col >= 1) || /\n\s+at /.test(d.message)) throw new Error(`bad diagnostic: ${JSON.stringify(d)}`);
+      if (!codes.has(d.code) || !(d.location.line >= 1) || !(d.location.col >= 1) || /\n\s+at /.test(d.message))
+        throw new Error(`bad diagnostic: ${JSON.stringify(d)}`);
     }
     if (!r.plan && !r.diagnostics.some((d) => d.severity === 'error')) throw new Error('no plan and no error');
   }),
   { numRuns: CASES, seed: Number(process.env.SEED ?? 1) },
 );
-console.log(`machine: ${machine()}; ${CASES} mutated playbooks in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${plans} planned, ${diagnostics} diagnostics, every one with a known code and a location; no exception`);
+console.log(
+  `machine: ${machine()}; ${CASES} mutated playbooks in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${plans} planned, ${diagnostics} diagnostics, every one with a known code and a location; no exception`,
+);

@@ -49,9 +49,16 @@ steps:
     ];
     for (let k = 0; k < stepsPerLesson; k++) {
       const at = `+${2 + k * 2}m`;
-      if (k % 8 === 7) lines.push(`  - id: checkin-${k}\n    kind: checkin\n    at: ${at}\n    duration: 60s\n    prompt: "第 {{lesson}} 课签到 · {{time event.start}}"`);
-      else if (k % 5 === 4) lines.push(`  - id: both-${k}\n    kind: message\n    at: ${at}\n    channels: [main, overflow]\n    text: '{{teacher}}:第 ${i} 课第 ${k} 个问题的讨论将在 {{add event.start "${2 + k * 2 + 3}m" "HH:mm"}} 结束'`);
-      else lines.push(`  - id: note-${k}\n    kind: message\n    at: ${at}\n    text: "《{{course}}》第 {{lesson}} 课 · 第 ${k} 条(主题 ${i}.${k})· {{date event.start}} {{time event.start}}"`);
+      if (k % 8 === 7)
+        lines.push(`  - id: checkin-${k}\n    kind: checkin\n    at: ${at}\n    duration: 60s\n    prompt: "第 {{lesson}} 课签到 · {{time event.start}}"`);
+      else if (k % 5 === 4)
+        lines.push(
+          `  - id: both-${k}\n    kind: message\n    at: ${at}\n    channels: [main, overflow]\n    text: '{{teacher}}:第 ${i} 课第 ${k} 个问题的讨论将在 {{add event.start "${2 + k * 2 + 3}m" "HH:mm"}} 结束'`,
+        );
+      else
+        lines.push(
+          `  - id: note-${k}\n    kind: message\n    at: ${at}\n    text: "《{{course}}》第 {{lesson}} 课 · 第 ${k} 条(主题 ${i}.${k})· {{date event.start}} {{time event.start}}"`,
+        );
     }
     const file = join(dir, 'lessons', `lesson-${String(i).padStart(3, '0')}.yaml`);
     writeFileSync(file, `${lines.join('\n')}\n`);

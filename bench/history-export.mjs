@@ -23,7 +23,11 @@ const rssHook = new URL('./lib-rss.mjs', import.meta.url).pathname;
 
 function bare(records) {
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, [new URL('./lib-bare-loop-child.mjs', import.meta.url).pathname, sb.url, String(from), String(from + records - 1), JSON.stringify(DEMO_CREDENTIALS)], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [new URL('./lib-bare-loop-child.mjs', import.meta.url).pathname, sb.url, String(from), String(from + records - 1), JSON.stringify(DEMO_CREDENTIALS)],
+    { encoding: 'utf8' },
+  );
   const ms = performance.now() - t0;
   const r = JSON.parse(out.trim().split('\n').pop());
   if (r.records !== records) throw new Error(`bare loop: expected ${records} records, got ${r.records}`);
@@ -33,8 +37,32 @@ function bare(records) {
 function exporter(records, format = 'jsonl') {
   const dir = mkdtempSync(join(process.env.BENCH_OUT ?? tmpdir(), 'rb-hist-'));
   const rssFile = join(dir, 'rss');
-  const env = { ...process.env, POLYV_APP_ID: DEMO_CREDENTIALS.appId, POLYV_APP_SECRET: DEMO_CREDENTIALS.appSecret, POLYV_USER_ID: DEMO_CREDENTIALS.userId, RUNBOOK_BENCH_RSS_FILE: rssFile };
-  const args = ['--import', rssHook, bin, 'export', 'history', '--channel', '1000001', '--from', String(from), '--to', String(from + records - 1), '--format', format, '--out', join(dir, 'out'), '--endpoint', sb.url];
+  const env = {
+    ...process.env,
+    POLYV_APP_ID: DEMO_CREDENTIALS.appId,
+    POLYV_APP_SECRET: DEMO_CREDENTIALS.appSecret,
+    POLYV_USER_ID: DEMO_CREDENTIALS.userId,
+    RUNBOOK_BENCH_RSS_FILE: rssFile,
+  };
+  const args = [
+    '--import',
+    rssHook,
+    bin,
+    'export',
+    'history',
+    '--channel',
+    '1000001',
+    '--from',
+    String(from),
+    '--to',
+    String(from + records - 1),
+    '--format',
+    format,
+    '--out',
+    join(dir, 'out'),
+    '--endpoint',
+    sb.url,
+  ];
   const t0 = performance.now();
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] });
   const ms = performance.now() - t0;
@@ -68,4 +96,6 @@ console.log(`bare undici loop (fetch + parse, discard): median ${Math.round(mb)}
 console.log(`runbook export history → JSONL (fetch, filter, dedupe, write, checkpoint): median ${Math.round(me)} records/s`);
 console.log(`ratio export/bare: ${(me / mb).toFixed(3)} (bar ≥ 0.90); per run: ${expRate.map((r, i) => (r / bareRate[i]).toFixed(3)).join(' ')}`);
 console.log(`exporter peak RSS: ${small.peakRssMb.toFixed(0)} MB at ${Math.round(N / 10)} records, ${mbs(expRss)} MB at ${N} records (bar ≤ 150 MB, flat)`);
-console.log(`CSV export: ${Math.round(N / (csv.ms / 1000))} records/s (${(N / (csv.ms / 1000) / mb).toFixed(3)} of bare), peak RSS ${csv.peakRssMb.toFixed(0)} MB`);
+console.log(
+  `CSV export: ${Math.round(N / (csv.ms / 1000))} records/s (${(N / (csv.ms / 1000) / mb).toFixed(3)} of bare), peak RSS ${csv.peakRssMb.toFixed(0)} MB`,
+);

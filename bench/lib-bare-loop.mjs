@@ -6,7 +6,10 @@ import { Agent, request } from 'undici';
 function polyvSign(params, secret) {
   let s = '';
   for (const k of Object.keys(params).sort()) s += k + params[k];
-  return createHash('md5').update(secret + s + secret, 'utf8').digest('hex').toUpperCase();
+  return createHash('md5')
+    .update(secret + s + secret, 'utf8')
+    .digest('hex')
+    .toUpperCase();
 }
 
 /**
@@ -20,7 +23,15 @@ export async function bareLoop(url, creds, { from, to, size = 1000 }) {
   let pages = 0;
   const t0 = performance.now();
   for (;;) {
-    const q = { appId: creds.appId, timestamp: String(Date.now()), userId: creds.userId, startTime: String(from), endTime: String(to), size: String(size), ...(cursor ? { cursor } : {}) };
+    const q = {
+      appId: creds.appId,
+      timestamp: String(Date.now()),
+      userId: creds.userId,
+      startTime: String(from),
+      endTime: String(to),
+      size: String(size),
+      ...(cursor ? { cursor } : {}),
+    };
     q.sign = polyvSign(q, creds.appSecret);
     const res = await request(`${url}/live/v3/user/chat/get-speak-list?${new URLSearchParams(q)}`, { dispatcher: agent });
     const body = JSON.parse(await res.body.text());

@@ -26,7 +26,11 @@ export function timeProcess(args, { runs = 10, cwd, rss = true } = {}) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [...(rss ? ['--import', new URL('./lib-rss.mjs', import.meta.url).pathname] : []), ...args], { cwd, env: { ...process.env, RUNBOOK_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(process.execPath, [...(rss ? ['--import', new URL('./lib-rss.mjs', import.meta.url).pathname] : []), ...args], {
+      cwd,
+      env: { ...process.env, RUNBOOK_BENCH_RSS_FILE: rssFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     times.push(performance.now() - t0);
     if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   }

@@ -29,7 +29,8 @@ const channels = Array.from({ length: CHANNELS }, (_, c) => String(3_000_000 + c
 const lines = ['event: { name: Burst, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }', 'channels:'];
 channels.forEach((id, c) => lines.push(`  c${c}: "${id}"`));
 lines.push('steps:');
-for (let c = 0; c < CHANNELS; c++) for (let k = 0; k < PER_CHANNEL; k++) lines.push(`  - { id: m${c}-${k}, kind: message, at: "+${k}s", channels: c${c}, text: "burst ${c}-${k}" }`);
+for (let c = 0; c < CHANNELS; c++)
+  for (let k = 0; k < PER_CHANNEL; k++) lines.push(`  - { id: m${c}-${k}, kind: message, at: "+${k}s", channels: c${c}, text: "burst ${c}-${k}" }`);
 const playbook = `${lines.join('\n')}\n`;
 
 /** The action a request was: its text is `burst C-K`, the message `mC-K`. */
@@ -56,8 +57,17 @@ async function measure() {
   // So it serves some requests on a channel of its own first; the runner itself starts cold, as on
   // the day. `--cold-sandbox` skips this.
   if (!process.argv.includes('--cold-sandbox')) {
-    const warm = new PolyvClient({ credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'bench'), baseUrl: sb.url, limiter: new RateLimiter({ max: 100_000, windowMs: 10_000 }) });
-    for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 100 }, (_, i) => warm.sendCustomMessage({ channelId: WARM_CHANNEL, content: `warm ${round}-${i}`, joinHistoryList: 0, watchType: 1 })));
+    const warm = new PolyvClient({
+      credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'bench'),
+      baseUrl: sb.url,
+      limiter: new RateLimiter({ max: 100_000, windowMs: 10_000 }),
+    });
+    for (let round = 0; round < 5; round++)
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          warm.sendCustomMessage({ channelId: WARM_CHANNEL, content: `warm ${round}-${i}`, joinHistoryList: 0, watchType: 1 }),
+        ),
+      );
     await warm.close();
   }
   // The runner's output goes to a file, as it would on the day (a terminal or a log), not to a pipe
@@ -66,18 +76,48 @@ async function measure() {
   const eventsFile = join(dir, 'events.jsonl');
   const outFd = openSync(eventsFile, 'w');
   const probeFile = join(dir, 'probe.jsonl');
-  const run = spawnSync(process.execPath, ['--import', new URL('./lib-lateness-probe.mjs', import.meta.url).pathname, 'bin/runbook.js', 'run', file, '--endpoint', sb.url, '--start', 'now+3s', '--json', '--state-dir', join(dir, 'state')], {
-    cwd: new URL('..', import.meta.url).pathname,
-    env: { ...process.env, RUNBOOK_BENCH_PROBE_FILE: probeFile, POLYV_APP_ID: DEMO_CREDENTIALS.appId, POLYV_APP_SECRET: DEMO_CREDENTIALS.appSecret, POLYV_USER_ID: DEMO_CREDENTIALS.userId },
-    encoding: 'utf8',
-    stdio: ['ignore', outFd, 'pipe'],
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      new URL('./lib-lateness-probe.mjs', import.meta.url).pathname,
+      'bin/runbook.js',
+      'run',
+      file,
+      '--endpoint',
+      sb.url,
+      '--start',
+      'now+3s',
+      '--json',
+      '--state-dir',
+      join(dir, 'state'),
+    ],
+    {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: {
+        ...process.env,
+        RUNBOOK_BENCH_PROBE_FILE: probeFile,
+        POLYV_APP_ID: DEMO_CREDENTIALS.appId,
+        POLYV_APP_SECRET: DEMO_CREDENTIALS.appSecret,
+        POLYV_USER_ID: DEMO_CREDENTIALS.userId,
+      },
+      encoding: 'utf8',
+      stdio: ['ignore', outFd, 'pipe'],
+    },
+  );
   closeSync(outFd);
   await sb.stop();
   if (run.status !== 0) throw new Error(`run exited ${run.status}: ${run.stderr}`);
-  const events = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const events = readFileSync(eventsFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const planned = new Map(events.filter((e) => e.type === 'dispatch').map((e) => [e.unit, e.plannedAt]));
-  const log = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.endpoint === 'sendCustomMessage' && e.effect === 'applied' && e.params.channelId !== WARM_CHANNEL);
+  const log = readFileSync(logFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.endpoint === 'sendCustomMessage' && e.effect === 'applied' && e.params.channelId !== WARM_CHANNEL);
   const seen = new Map();
   const atSandbox = [];
   for (const e of log) {
@@ -88,7 +128,10 @@ async function measure() {
   const inRunner = [];
   const byBurst = Array.from({ length: PER_CHANNEL }, () => []);
   const written = new Map();
-  for (const line of readFileSync(probeFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l))) {
+  for (const line of readFileSync(probeFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))) {
     const id = actionOf(line);
     if (!id || !planned.has(id)) continue;
     written.set(id, (written.get(id) ?? 0) + 1);
@@ -117,4 +160,6 @@ for (let i = 0; i < runs; i++) {
 }
 const m = (side, k) => median(results.map((r) => r[side][k])).toFixed(2);
 const sum = (f) => results.reduce((a, r) => a + f(r), 0);
-console.log(`median of ${runs}: in the runner p50 ${m('runner', 'p50')} ms, p99 ${m('runner', 'p99')} ms, max ${m('runner', 'max')} ms (bar p99 ≤ 10); at the sandbox p50 ${m('sandbox', 'p50')} ms, p99 ${m('sandbox', 'p99')} ms, max ${m('sandbox', 'max')} ms; early ${sum((r) => r.runner.early)} (runner) / ${sum((r) => r.sandbox.early)} (sandbox), lost ${sum((r) => r.lost)}, doubled ${sum((r) => r.doubled)}`);
+console.log(
+  `median of ${runs}: in the runner p50 ${m('runner', 'p50')} ms, p99 ${m('runner', 'p99')} ms, max ${m('runner', 'max')} ms (bar p99 ≤ 10); at the sandbox p50 ${m('sandbox', 'p50')} ms, p99 ${m('sandbox', 'p99')} ms, max ${m('sandbox', 'max')} ms; early ${sum((r) => r.runner.early)} (runner) / ${sum((r) => r.sandbox.early)} (sandbox), lost ${sum((r) => r.lost)}, doubled ${sum((r) => r.doubled)}`,
+);

@@ -20,10 +20,15 @@ const files = generateTerm(dir, { lessons: LESSONS });
 // The burst: 100 messages on 100 channels at one instant, soon after serve has loaded.
 const burstAt = Date.now() + BURST_AHEAD_S * 1000;
 const channels = Array.from({ length: 100 }, (_, i) => `  b${i}: "${3_000_000 + i}"`).join('\n');
-writeFileSync(join(dir, 'lessons', 'burst.yaml'), `event: { name: Burst, timezone: UTC, start: "${new Date(burstAt).toISOString()}", duration: 10s }\nchannels:\n${channels}\nsteps:\n  - { id: burst, kind: message, at: start, text: "burst" }\n`);
+writeFileSync(
+  join(dir, 'lessons', 'burst.yaml'),
+  `event: { name: Burst, timezone: UTC, start: "${new Date(burstAt).toISOString()}", duration: 10s }\nchannels:\n${channels}\nsteps:\n  - { id: burst, kind: message, at: start, text: "burst" }\n`,
+);
 
 // The sandbox in its own process (`runbook sandbox`), with the demo credentials it prints.
-const sandbox = spawn(process.execPath, [join(root, 'bin/runbook.js'), 'sandbox', '--port', '0', '--seed-messages', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const sandbox = spawn(process.execPath, [join(root, 'bin/runbook.js'), 'sandbox', '--port', '0', '--seed-messages', '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const sb = await new Promise((resolve) => {
   let text = '';
   sandbox.stdout.on('data', (c) => {
@@ -35,7 +40,11 @@ const sb = await new Promise((resolve) => {
 });
 const env = { ...process.env, ...sb.env, NO_COLOR: '1' };
 const t0 = performance.now();
-const child = spawn(process.execPath, [join(root, 'bin/runbook.js'), 'serve', 'lessons', 'templates', '--port', '0', '--endpoint', sb.url, '--state-dir', join(dir, 'state')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  [join(root, 'bin/runbook.js'), 'serve', 'lessons', 'templates', '--port', '0', '--endpoint', sb.url, '--state-dir', join(dir, 'state')],
+  { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] },
+);
 let out = '';
 let started;
 let lateness = [];
@@ -74,6 +83,12 @@ const sorted = [...lateness].sort((a, b) => a - b);
 const pct = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const lessons = /(\d+) lesson\(s\)/.exec(out)?.[1];
 console.log(`machine: ${machine()}; term: ${lessons} lessons (${LESSONS} of bench/gen-term.mjs + a burst lesson of 100 messages), ${dir}`);
-console.log(`start (spawn → term loaded, validated together, planned, serving): ${(started / 1000).toFixed(2)} s (bar ≤ 10 s); \`runbook validate\` of the same lesson files alone: ${validateS.toFixed(2)} s (${validate.stdout.trim().split('\n').pop()})`);
-console.log(`RSS once started: ${atStart.rss.toFixed(0)} MB; after the burst: ${after.rss.toFixed(0)} MB; peak (VmHWM): ${after.hwm.toFixed(0)} MB (bar ≤ 400 MB)`);
-console.log(`burst of 100 messages on 100 channels: ${lateness.length} done; lateness as the engine measures it (instant → dispatch): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted[sorted.length - 1]} ms (bar p99 ≤ 10 ms)`);
+console.log(
+  `start (spawn → term loaded, validated together, planned, serving): ${(started / 1000).toFixed(2)} s (bar ≤ 10 s); \`runbook validate\` of the same lesson files alone: ${validateS.toFixed(2)} s (${validate.stdout.trim().split('\n').pop()})`,
+);
+console.log(
+  `RSS once started: ${atStart.rss.toFixed(0)} MB; after the burst: ${after.rss.toFixed(0)} MB; peak (VmHWM): ${after.hwm.toFixed(0)} MB (bar ≤ 400 MB)`,
+);
+console.log(
+  `burst of 100 messages on 100 channels: ${lateness.length} done; lateness as the engine measures it (instant → dispatch): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${sorted[sorted.length - 1]} ms (bar p99 ≤ 10 ms)`,
+);

@@ -25,11 +25,18 @@ const hook = new URL('./lib-usage.mjs', import.meta.url).pathname;
 const wall = [];
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, ['--import', hook, bin, 'validate', ...files], { cwd: dir, env: { ...process.env, RUNBOOK_BENCH_USAGE_FILE: usageFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = spawnSync(process.execPath, ['--import', hook, bin, 'validate', ...files], {
+    cwd: dir,
+    env: { ...process.env, RUNBOOK_BENCH_USAGE_FILE: usageFile },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   wall.push(performance.now() - t0);
   if (run.status !== 0) throw new Error(`validate exited ${run.status}: ${run.stderr}`);
 }
-const usage = readFileSync(usageFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
+const usage = readFileSync(usageFile, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => l.split(' ').map(Number));
 const rssMb = Math.max(...usage.map(([kb]) => kb)) / 1024;
 const cpuMs = usage.map(([, us]) => us / 1000);
 const bare = [];
@@ -39,6 +46,8 @@ for (let i = 0; i < runs; i++) {
   bare.push(performance.now() - t0);
 }
 console.log(`machine: ${machine()}; term: ${lessons} lessons × ~40 steps extending one template (${check.stdout.trim()}); ${runs} runs`);
-console.log(`validate lessons/*.yaml: wall median ${median(wall).toFixed(0)} ms (min ${Math.min(...wall).toFixed(0)}, max ${Math.max(...wall).toFixed(0)}), CPU median ${median(cpuMs).toFixed(0)} ms, peak RSS ${rssMb.toFixed(0)} MB (bar ≤ 1500 ms, ≤ 300 MB)`);
+console.log(
+  `validate lessons/*.yaml: wall median ${median(wall).toFixed(0)} ms (min ${Math.min(...wall).toFixed(0)}, max ${Math.max(...wall).toFixed(0)}), CPU median ${median(cpuMs).toFixed(0)} ms, peak RSS ${rssMb.toFixed(0)} MB (bar ≤ 1500 ms, ≤ 300 MB)`,
+);
 console.log(`bare node -e 0: wall median ${median(bare).toFixed(0)} ms (on a quiet machine ~45 ms: a larger figure means the machine was loaded)`);
 rmSync(dir, { recursive: true, force: true });

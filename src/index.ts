@@ -44,4 +44,13 @@ export type { PolyvApi, BurstPort, CallOptions, Delivered } from './transport/ap
 
 // The sandbox.
 export { startSandbox, DEMO_CREDENTIALS, parseFaultSpec, formatFaultSpec, NO_FAULTS, PLATFORM_RATE_LIMIT } from './sandbox/index.js';
-export type { Sandbox, SandboxOptions, SandboxCredentials, FaultSpec, RateLimitOptions, SandboxLogEntry, StoredMessage, StoredCheckin } from './sandbox/index.js';
+export type {
+  Sandbox,
+  SandboxOptions,
+  SandboxCredentials,
+  FaultSpec,
+  RateLimitOptions,
+  SandboxLogEntry,
+  StoredMessage,
+  StoredCheckin,
+} from './sandbox/index.js';

@@ -56,11 +56,20 @@ export async function exportOneOff(o: ExportCommandOptions): Promise<ExportDone>
     const common = { channelId: o.channel, outDir, date, signal: o.signal };
     let done: ExportDone;
     if (o.kind === 'chat') done = await runChatExport(client, common, port);
-    else if (o.kind === 'report') done = await runReportExport(client, { ...common, sessionId: o.session!, deadline: Date.now() + (o.waitMs ?? 600_000) }, port);
+    else if (o.kind === 'report')
+      done = await runReportExport(client, { ...common, sessionId: o.session!, deadline: Date.now() + (o.waitMs ?? 600_000) }, port);
     else
       done = await runHistoryExport(
         client,
-        { ...common, from, to, format: o.format ?? 'jsonl', ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.afterPage ? { afterPage: o.afterPage } : {}), checkpointEveryMs: 0 },
+        {
+          ...common,
+          from,
+          to,
+          format: o.format ?? 'jsonl',
+          ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+          ...(o.afterPage ? { afterPage: o.afterPage } : {}),
+          checkpointEveryMs: 0,
+        },
         port,
       );
     rmSync(checkpointFile, { force: true });
@@ -100,7 +109,8 @@ export function parseInstant(text: string, flag: string): number {
   }
   const dt = DateTime.fromISO(text, { setZone: true });
   if (!dt.isValid) throw new UsageError(`${flag} ${text}: not a time; ${help}`);
-  if (!/(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(text) || !text.includes('T')) throw new UsageError(`${flag} ${text}: this time has no offset, so its zone is unknown; ${help}`);
+  if (!/(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(text) || !text.includes('T'))
+    throw new UsageError(`${flag} ${text}: this time has no offset, so its zone is unknown; ${help}`);
   return dt.toMillis();
 }
 

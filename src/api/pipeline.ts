@@ -59,7 +59,11 @@ export function planFile(file: string, o: PipelineOptions, fileCache?: FileCache
   const skipSteps = new Set([...(loaded.invalidSteps ?? []), ...(rendered.failedSteps ?? [])]);
   const zone = rendered.rendered.doc.event?.timezone ?? 'UTC';
   const startOverride = o.startOverride ?? (o.start !== undefined ? parseStartOption(o.start, o.now ?? Date.now(), zone) : undefined);
-  const compiled = compilePlan(rendered.rendered, { ...(startOverride !== undefined ? { startOverride } : {}), ...(o.now !== undefined ? { now: o.now } : {}), ...(skipSteps.size ? { skipSteps } : {}) });
+  const compiled = compilePlan(rendered.rendered, {
+    ...(startOverride !== undefined ? { startOverride } : {}),
+    ...(o.now !== undefined ? { now: o.now } : {}),
+    ...(skipSteps.size ? { skipSteps } : {}),
+  });
   diagnostics.push(...compiled.diagnostics);
   return done(compiled.plan);
 }
@@ -87,7 +91,11 @@ export async function validateFiles(files: readonly string[], o: PipelineOptions
   }
   if (signal?.aborted) throw new RunbookError('E_INTERRUPTED', `interrupted after ${results.length} of ${files.length} file(s)`, ExitCodes.INTERRUPTED);
   const checkins = results.flatMap((r) =>
-    r.plan ? r.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin').map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson: r.lesson ?? r.file })) : [],
+    r.plan
+      ? r.plan.actions
+          .filter((a): a is CheckinAction => a.kind === 'checkin')
+          .map((a) => ({ ...a, start: a.startsAt, end: a.startsAt + a.limitTime * 1000, lesson: r.lesson ?? r.file }))
+      : [],
   );
   const crossFile = findSpacingViolations(checkins)
     .filter((v) => v.first.lesson !== v.second.lesson)

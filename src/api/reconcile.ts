@@ -78,7 +78,10 @@ export function reconcilePlan(plan: Plan, prior: readonly JournalRecord[]): Reco
     if (member) {
       let c: CheckinAction = { ...a, batchId: member.batch };
       if (member.journaled.at !== a.startsAt) {
-        refused.push({ id: a.id, reason: `already registered on the platform to start at ${new Date(member.journaled.at).toISOString()}; the platform has no call to move a check-in, so it keeps that start` });
+        refused.push({
+          id: a.id,
+          reason: `already registered on the platform to start at ${new Date(member.journaled.at).toISOString()}; the platform has no call to move a check-in, so it keeps that start`,
+        });
         c = { ...c, startsAt: member.journaled.at, item: { ...a.item, delayTime: member.journaled.at } };
       }
       kept.set(member.batch, [...(kept.get(member.batch) ?? []), c]);
@@ -91,13 +94,20 @@ export function reconcilePlan(plan: Plan, prior: readonly JournalRecord[]): Reco
   }
   const present = new Set(plan.actions.map((a) => a.id));
   for (const [batch, members] of frozen) {
-    for (const m of members) if (!present.has(m.id) && !skipped.has(m.id)) refused.push({ id: m.id, reason: `registered on the platform in ${batch}; the platform has no call to remove a check-in, so it stays` });
+    for (const m of members)
+      if (!present.has(m.id) && !skipped.has(m.id))
+        refused.push({ id: m.id, reason: `registered on the platform in ${batch}; the platform has no call to remove a check-in, so it stays` });
   }
 
   const batches: CheckinBatch[] = [];
   const checkins: CheckinAction[] = [];
   for (const [id, members] of kept) {
-    batches.push({ id, at: Math.min(...members.map((m) => m.at)), actionIds: members.map((m) => m.id), request: batchCheckinRequest(members.map((m) => m.item)) });
+    batches.push({
+      id,
+      at: Math.min(...members.map((m) => m.at)),
+      actionIds: members.map((m) => m.id),
+      request: batchCheckinRequest(members.map((m) => m.item)),
+    });
     checkins.push(...members);
   }
   // The plan stage's batching, under ids that no journaled unit (nor a kept batch) has.

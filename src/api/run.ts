@@ -62,7 +62,14 @@ export interface RunPlaybookResult {
  */
 export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookResult> {
   const now = (o.clock ?? realClock).now();
-  const planAt = (t: number): FileResult => planFile(o.file, { cwd: o.cwd, ...(o.vars ? { vars: o.vars } : {}), ...(o.varsFile ? { varsFile: o.varsFile } : {}), ...(o.start ? { start: o.start } : {}), now: t });
+  const planAt = (t: number): FileResult =>
+    planFile(o.file, {
+      cwd: o.cwd,
+      ...(o.vars ? { vars: o.vars } : {}),
+      ...(o.varsFile ? { varsFile: o.varsFile } : {}),
+      ...(o.start ? { start: o.start } : {}),
+      now: t,
+    });
   let planned = planAt(now);
   if (!planned.plan || hasErrors(planned.diagnostics)) return { diagnostics: planned.diagnostics };
   // The journal and lock belong to the lesson (its file and start), not to its content: see lesson-id.ts.
@@ -83,16 +90,24 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
   let journal: Journal | undefined;
   try {
     let ignoredDate = false;
-    conn = await connect(o, { channels: Object.values(plan.channels), seedMessages: 50 }, {
-      onEvent: (e) => {
-        o.onClientEvent?.(e);
-        if (e.type === 'clock-ignored' && !ignoredDate) {
-          ignoredDate = true;
-          o.onEvent?.({ type: 'notice', code: 'clock-ignored', message: `ignored an answer's Date header (${e.date || 'unreadable'}): it is more than a day from this machine's clock` });
-        }
+    conn = await connect(
+      o,
+      { channels: Object.values(plan.channels), seedMessages: 50 },
+      {
+        onEvent: (e) => {
+          o.onClientEvent?.(e);
+          if (e.type === 'clock-ignored' && !ignoredDate) {
+            ignoredDate = true;
+            o.onEvent?.({
+              type: 'notice',
+              code: 'clock-ignored',
+              message: `ignored an answer's Date header (${e.date || 'unreadable'}): it is more than a day from this machine's clock`,
+            });
+          }
+        },
+        ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
       },
-      ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
-    });
+    );
     const client = conn.client;
     // The platform's clock is the lesson's: its offset is measured before the first instant, and
     // the run is scheduled (and relative starts planned) by it.
@@ -114,7 +129,8 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
     }
     // The host picks its view from the plan; what it shows starts here.
     o.onPlan?.(plan);
-    if (Math.abs(offset) >= 1000) o.onEvent?.({ type: 'notice', code: 'clock-offset', offsetMs: offset, message: `${describeSkew(offset)}; the lesson runs on the platform's clock` });
+    if (Math.abs(offset) >= 1000)
+      o.onEvent?.({ type: 'notice', code: 'clock-offset', offsetMs: offset, message: `${describeSkew(offset)}; the lesson runs on the platform's clock` });
     const clock = o.clock ?? platformClock(() => client.clock.offset);
     const path = journalPath(stateDir, plan.runId);
     // Opened (and a torn tail repaired) before it is read: what is read is what later records follow.
@@ -132,7 +148,13 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
         host: hostname(),
         file: resolve(o.cwd, o.file),
         start: plan.event.start,
-        actions: plan.actions.map((a) => ({ id: a.id, unit: a.kind === 'checkin' ? a.batchId : a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
+        actions: plan.actions.map((a) => ({
+          id: a.id,
+          unit: a.kind === 'checkin' ? a.batchId : a.id,
+          kind: a.kind,
+          channelId: a.channelId,
+          at: a.kind === 'checkin' ? a.startsAt : a.at,
+        })),
       },
     ]);
     const summary = await runEngine({ plan, api: client, journal, prior, clock, signal: o.signal, ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
@@ -156,7 +178,10 @@ export async function measureClockOffset(client: PolyvClient, signal: AbortSigna
   const t = Date.now();
   try {
     // Bounded: an unreachable platform must not hold the run's start (its own calls will say so).
-    await client.getSpeakList({ userId: client.userId, startTime: t, endTime: t, size: 1 }, { signal: AbortSignal.any([signal, AbortSignal.timeout(MEASURE_BUDGET_MS)]), stepId: 'clock' });
+    await client.getSpeakList(
+      { userId: client.userId, startTime: t, endTime: t, size: 1 },
+      { signal: AbortSignal.any([signal, AbortSignal.timeout(MEASURE_BUDGET_MS)]), stepId: 'clock' },
+    );
   } catch {
     // The Date header of a refusal counts as well as a success's.
   }

@@ -27,7 +27,11 @@ export interface RunStatus {
  */
 export function runStatus(target: string | undefined, o: { cwd: string; stateDir?: string }): RunStatus {
   const journals: string[] = [];
-  const dirs = o.stateDir ? [resolve(o.cwd, o.stateDir)] : target && existsSync(resolve(o.cwd, target)) ? [join(dirname(resolve(o.cwd, target)), '.runbook')] : stateFoldersUnder(resolve(o.cwd));
+  const dirs = o.stateDir
+    ? [resolve(o.cwd, o.stateDir)]
+    : target && existsSync(resolve(o.cwd, target))
+      ? [join(dirname(resolve(o.cwd, target)), '.runbook')]
+      : stateFoldersUnder(resolve(o.cwd));
   for (const d of dirs) {
     if (!existsSync(d)) continue;
     for (const f of readdirSync(d)) if (f.endsWith('.jsonl')) journals.push(join(d, f));
@@ -48,7 +52,10 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
     pick = { j, records };
     break;
   }
-  if (!pick) throw new UsageError(`no journal found for ${target ?? 'this folder'} in ${dirs.length ? dirs.join(', ') : `${join(resolve(o.cwd), '.runbook')} or a .runbook folder below it`}`);
+  if (!pick)
+    throw new UsageError(
+      `no journal found for ${target ?? 'this folder'} in ${dirs.length ? dirs.join(', ') : `${join(resolve(o.cwd), '.runbook')} or a .runbook folder below it`}`,
+    );
   const starts = pick.records.filter((r) => r.t === 'run-start');
   const start = starts[starts.length - 1]!;
   if (start.t !== 'run-start') throw new UsageError('corrupt journal');

@@ -9,9 +9,12 @@ export function checkEndpoint(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--endpoint ${JSON.stringify(text)} is not a URL; give the platform's base URL, e.g. https://api.polyv.net or http://127.0.0.1:PORT for a sandbox`);
+    throw new UsageError(
+      `--endpoint ${JSON.stringify(text)} is not a URL; give the platform's base URL, e.g. https://api.polyv.net or http://127.0.0.1:PORT for a sandbox`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--endpoint must be an http or https URL, got ${url.protocol}`);
-  if (url.username || url.password) throw new UsageError('--endpoint must not carry a user name or password; credentials go in the environment or the credentials file');
+  if (url.username || url.password)
+    throw new UsageError('--endpoint must not carry a user name or password; credentials go in the environment or the credentials file');
   return text;
 }

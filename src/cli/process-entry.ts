@@ -28,7 +28,14 @@ export async function start(hooks?: CliHooks): Promise<void> {
     color: colorEnabled(process.env, isTTY),
     signal: controller.signal,
     exitCode: 0,
-    launcher: launcherWords({ env: process.env, scriptPath: process.argv[1] ?? 'runbook', execPath: process.execPath, cwd: process.cwd(), executable: executableRealPath, realpath: realPath }),
+    launcher: launcherWords({
+      env: process.env,
+      scriptPath: process.argv[1] ?? 'runbook',
+      execPath: process.execPath,
+      cwd: process.cwd(),
+      executable: executableRealPath,
+      realpath: realPath,
+    }),
     ...(hooks ? { hooks } : {}),
   };
   const code = await main(process.argv.slice(2), ctx);

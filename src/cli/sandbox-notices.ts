@@ -8,4 +8,4 @@ export const SANDBOX_ENDS_WITH_RUN =
   'note: the built-in sandbox ended with this process. A resumed --sandbox rehearsal starts a new, empty sandbox: what was sent before (messages, check-ins) is not in it, so its exports miss it. For a rehearsal that survives an interruption whole, run a separate `runbook sandbox` and point `run --endpoint` at it.\n';
 
 export const SANDBOX_RESUMED =
-  'runbook: resuming against a new, empty built-in sandbox: what the interrupted run sent (messages, check-ins) is not in it, so this run\'s history and check-in exports cover only what is sent from now on.\n';
+  "runbook: resuming against a new, empty built-in sandbox: what the interrupted run sent (messages, check-ins) is not in it, so this run's history and check-in exports cover only what is sent from now on.\n";

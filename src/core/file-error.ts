@@ -34,7 +34,12 @@ export class FileError extends RunbookError {
     detail?: string,
     options?: { cause?: unknown },
   ) {
-    super('E_FILE', `${what} ${path}: ${detail ?? (sysCode ? `${MEANINGS[sysCode] ?? 'a file system error'} (${sysCode})` : 'a file system error')}`, ExitCodes.USAGE, options);
+    super(
+      'E_FILE',
+      `${what} ${path}: ${detail ?? (sysCode ? `${MEANINGS[sysCode] ?? 'a file system error'} (${sysCode})` : 'a file system error')}`,
+      ExitCodes.USAGE,
+      options,
+    );
   }
 }
 

@@ -42,7 +42,13 @@ export class CheckinDispatcher {
     const results = new Map<string, ActionOutcome>();
     let verifying = this.verify.has(u.id);
     // A check-in already started cannot be registered now; after a crash, the cut-off call may have.
-    for (const id of drop) results.set(id, verifying ? { result: 'ambiguous', message: 'the check-in had started before its registration could be confirmed' } : { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' });
+    for (const id of drop)
+      results.set(
+        id,
+        verifying
+          ? { result: 'ambiguous', message: 'the check-in had started before its registration could be confirmed' }
+          : { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' },
+      );
     let pending = u.checkins.filter((c) => !drop.includes(c.id));
     let resent = verifying;
     let lastError: unknown;
@@ -52,13 +58,18 @@ export class CheckinDispatcher {
         // The plan's own request while the batch is whole; a part of it is built from its check-ins.
         const req = pending.length === u.checkins.length ? u.request : batchCheckinRequest(pending.map((c) => c.item));
         await this.api.send(req, { stepId: u.id });
-        for (const c of pending) results.set(c.id, { result: 'ok', ...(resent ? { message: 'registered (sent again after a lost answer; the platform refuses duplicates, so nothing was registered twice)' } : {}) });
+        for (const c of pending)
+          results.set(c.id, {
+            result: 'ok',
+            ...(resent ? { message: 'registered (sent again after a lost answer; the platform refuses duplicates, so nothing was registered twice)' } : {}),
+          });
         pending = [];
       } catch (err) {
         lastError = err;
         const named = err instanceof PolyvApiError && err.platformCode === 1099 ? namedBy(err, pending) : undefined;
         if (named && named.length > 0) {
-          for (const c of named) results.set(c.id, verifying ? { result: 'ambiguous', message: ambiguousCollision(c) } : { result: 'failed', message: collision(c) });
+          for (const c of named)
+            results.set(c.id, verifying ? { result: 'ambiguous', message: ambiguousCollision(c) } : { result: 'failed', message: collision(c) });
           pending = pending.filter((c) => !named.includes(c));
           continue;
         }
@@ -83,7 +94,12 @@ export class CheckinDispatcher {
     const notOk = [...results.entries()].filter(([, r]) => r.result !== 'ok' && r.result !== 'skipped').map(([id]) => id);
     await this.state.recordBatch(u, results, {
       latenessMs,
-      ...(notOk.length > 0 && f ? { message: `${notOk.length} of ${u.checkins.length} check-in(s) not registered: ${notOk.join(', ')}`, ...(f.code !== undefined ? { code: f.code } : {}) } : {}),
+      ...(notOk.length > 0 && f
+        ? {
+            message: `${notOk.length} of ${u.checkins.length} check-in(s) not registered: ${notOk.join(', ')}`,
+            ...(f.code !== undefined ? { code: f.code } : {}),
+          }
+        : {}),
     });
   }
 }
@@ -99,6 +115,9 @@ function ambiguousCollision(c: CheckinAction): string {
 /** "签到失败: 序号为[0,2],…": the check-ins at those indices of the call. */
 function namedBy(err: PolyvApiError, sent: readonly CheckinAction[]): CheckinAction[] {
   const m = /\[([\d,\s]+)\]/.exec(err.platformMessage);
-  const indices = (m?.[1] ?? '').split(',').map((x) => Number(x.trim())).filter((n) => Number.isInteger(n));
+  const indices = (m?.[1] ?? '')
+    .split(',')
+    .map((x) => Number(x.trim()))
+    .filter((n) => Number.isInteger(n));
   return [...new Set(indices)].map((i) => sent[i]).filter((c): c is CheckinAction => c !== undefined);
 }

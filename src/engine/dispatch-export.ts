@@ -50,11 +50,19 @@ export class ExportDispatcher {
     });
     const common = { channelId: a.channelId, outDir: a.outDir, date, stepId: a.stepId, signal: this.signal };
     if (a.kind === 'chatExport') await runChatExport(this.api, common, port<ExportDone>());
-    else if (a.kind === 'reportExport') await runReportExport(this.api, { ...common, sessionId: a.sessionId, deadline: u.at + a.deadlineMs }, port<ExportDone>());
+    else if (a.kind === 'reportExport')
+      await runReportExport(this.api, { ...common, sessionId: a.sessionId, deadline: u.at + a.deadlineMs }, port<ExportDone>());
     else
       await runHistoryExport(
         this.api,
-        { ...common, from: a.from, to: a.to, format: a.format, pageSize: a.pageSize, onProgress: (p) => this.emit({ type: 'export-progress', unit: u.id, ...p }) },
+        {
+          ...common,
+          from: a.from,
+          to: a.to,
+          format: a.format,
+          pageSize: a.pageSize,
+          onProgress: (p) => this.emit({ type: 'export-progress', unit: u.id, ...p }),
+        },
         port<HistoryCheckpoint>(),
       );
   }

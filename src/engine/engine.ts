@@ -117,7 +117,16 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     commit(go.map((g) => g.u));
     const at = clock.now();
     const announce = (g: (typeof go)[number]): void =>
-      emit({ type: 'dispatch', unit: g.u.id, kind: g.u.kind, actions: actionIdsOf(g.u), plannedAt: g.u.at, at, latenessMs: g.latenessMs, call: redactedCallLine(requestOf(g.u)) });
+      emit({
+        type: 'dispatch',
+        unit: g.u.id,
+        kind: g.u.kind,
+        actions: actionIdsOf(g.u),
+        plannedAt: g.u.at,
+        at,
+        latenessMs: g.latenessMs,
+        call: redactedCallLine(requestOf(g.u)),
+      });
     if (!api) {
       for (const g of go) {
         announce(g);

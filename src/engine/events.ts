@@ -2,8 +2,25 @@
 export type EngineEvent =
   | { readonly type: 'start'; readonly runId: string; readonly units: number; readonly resumed: boolean; readonly at: number }
   | { readonly type: 'skip-done'; readonly unit: string; readonly actions: readonly string[] }
-  | { readonly type: 'dispatch'; readonly unit: string; readonly kind: string; readonly actions: readonly string[]; readonly plannedAt: number; readonly at: number; readonly latenessMs: number; readonly call?: string }
-  | { readonly type: 'outcome'; readonly unit: string; readonly result: 'ok' | 'failed' | 'ambiguous' | 'skipped'; readonly actions: readonly string[]; readonly failedActions?: readonly string[]; readonly message?: string; readonly latenessMs?: number }
+  | {
+      readonly type: 'dispatch';
+      readonly unit: string;
+      readonly kind: string;
+      readonly actions: readonly string[];
+      readonly plannedAt: number;
+      readonly at: number;
+      readonly latenessMs: number;
+      readonly call?: string;
+    }
+  | {
+      readonly type: 'outcome';
+      readonly unit: string;
+      readonly result: 'ok' | 'failed' | 'ambiguous' | 'skipped';
+      readonly actions: readonly string[];
+      readonly failedActions?: readonly string[];
+      readonly message?: string;
+      readonly latenessMs?: number;
+    }
   | { readonly type: 'export-progress'; readonly unit: string; readonly records: number; readonly pages: number; readonly recordsPerSecond: number }
   | { readonly type: 'stop'; readonly reason: 'finished' | 'interrupted' }
   /** Something the operator should know, in words (`message`); `code` says what, for programs. */

@@ -93,7 +93,11 @@ export class RunState {
         continue;
       }
       if (state?.intent && u.kind !== 'export' && policyOf(u).ambiguous !== 'resend') {
-        this.writes.push(this.record(u, 'ambiguous', { message: 'the previous run crashed after sending this call and before recording its answer; not resent (policy ambiguous: report)' }));
+        this.writes.push(
+          this.record(u, 'ambiguous', {
+            message: 'the previous run crashed after sending this call and before recording its answer; not resent (policy ambiguous: report)',
+          }),
+        );
         continue;
       }
       queue.push(u);
@@ -128,11 +132,17 @@ export class RunState {
 
   private write(u: Unit, result: UnitResult, detail: OutcomeDetail, actions: Readonly<Record<string, ActionOutcome>> | undefined): Promise<void> {
     this.apply(u, result, detail, actions);
-    const failedActions = actions ? Object.entries(actions).filter(([, r]) => r.result !== 'ok').map(([id]) => id) : undefined;
+    const failedActions = actions
+      ? Object.entries(actions)
+          .filter(([, r]) => r.result !== 'ok')
+          .map(([id]) => id)
+      : undefined;
     const extra = { ...detail, ...(failedActions && failedActions.length > 0 ? { failedActions } : {}) };
     const actionResults = actions ? Object.fromEntries(Object.entries(actions).map(([id, r]) => [id, r.result])) : undefined;
     this.emit({ type: 'outcome', unit: u.id, result, actions: actionIdsOf(u), ...extra });
-    return this.journal ? this.journal.appendLater({ t: 'outcome', unit: u.id, at: Date.now(), result, ...extra, ...(actionResults ? { actionResults } : {}) }) : Promise.resolve();
+    return this.journal
+      ? this.journal.appendLater({ t: 'outcome', unit: u.id, at: Date.now(), result, ...extra, ...(actionResults ? { actionResults } : {}) })
+      : Promise.resolve();
   }
 
   private apply(u: Unit, result: UnitResult, detail: OutcomeDetail, actions: Readonly<Record<string, ActionOutcome | UnitResult>> | undefined): void {

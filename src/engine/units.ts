@@ -7,8 +7,20 @@ import type { ApiRequest } from '../polyv/requests.js';
  */
 export type Unit =
   | { readonly id: string; readonly kind: 'message'; readonly at: number; readonly action: Extract<PlannedAction, { kind: 'message' }> }
-  | { readonly id: string; readonly kind: 'checkinBatch'; readonly at: number; readonly checkins: readonly CheckinAction[]; readonly batchIndex: number; readonly request: ApiRequest }
-  | { readonly id: string; readonly kind: 'export'; readonly at: number; readonly action: Extract<PlannedAction, { kind: 'chatExport' | 'historyExport' | 'reportExport' }> };
+  | {
+      readonly id: string;
+      readonly kind: 'checkinBatch';
+      readonly at: number;
+      readonly checkins: readonly CheckinAction[];
+      readonly batchIndex: number;
+      readonly request: ApiRequest;
+    }
+  | {
+      readonly id: string;
+      readonly kind: 'export';
+      readonly at: number;
+      readonly action: Extract<PlannedAction, { kind: 'chatExport' | 'historyExport' | 'reportExport' }>;
+    };
 
 /**
  * The plan's units in time order. Units due at the same instant keep the plan's order, which is the

@@ -64,7 +64,10 @@ export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpo
   for (;;) {
     let task: ChatExportTask;
     try {
-      task = await api.createChatExportTask({ channelId: o.channelId }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) });
+      task = await api.createChatExportTask(
+        { channelId: o.channelId },
+        { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
+      );
     } catch (err) {
       // The client does not resend a create-task whose fate is unknown; but this loop calls it again
       // anyway (that is how the task is polled), so a lost answer only costs one poll — within the
@@ -87,7 +90,10 @@ export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpo
       await checkpoint.save(result);
       return result;
     }
-    if (Date.now() - started > maxWait) throw new ExportTimeoutError(`${o.stepId ? `step ${o.stepId}: ` : ''}chat export of channel ${o.channelId} still "${task.status}" after ${Math.round(maxWait / 1000)} s`);
+    if (Date.now() - started > maxWait)
+      throw new ExportTimeoutError(
+        `${o.stepId ? `step ${o.stepId}: ` : ''}chat export of channel ${o.channelId} still "${task.status}" after ${Math.round(maxWait / 1000)} s`,
+      );
     await sleep(delay, o.signal);
     delay = Math.min(delay * 2, o.pollMaxMs ?? 30_000);
   }

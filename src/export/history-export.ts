@@ -178,7 +178,13 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     // the file as the platform's own UTF-8 bytes, never decoded and encoded again.
     const fetchPage = (c: string | undefined): Promise<SpeakListBytesPage> =>
       api.getSpeakListBytes(
-        { userId: api.userId, ...(o.from !== undefined ? { startTime: o.from } : {}), ...(o.to !== undefined ? { endTime: o.to } : {}), size: o.pageSize ?? 1000, ...(c ? { cursor: c } : {}) },
+        {
+          userId: api.userId,
+          ...(o.from !== undefined ? { startTime: o.from } : {}),
+          ...(o.to !== undefined ? { endTime: o.to } : {}),
+          size: o.pageSize ?? 1000,
+          ...(c ? { cursor: c } : {}),
+        },
         { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
       );
     let next = fetchPage(cursor);
@@ -209,7 +215,8 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
         }
         const rec = r!;
         // Ids are compared as text, however the page holds it (they are ASCII in practice).
-        const id = typeof rec.id === 'string' ? (page.textAs === 'bytes' ? bytesToText(rec.id) : rec.id) : typeof rec.id === 'number' ? String(rec.id) : undefined;
+        const id =
+          typeof rec.id === 'string' ? (page.textAs === 'bytes' ? bytesToText(rec.id) : rec.id) : typeof rec.id === 'number' ? String(rec.id) : undefined;
         if (id !== undefined) {
           const seen = ids.has(id) || prevIds.has(id);
           // Kept even when seen: the next page is compared with everything this one held.

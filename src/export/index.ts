@@ -5,7 +5,14 @@
  */
 export * from './checkpoint.js';
 export { runChatExport, ExportTimeoutError, type ChatExportOptions, type ExportDone } from './chat-export.js';
-export { runHistoryExport, HistoryPagingError, type HistoryCheckpoint, type HistoryExportOptions, type HistoryProgress, type PagingFault } from './history-export.js';
+export {
+  runHistoryExport,
+  HistoryPagingError,
+  type HistoryCheckpoint,
+  type HistoryExportOptions,
+  type HistoryProgress,
+  type PagingFault,
+} from './history-export.js';
 export { runReportExport, ReportNotReadyError, type ReportExportOptions } from './report-export.js';
 export { writeAtomically, writeFileAtomically, ensureWritableFolder } from './atomic-file.js';
 export { insideDir, exportFileName, allowedExtension } from './safe-path.js';

@@ -1,6 +1,21 @@
 import type { SpeakRecord } from '../polyv/types.js';
 
-export const CSV_COLUMNS = ['id', 'time', 'timeIso', 'roomId', 'sessionId', 'msgType', 'content', 'image', 'nick', 'userType', 'userId', 'actor', 'clientIp', 'quote'] as const;
+export const CSV_COLUMNS = [
+  'id',
+  'time',
+  'timeIso',
+  'roomId',
+  'sessionId',
+  'msgType',
+  'content',
+  'image',
+  'nick',
+  'userType',
+  'userId',
+  'actor',
+  'clientIp',
+  'quote',
+] as const;
 
 /** Excel opens a UTF-8 CSV with Chinese text correctly only with a byte-order mark. */
 export const CSV_BOM = '\uFEFF';
@@ -53,7 +68,22 @@ function isoTime(t: unknown): string {
 
 export function csvRow(r: SpeakRecord, speaker: Speaker | undefined = speakerOf(r)): string {
   const u = speaker?.parsed ?? {};
-  const row = [r.id, r.time, isoTime(r.time), r.roomId, r.sessionId, r.msgType, r.content, r.image, u['nick'], u['userType'] ?? r.userType, u['userId'], u['actor'], u['clientIp'], r.quote];
+  const row = [
+    r.id,
+    r.time,
+    isoTime(r.time),
+    r.roomId,
+    r.sessionId,
+    r.msgType,
+    r.content,
+    r.image,
+    u['nick'],
+    u['userType'] ?? r.userType,
+    u['userId'],
+    u['actor'],
+    u['clientIp'],
+    r.quote,
+  ];
   return `${row.map(csvField).join(',')}\r\n`;
 }
 

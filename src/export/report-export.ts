@@ -26,8 +26,17 @@ export interface ReportExportOptions {
 /** The session report was still "not ready" at the deadline. */
 export class ReportNotReadyError extends RunbookError {
   override readonly name = 'ReportNotReadyError';
-  constructor(readonly channelId: string, readonly sessionId: string, attempts: number, stepId?: string) {
-    super('E_REPORT_NOT_READY', `${stepId ? `step ${stepId}: ` : ''}the session report of channel ${channelId}, session ${sessionId} was still not ready at the deadline (${attempts} attempts); run \`runbook export report --channel ${channelId} --session ${sessionId}\` later`, ExitCodes.FAILED);
+  constructor(
+    readonly channelId: string,
+    readonly sessionId: string,
+    attempts: number,
+    stepId?: string,
+  ) {
+    super(
+      'E_REPORT_NOT_READY',
+      `${stepId ? `step ${stepId}: ` : ''}the session report of channel ${channelId}, session ${sessionId} was still not ready at the deadline (${attempts} attempts); run \`runbook export report --channel ${channelId} --session ${sessionId}\` later`,
+      ExitCodes.FAILED,
+    );
   }
 }
 
@@ -42,7 +51,10 @@ export async function runReportExport(api: PolyvApi, o: ReportExportOptions, che
   for (let attempt = 1; ; attempt += 1) {
     let url: string;
     try {
-      url = await api.exportSessionStats({ channelId: o.channelId, sessionId: o.sessionId }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) });
+      url = await api.exportSessionStats(
+        { channelId: o.channelId, sessionId: o.sessionId },
+        { ...(o.signal ? { signal: o.signal } : {}), ...(o.stepId ? { stepId: o.stepId } : {}) },
+      );
     } catch (err) {
       if (!(err instanceof PolyvApiError && isNotReady(err))) throw err;
       if (now() + delay > o.deadline) throw new ReportNotReadyError(o.channelId, o.sessionId, attempt, o.stepId);

@@ -1,4 +1,18 @@
-import { closeSync, constants, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync, write, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fdatasync,
+  fdatasyncSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  write,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ExitCodes, RunbookError } from '../core/errors.js';
 import { FileError, isSystemFileError, toFileError, withFileErrors } from '../core/file-error.js';
@@ -23,7 +37,10 @@ export interface JournalRepair {
  */
 export class JournalGoneError extends RunbookError {
   override readonly name = 'JournalGoneError';
-  constructor(readonly path: string, how: 'deleted' | 'replaced') {
+  constructor(
+    readonly path: string,
+    how: 'deleted' | 'replaced',
+  ) {
     super(
       'E_JOURNAL_GONE',
       `the journal ${path} was ${how} while the run was writing it; the run stopped and sends nothing more. Restore the journal before running again: without it, a new run would send again what this one sent`,
@@ -35,8 +52,17 @@ export class JournalGoneError extends RunbookError {
 /** A line other than the last is not a record: the journal was edited or damaged. */
 export class JournalCorruptError extends RunbookError {
   override readonly name = 'JournalCorruptError';
-  constructor(readonly path: string, readonly line: number, options?: { cause?: unknown }) {
-    super('E_JOURNAL_CORRUPT', `the journal ${path} is damaged at line ${line} (not a JSON record); runbook will not guess what was sent. Restore it from a backup, or move it away to start the run afresh`, ExitCodes.USAGE, options);
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'E_JOURNAL_CORRUPT',
+      `the journal ${path} is damaged at line ${line} (not a JSON record); runbook will not guess what was sent. Restore it from a backup, or move it away to start the run afresh`,
+      ExitCodes.USAGE,
+      options,
+    );
   }
 }
 
@@ -72,9 +98,14 @@ export class Journal {
   /** The torn tail cut off on open, if there was one. */
   readonly repaired: JournalRepair | undefined;
 
-  private constructor(readonly path: string, private readonly options: JournalOptions) {
+  private constructor(
+    readonly path: string,
+    private readonly options: JournalOptions,
+  ) {
     // O_NOFOLLOW: a symbolic link planted where the journal goes is refused, not written through.
-    this.fd = withFileErrors('cannot open the journal', path, () => openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600));
+    this.fd = withFileErrors('cannot open the journal', path, () =>
+      openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600),
+    );
     try {
       const st = fstatSync(this.fd);
       if (!st.isFile()) throw new FileError('cannot open the journal', path, undefined, 'it is not a regular file');

@@ -13,8 +13,15 @@ export interface LockHolder {
 /** Another `runbook run` of the same run holds the lock. */
 export class LockHeldError extends RunbookError {
   override readonly name = 'LockHeldError';
-  constructor(readonly holder: LockHolder, readonly path: string) {
-    super('E_LOCKED', `another runbook run of this run is active: pid ${holder.pid} on ${holder.host}, since ${new Date(holder.since).toISOString()} (lock ${path})`, ExitCodes.LOCKED);
+  constructor(
+    readonly holder: LockHolder,
+    readonly path: string,
+  ) {
+    super(
+      'E_LOCKED',
+      `another runbook run of this run is active: pid ${holder.pid} on ${holder.host}, since ${new Date(holder.since).toISOString()} (lock ${path})`,
+      ExitCodes.LOCKED,
+    );
   }
 }
 

@@ -4,13 +4,32 @@
  * no sign, no timestamp of a signed request.
  */
 export type JournalRecord =
-  | { readonly t: 'run-start'; readonly runId: string; readonly at: number; readonly pid: number; readonly host: string; readonly file: string; readonly start: number; readonly actions: readonly JournalAction[] }
+  | {
+      readonly t: 'run-start';
+      readonly runId: string;
+      readonly at: number;
+      readonly pid: number;
+      readonly host: string;
+      readonly file: string;
+      readonly start: number;
+      readonly actions: readonly JournalAction[];
+    }
   | { readonly t: 'intent'; readonly unit: string; readonly at: number }
   // An intent taken back: the unit was committed ahead of its instant, the run stopped before the
   // instant, so nothing of its call was sent (calls are only handed to the network at their instant).
   // A resumed run treats the unit as never started instead of as ambiguous.
   | { readonly t: 'withdrawn'; readonly unit: string; readonly at: number }
-  | { readonly t: 'outcome'; readonly unit: string; readonly at: number; readonly result: UnitResult; readonly code?: number | string; readonly message?: string; readonly latenessMs?: number; readonly failedActions?: readonly string[]; readonly actionResults?: Readonly<Record<string, UnitResult>> }
+  | {
+      readonly t: 'outcome';
+      readonly unit: string;
+      readonly at: number;
+      readonly result: UnitResult;
+      readonly code?: number | string;
+      readonly message?: string;
+      readonly latenessMs?: number;
+      readonly failedActions?: readonly string[];
+      readonly actionResults?: Readonly<Record<string, UnitResult>>;
+    }
   | { readonly t: 'checkpoint'; readonly unit: string; readonly at: number; readonly data: unknown }
   | { readonly t: 'run-stop'; readonly at: number; readonly reason: string }
   // `runbook serve`: a person's control (pause, resume, skip an action, send an action now), and an

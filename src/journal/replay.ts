@@ -2,7 +2,15 @@ import type { JournalRecord, UnitResult } from './records.js';
 
 export interface UnitState {
   readonly intent: boolean;
-  readonly outcome?: { readonly result: UnitResult; readonly code?: number | string; readonly message?: string; readonly latenessMs?: number; readonly failedActions?: readonly string[]; readonly actionResults?: Readonly<Record<string, UnitResult>>; readonly at: number };
+  readonly outcome?: {
+    readonly result: UnitResult;
+    readonly code?: number | string;
+    readonly message?: string;
+    readonly latenessMs?: number;
+    readonly failedActions?: readonly string[];
+    readonly actionResults?: Readonly<Record<string, UnitResult>>;
+    readonly at: number;
+  };
 }
 
 /** What the journal says about each unit, and the last checkpoint of each. */

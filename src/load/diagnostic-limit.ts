@@ -10,6 +10,11 @@ export function limitDiagnostics(diagnostics: readonly Diagnostic[], at: SourceL
   if (omitted === 0) return [...diagnostics];
   return [
     ...diagnostics.slice(0, max),
-    { code: DiagnosticCodes.TOO_MANY_PROBLEMS, severity: 'error', message: `${omitted} more problem(s) in this file not shown (the first ${max} are above)`, location: at },
+    {
+      code: DiagnosticCodes.TOO_MANY_PROBLEMS,
+      severity: 'error',
+      message: `${omitted} more problem(s) in this file not shown (the first ${max} are above)`,
+      location: at,
+    },
   ];
 }

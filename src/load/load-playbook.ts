@@ -55,7 +55,8 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     const cached = cache?.get(path);
     if (cached) return cached;
     const read = readYamlFile(path, limits, display(path));
-    const checked = read.yaml && options.checkFile && !read.diagnostics.some((d) => d.severity === 'error') ? options.checkFile(read.yaml.value, read.yaml.index) : [];
+    const checked =
+      read.yaml && options.checkFile && !read.diagnostics.some((d) => d.severity === 'error') ? options.checkFile(read.yaml.value, read.yaml.index) : [];
     const entry = { read, checked };
     if (extended) cache?.set(path, entry);
     return entry;
@@ -65,7 +66,12 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
   for (;;) {
     const { read, checked } = readChecked(current, extendsAt !== undefined);
     if (read.unreadable && extendsAt) {
-      diagnostics.push({ code: DiagnosticCodes.EXTENDS_NOT_FOUND, severity: 'error', message: `cannot read the extended file ${display(current)}: ${read.unreadable}`, location: extendsAt });
+      diagnostics.push({
+        code: DiagnosticCodes.EXTENDS_NOT_FOUND,
+        severity: 'error',
+        message: `cannot read the extended file ${display(current)}: ${read.unreadable}`,
+        location: extendsAt,
+      });
       return { diagnostics };
     }
     diagnostics.push(...read.diagnostics);
@@ -73,7 +79,13 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     if (read.yaml.empty) {
       // Said as it is: otherwise the first rule to miss something ("needs a timezone") is all one sees.
       const what = extendsAt ? 'the extended file' : 'the file';
-      diagnostics.push({ code: DiagnosticCodes.SCHEMA, severity: 'error', message: `${what} ${display(current)} is empty (nothing but whitespace or comments): a playbook needs \`event\`, \`channels\` and \`steps\``, location: { file: display(current), line: 1, col: 1 }, ...(extendsAt ? { related: [{ location: extendsAt, message: 'extended here' }] } : {}) });
+      diagnostics.push({
+        code: DiagnosticCodes.SCHEMA,
+        severity: 'error',
+        message: `${what} ${display(current)} is empty (nothing but whitespace or comments): a playbook needs \`event\`, \`channels\` and \`steps\``,
+        location: { file: display(current), line: 1, col: 1 },
+        ...(extendsAt ? { related: [{ location: extendsAt, message: 'extended here' }] } : {}),
+      });
       return { diagnostics };
     }
     diagnostics.push(...checked);
@@ -94,7 +106,12 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     // Relative paths to YAML files only: a playbook names its template beside it, and an error never
     // quotes a line of a file that is not a playbook.
     if (isAbsolute(ext) || /^[a-z][a-z0-9+.-]*:/i.test(ext) || !/\.ya?ml$/i.test(ext)) {
-      diagnostics.push({ code: DiagnosticCodes.EXTENDS_NOT_FOUND, severity: 'error', message: `extends: ${JSON.stringify(ext)} must be a relative path to a .yaml or .yml file (relative to this file)`, location: at });
+      diagnostics.push({
+        code: DiagnosticCodes.EXTENDS_NOT_FOUND,
+        severity: 'error',
+        message: `extends: ${JSON.stringify(ext)} must be a relative path to a .yaml or .yml file (relative to this file)`,
+        location: at,
+      });
       return { diagnostics };
     }
     const next = resolve(dirname(current), ext);
@@ -112,6 +129,13 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
   }
   const merged = mergeChain(chain, invalid);
   diagnostics.push(...merged.diagnostics);
-  const loaded = { file: absFiles[0]!, files: absFiles, doc: merged.doc, source: merged.source, params: merged.params, ...(merged.invalidSteps.size ? { invalidSteps: merged.invalidSteps } : {}) };
+  const loaded = {
+    file: absFiles[0]!,
+    files: absFiles,
+    doc: merged.doc,
+    source: merged.source,
+    params: merged.params,
+    ...(merged.invalidSteps.size ? { invalidSteps: merged.invalidSteps } : {}),
+  };
   return { loaded, diagnostics };
 }

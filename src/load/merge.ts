@@ -30,7 +30,13 @@ export function mergeChain(
     const ev = value['event'];
     if (isObj(ev) && ev['end'] !== undefined && ev['duration'] !== undefined) {
       // Which one was meant cannot be known; a lesson an hour off is worse than an error.
-      diagnostics.push({ code: DiagnosticCodes.EVENT_TIMES, severity: 'error', message: 'the event gives both `end` and `duration`: give one of them', location: file.index.locateKey(['event', 'duration']), related: [{ location: file.index.locateKey(['event', 'end']), message: '`end` is here' }] });
+      diagnostics.push({
+        code: DiagnosticCodes.EVENT_TIMES,
+        severity: 'error',
+        message: 'the event gives both `end` and `duration`: give one of them',
+        location: file.index.locateKey(['event', 'duration']),
+        related: [{ location: file.index.locateKey(['event', 'end']), message: '`end` is here' }],
+      });
     }
     for (const section of SECTIONS) {
       const part = value[section];
@@ -41,7 +47,13 @@ export function mergeChain(
           const prev = params[k];
           const p = v as Param;
           if (prev && isObj(p) && prev.type !== p.type) {
-            diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `param \`${k}\` is redeclared as ${p.type}; ${prev.declaredAt.file} declares it as ${prev.type}`, location: file.index.locate(['params', k, 'type']), related: [{ location: prev.declaredAt, message: 'first declared here' }] });
+            diagnostics.push({
+              code: DiagnosticCodes.PARAM_TYPE,
+              severity: 'error',
+              message: `param \`${k}\` is redeclared as ${p.type}; ${prev.declaredAt.file} declares it as ${prev.type}`,
+              location: file.index.locate(['params', k, 'type']),
+              related: [{ location: prev.declaredAt, message: 'first declared here' }],
+            });
             continue;
           }
           if (isObj(p)) params[k] = { ...(prev ?? {}), ...p, name: k, declaredAt: file.index.locateKey(['params', k]) } as DeclaredParam;

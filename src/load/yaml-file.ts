@@ -30,7 +30,21 @@ export interface YamlFile {
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Keys that hold credentials. Matching is on the normalised key (lower case, no - or _). */
-const CREDENTIAL_KEYS = new Set(['appsecret', 'secret', 'secretkey', 'appkey', 'password', 'passwd', 'token', 'accesstoken', 'accesskey', 'apikey', 'sign', 'signature', 'privatekey']);
+const CREDENTIAL_KEYS = new Set([
+  'appsecret',
+  'secret',
+  'secretkey',
+  'appkey',
+  'password',
+  'passwd',
+  'token',
+  'accesstoken',
+  'accesskey',
+  'apikey',
+  'sign',
+  'signature',
+  'privatekey',
+]);
 
 export function isCredentialKey(key: string): boolean {
   return CREDENTIAL_KEYS.has(key.toLowerCase().replace(/[-_]/g, ''));
@@ -70,7 +84,10 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, strict: true });
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
-    const message = e.code === 'MULTIPLE_DOCS' ? 'a playbook is one YAML document, but this file holds several (`---` starts another): put each lesson in its own file' : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+    const message =
+      e.code === 'MULTIPLE_DOCS'
+        ? 'a playbook is one YAML document, but this file holds several (`---` starts another): put each lesson in its own file'
+        : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
     diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, message, loc(e.pos)));
   }
   if (diagnostics.length > 0) return { diagnostics };
@@ -81,7 +98,8 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
   visit(doc, {
     Pair(_key, pair, path) {
       if (path.length > limits.maxDepth * 2 + 2) {
-        if (!depthExceeded) diagnostics.push(diag(DiagnosticCodes.NESTING_TOO_DEEP, `nesting deeper than ${limits.maxDepth} levels`, loc((pair.key as Node | null)?.range)));
+        if (!depthExceeded)
+          diagnostics.push(diag(DiagnosticCodes.NESTING_TOO_DEEP, `nesting deeper than ${limits.maxDepth} levels`, loc((pair.key as Node | null)?.range)));
         depthExceeded = true;
         return visit.BREAK;
       }
@@ -97,7 +115,9 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
       if (!seen) keysSeen.set(map, (seen = new Set()));
       const identity = `${typeof (pair.key as { value: unknown }).value}:${key}`;
       if (seen.has(identity)) {
-        diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, `the key \`${key}\` appears twice in this mapping (map keys must be unique)`, loc((pair.key as Node).range)));
+        diagnostics.push(
+          diag(DiagnosticCodes.YAML_SYNTAX, `the key \`${key}\` appears twice in this mapping (map keys must be unique)`, loc((pair.key as Node).range)),
+        );
         return visit.SKIP;
       }
       seen.add(identity);
@@ -128,7 +148,15 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
   const steps = isMap(doc.contents) ? doc.contents.get('steps', true) : undefined;
   if (isSeq(steps) && steps.items.length > limits.maxSteps) {
     const first = steps.items[limits.maxSteps] as Node | null;
-    return { diagnostics: [diag(DiagnosticCodes.TOO_MANY_STEPS, `this file has ${steps.items.length} steps; a file may hold at most ${limits.maxSteps} (split the lesson, or move shared steps into a template)`, loc(first?.range ?? steps.range))] };
+    return {
+      diagnostics: [
+        diag(
+          DiagnosticCodes.TOO_MANY_STEPS,
+          `this file has ${steps.items.length} steps; a file may hold at most ${limits.maxSteps} (split the lesson, or move shared steps into a template)`,
+          loc(first?.range ?? steps.range),
+        ),
+      ],
+    };
   }
 
   let value: unknown;
@@ -138,7 +166,11 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
     const msg = err instanceof Error ? err.message : String(err);
     if (/alias/i.test(msg)) {
       const firstAlias = findFirstAlias(doc);
-      return { diagnostics: [diag(DiagnosticCodes.YAML_ALIAS_LIMIT, `too many alias expansions (limit ${limits.maxAliasCount}): is this an alias bomb?`, loc(firstAlias?.range))] };
+      return {
+        diagnostics: [
+          diag(DiagnosticCodes.YAML_ALIAS_LIMIT, `too many alias expansions (limit ${limits.maxAliasCount}): is this an alias bomb?`, loc(firstAlias?.range)),
+        ],
+      };
     }
     return { diagnostics: [diag(DiagnosticCodes.YAML_SYNTAX, msg, loc(doc.contents?.range))] };
   }

@@ -8,7 +8,14 @@ import type { Policy, Step } from '../load/playbook.generated.js';
 import type { DocPath } from '../load/types.js';
 import { canonicalChannelId, MAX_CHANNEL_ID_DIGITS } from '../polyv/channel-id.js';
 import { ClientPacing, PlatformLimits } from '../polyv/limits.js';
-import { batchCheckinRequest, createChatExportTaskRequest, encodeMessageContent, exportSessionStatsRequest, getSpeakListRequest, sendCustomMessageRequest } from '../polyv/requests.js';
+import {
+  batchCheckinRequest,
+  createChatExportTaskRequest,
+  encodeMessageContent,
+  exportSessionStatsRequest,
+  getSpeakListRequest,
+  sendCustomMessageRequest,
+} from '../polyv/requests.js';
 import type { RenderedPlaybook } from '../template/types.js';
 import { findSpacingViolations, spacingDiagnostic } from './checkin-spacing.js';
 import { resolveEventFrame } from './event-frame.js';
@@ -59,21 +66,41 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
   ids.forEach((id, i) => {
     const first = seen.get(id);
     if (first !== undefined) {
-      diagnostics.push({ code: DiagnosticCodes.DUPLICATE_STEP_ID, severity: 'error', message: `step id \`${id}\` is used twice`, location: pb.source.locate(['steps', i, 'id']), stepId: id, related: [{ location: pb.source.locate(['steps', first, 'id']), message: 'first used here', stepId: id }] });
+      diagnostics.push({
+        code: DiagnosticCodes.DUPLICATE_STEP_ID,
+        severity: 'error',
+        message: `step id \`${id}\` is used twice`,
+        location: pb.source.locate(['steps', i, 'id']),
+        stepId: id,
+        related: [{ location: pb.source.locate(['steps', first, 'id']), message: 'first used here', stepId: id }],
+      });
     } else seen.set(id, i);
   });
   if (!frame) return { diagnostics };
 
   const defaults = doc.defaults ?? {};
   const leadMs = defaults.checkinLead === undefined ? DEFAULT_CHECKIN_LEAD_MS : parseDuration(defaults.checkinLead);
-  if (leadMs === undefined) diagnostics.push({ code: DiagnosticCodes.INVALID_DURATION, severity: 'error', message: `defaults.checkinLead ${JSON.stringify(defaults.checkinLead)} is not a duration`, location: pb.source.locate(['defaults', 'checkinLead']) });
-  else if (leadMs > TimeBounds.maxDurationMs) diagnostics.push({ code: DiagnosticCodes.INVALID_DURATION, severity: 'error', message: `defaults.checkinLead ${JSON.stringify(defaults.checkinLead)} is too long: ${atMost(TimeBounds.maxDurationMs)}`, location: pb.source.locate(['defaults', 'checkinLead']) });
+  if (leadMs === undefined)
+    diagnostics.push({
+      code: DiagnosticCodes.INVALID_DURATION,
+      severity: 'error',
+      message: `defaults.checkinLead ${JSON.stringify(defaults.checkinLead)} is not a duration`,
+      location: pb.source.locate(['defaults', 'checkinLead']),
+    });
+  else if (leadMs > TimeBounds.maxDurationMs)
+    diagnostics.push({
+      code: DiagnosticCodes.INVALID_DURATION,
+      severity: 'error',
+      message: `defaults.checkinLead ${JSON.stringify(defaults.checkinLead)} is too long: ${atMost(TimeBounds.maxDurationMs)}`,
+      location: pb.source.locate(['defaults', 'checkinLead']),
+    });
   const baseDir = dirname(pb.file);
   const actions: PlannedAction[] = [];
   const checkins: (CheckinAction & { end: number; start: number })[] = [];
   const allAliases = [...Object.keys(channels), ...refused];
   // Named in every unknown-channel diagnostic: built once, and short whatever the number of channels.
-  const knownList = allAliases.length === 0 ? 'none' : `${allAliases.slice(0, 10).join(', ')}${allAliases.length > 10 ? `, … ${allAliases.length - 10} more` : ''}`;
+  const knownList =
+    allAliases.length === 0 ? 'none' : `${allAliases.slice(0, 10).join(', ')}${allAliases.length > 10 ? `, … ${allAliases.length - 10} more` : ''}`;
   // The author's order: steps as merged, then a step's channels as listed (see Plan.actions).
   let seq = 0;
 
@@ -92,7 +119,11 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
       const t = parseTimeSpec(text, frame);
       if (t.ok && field === 'at') relativeTo = t.anchor ?? (t.ms > frame.end ? 'end' : 'start');
       if (t.ok) return t.ms;
-      err(t.reason === 'gap' ? DiagnosticCodes.DST_GAP : t.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME, t.detail, loc(field));
+      err(
+        t.reason === 'gap' ? DiagnosticCodes.DST_GAP : t.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME,
+        t.detail,
+        loc(field),
+      );
       return undefined;
     };
     const at = timeOf(step.at, 'at');
@@ -101,7 +132,13 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     for (const alias of targets) {
       if (!(alias in channels) && !refused.has(alias)) {
         const k = refs.indexOf(alias);
-        err(DiagnosticCodes.UNKNOWN_CHANNEL, `unknown channel \`${alias}\` (known: ${knownList})`, step.channels === undefined ? pb.source.locate(['defaults', 'channels']) : loc(...(typeof step.channels === 'string' || k < 0 ? ['channels'] : ['channels', k])));
+        err(
+          DiagnosticCodes.UNKNOWN_CHANNEL,
+          `unknown channel \`${alias}\` (known: ${knownList})`,
+          step.channels === undefined
+            ? pb.source.locate(['defaults', 'channels'])
+            : loc(...(typeof step.channels === 'string' || k < 0 ? ['channels'] : ['channels', k])),
+        );
       }
     }
     if (targets.length === 0) err(DiagnosticCodes.UNKNOWN_CHANNEL, 'this step targets no channel: declare `channels:` in the playbook', loc());
@@ -112,7 +149,11 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     const multi = targets.length > 1;
     if (seq + known.length > MAX_ACTIONS) {
       tooMany = true;
-      err(DiagnosticCodes.TOO_MANY_STEPS, `the playbook expands to more than ${MAX_ACTIONS} actions (steps × their channels) by this step; planning stopped here`, loc());
+      err(
+        DiagnosticCodes.TOO_MANY_STEPS,
+        `the playbook expands to more than ${MAX_ACTIONS} actions (steps × their channels) by this step; planning stopped here`,
+        loc(),
+      );
       return;
     }
     for (const alias of known) {
@@ -127,13 +168,23 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
             continue;
           }
           if (image !== undefined && !/^https?:\/\/[^\s/]+\S*$/i.test(image)) {
-            if (alias === known[0]) err(DiagnosticCodes.INVALID_VALUE, `image ${JSON.stringify(image.length > 60 ? `${image.slice(0, 57)}...` : image)} must be an http:// or https:// URL`, loc('image'));
+            if (alias === known[0])
+              err(
+                DiagnosticCodes.INVALID_VALUE,
+                `image ${JSON.stringify(image.length > 60 ? `${image.slice(0, 57)}...` : image)} must be an http:// or https:// URL`,
+                loc('image'),
+              );
             continue;
           }
           const encodedLength = text === undefined ? 0 : encodeMessageContent(text).length;
           const maxEncoded = PlatformLimits.maxEncodedContent;
           if (encodedLength > maxEncoded) {
-            if (alias === known[0]) err(DiagnosticCodes.MESSAGE_TOO_LONG, `text is ${encodedLength} characters after URL-safe base64 encoding; the platform allows ${maxEncoded} (about ${Math.floor((maxEncoded * 3) / 4)} bytes of UTF-8, ~${Math.floor((maxEncoded * 3) / 4 / 3)} Chinese characters)`, loc('text'));
+            if (alias === known[0])
+              err(
+                DiagnosticCodes.MESSAGE_TOO_LONG,
+                `text is ${encodedLength} characters after URL-safe base64 encoding; the platform allows ${maxEncoded} (about ${Math.floor((maxEncoded * 3) / 4)} bytes of UTF-8, ~${Math.floor((maxEncoded * 3) / 4 / 3)} Chinese characters)`,
+                loc('text'),
+              );
             continue;
           }
           const watchType = WATCH_TYPE[step.audience ?? defaults.audience ?? 'all'];
@@ -163,18 +214,34 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
         case 'checkin': {
           const ms = step.duration === undefined ? 0 : parseDuration(step.duration);
           if (ms === undefined || ms % 1000 !== 0) {
-            if (alias === known[0]) err(DiagnosticCodes.INVALID_DURATION, `check-in duration ${JSON.stringify(step.duration)} must be whole seconds, like 60s or 2m`, loc('duration'));
+            if (alias === known[0])
+              err(
+                DiagnosticCodes.INVALID_DURATION,
+                `check-in duration ${JSON.stringify(step.duration)} must be whole seconds, like 60s or 2m`,
+                loc('duration'),
+              );
             continue;
           }
           const limitTime = ms / 1000;
           if (limitTime < PlatformLimits.minLimitTime || limitTime > PlatformLimits.maxLimitTime) {
-            if (alias === known[0]) err(DiagnosticCodes.LIMIT_TIME_RANGE, `check-in duration is ${limitTime} s (${formatDuration(ms)}); the platform allows ${PlatformLimits.minLimitTime}–${PlatformLimits.maxLimitTime} s`, loc('duration'));
+            if (alias === known[0])
+              err(
+                DiagnosticCodes.LIMIT_TIME_RANGE,
+                `check-in duration is ${limitTime} s (${formatDuration(ms)}); the platform allows ${PlatformLimits.minLimitTime}–${PlatformLimits.maxLimitTime} s`,
+                loc('duration'),
+              );
             continue;
           }
           if (options.now !== undefined && at <= options.now && alias === known[0]) {
             // A warning, and the check-in stays in the plan: a run resumed mid-lesson must plan exactly
             // as the first run did (same batches), and the engine reports a started check-in as missed.
-            diagnostics.push({ code: DiagnosticCodes.CHECKIN_IN_PAST, severity: 'warning', message: `this check-in starts ${formatDuration(options.now - at)} in the past; it cannot be registered any more and will be reported as missed (use --start to rehearse)`, location: loc('at'), stepId });
+            diagnostics.push({
+              code: DiagnosticCodes.CHECKIN_IN_PAST,
+              severity: 'warning',
+              message: `this check-in starts ${formatDuration(options.now - at)} in the past; it cannot be registered any more and will be reported as missed (use --start to rehearse)`,
+              location: loc('at'),
+              stepId,
+            });
           }
           const message = step.prompt === undefined || step.prompt === '' ? undefined : step.prompt;
           const registerAt = Math.max(at - (leadMs ?? DEFAULT_CHECKIN_LEAD_MS), options.now ?? Number.NEGATIVE_INFINITY);
@@ -203,7 +270,16 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
           const to = end + HISTORY_END_GRACE_MS;
           const pageSize = step.pageSize ?? 1000;
           // The account's userId comes from the credentials at send time, as the appId does.
-          actions.push({ ...base, kind: 'historyExport', from, to, format: step.format ?? 'jsonl', pageSize, outDir: outDir(step.outDir), request: getSpeakListRequest({ userId: '', startTime: from, endTime: to, size: pageSize }) });
+          actions.push({
+            ...base,
+            kind: 'historyExport',
+            from,
+            to,
+            format: step.format ?? 'jsonl',
+            pageSize,
+            outDir: outDir(step.outDir),
+            request: getSpeakListRequest({ userId: '', startTime: from, endTime: to, size: pageSize }),
+          });
           break;
         }
         case 'reportExport': {
@@ -218,10 +294,22 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
             continue;
           }
           if (deadlineMs > TimeBounds.maxDurationMs) {
-            if (alias === known[0]) err(DiagnosticCodes.INVALID_DURATION, `deadline ${JSON.stringify(step.deadline)} is too long: ${atMost(TimeBounds.maxDurationMs)}`, loc('deadline'));
+            if (alias === known[0])
+              err(
+                DiagnosticCodes.INVALID_DURATION,
+                `deadline ${JSON.stringify(step.deadline)} is too long: ${atMost(TimeBounds.maxDurationMs)}`,
+                loc('deadline'),
+              );
             continue;
           }
-          actions.push({ ...base, kind: 'reportExport', sessionId, deadlineMs, outDir: outDir(step.outDir), request: exportSessionStatsRequest({ channelId, sessionId }) });
+          actions.push({
+            ...base,
+            kind: 'reportExport',
+            sessionId,
+            deadlineMs,
+            outDir: outDir(step.outDir),
+            request: exportSessionStatsRequest({ channelId, sessionId }),
+          });
           break;
         }
       }
@@ -258,8 +346,14 @@ function resolveChannels(pb: RenderedPlaybook, diagnostics: Diagnostic[]): { cha
   for (const [alias, id] of Object.entries(pb.doc.channels ?? {})) {
     const canonical = canonicalChannelId(id);
     if (canonical === undefined) {
-      const why = typeof id === 'number' && !Number.isSafeInteger(id) ? ' (write an id this long in quotes, as a string: a YAML number that large has lost digits)' : '';
-      diagnostics.push({ code: DiagnosticCodes.UNKNOWN_CHANNEL, severity: 'error', message: `channel \`${alias}\` must be a Polyv channel id of 1–${MAX_CHANNEL_ID_DIGITS} digits, not zero, got ${JSON.stringify(String(id))}${why}`, location: pb.source.locate(['channels', alias]) });
+      const why =
+        typeof id === 'number' && !Number.isSafeInteger(id) ? ' (write an id this long in quotes, as a string: a YAML number that large has lost digits)' : '';
+      diagnostics.push({
+        code: DiagnosticCodes.UNKNOWN_CHANNEL,
+        severity: 'error',
+        message: `channel \`${alias}\` must be a Polyv channel id of 1–${MAX_CHANNEL_ID_DIGITS} digits, not zero, got ${JSON.stringify(String(id))}${why}`,
+        location: pb.source.locate(['channels', alias]),
+      });
       refused.add(alias);
       continue;
     }
@@ -296,13 +390,24 @@ function batchCheckins(checkins: readonly CheckinAction[]): { list: CheckinBatch
 /** Warns where more calls fall within one 10 s window than the client's pacing allows: they will be delayed. */
 function burstWarnings(actions: readonly PlannedAction[], batches: readonly CheckinBatch[], pb: RenderedPlaybook): Diagnostic[] {
   const byId = new Map(actions.map((a) => [a.id, a]));
-  const times = [...actions.filter((a) => a.kind !== 'checkin').map((a) => ({ at: a.at, a })), ...batches.map((b) => ({ at: b.at, a: byId.get(b.actionIds[0]!)! }))].sort((x, y) => x.at - y.at);
+  const times = [
+    ...actions.filter((a) => a.kind !== 'checkin').map((a) => ({ at: a.at, a })),
+    ...batches.map((b) => ({ at: b.at, a: byId.get(b.actionIds[0]!)! })),
+  ].sort((x, y) => x.at - y.at);
   let lo = 0;
   for (let hi = 0; hi < times.length; hi += 1) {
     while (times[hi]!.at - times[lo]!.at >= CLIENT_RATE_LIMIT.windowMs) lo += 1;
     if (hi - lo + 1 > CLIENT_RATE_LIMIT.requests) {
       const first = times[lo]!.a;
-      return [{ code: DiagnosticCodes.RATE_BURST, severity: 'warning', message: `more than ${CLIENT_RATE_LIMIT.requests} calls fall within 10 s starting at step \`${first.stepId}\`; runbook paces itself to stay under the platform's limit, so some will go out late`, location: first.source ?? pb.source.locate([]), stepId: first.stepId }];
+      return [
+        {
+          code: DiagnosticCodes.RATE_BURST,
+          severity: 'warning',
+          message: `more than ${CLIENT_RATE_LIMIT.requests} calls fall within 10 s starting at step \`${first.stepId}\`; runbook paces itself to stay under the platform's limit, so some will go out late`,
+          location: first.source ?? pb.source.locate([]),
+          stepId: first.stepId,
+        },
+      ];
     }
   }
   return [];

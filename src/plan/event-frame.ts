@@ -21,11 +21,16 @@ export function resolveEventFrame(pb: RenderedPlaybook, startOverride: number | 
   if (!isValidZone(zone)) {
     // Reported, and the rest is still checked in UTC (the plan is not made), so that one pass shows
     // the steps' own problems too.
-    fail(DiagnosticCodes.INVALID_TIMEZONE, `unknown time zone ${JSON.stringify(ev.timezone)}: use an IANA name such as Asia/Shanghai or Europe/Berlin`, 'timezone');
+    fail(
+      DiagnosticCodes.INVALID_TIMEZONE,
+      `unknown time zone ${JSON.stringify(ev.timezone)}: use an IANA name such as Asia/Shanghai or Europe/Berlin`,
+      'timezone',
+    );
     zone = 'UTC';
   }
   if (!ev.start) return fail(DiagnosticCodes.EVENT_TIMES, 'the event needs a `start`', 'event');
-  const codeOf = (r: ZonedParse & { ok: false }): Diagnostic['code'] => (r.reason === 'gap' ? DiagnosticCodes.DST_GAP : r.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME);
+  const codeOf = (r: ZonedParse & { ok: false }): Diagnostic['code'] =>
+    r.reason === 'gap' ? DiagnosticCodes.DST_GAP : r.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME;
   // A start or end in a DST gap or overlap is reported and the later rules go on with the nearest
   // instant (the error keeps the plan from being made), so that one pass shows every problem.
   const timeOf = (text: string, field: 'start' | 'end'): number | undefined => {
@@ -43,14 +48,21 @@ export function resolveEventFrame(pb: RenderedPlaybook, startOverride: number | 
     end = e;
   } else if (ev.duration !== undefined) {
     const d = parseDuration(ev.duration);
-    if (d === undefined) return fail(DiagnosticCodes.INVALID_DURATION, `event duration ${JSON.stringify(ev.duration)} is not a duration like 90m or 1h30m`, 'duration');
-    if (d > TimeBounds.maxEventMs) return fail(DiagnosticCodes.INVALID_DURATION, `event duration ${JSON.stringify(ev.duration)} is too long: an event lasts ${atMost(TimeBounds.maxEventMs)}`, 'duration');
+    if (d === undefined)
+      return fail(DiagnosticCodes.INVALID_DURATION, `event duration ${JSON.stringify(ev.duration)} is not a duration like 90m or 1h30m`, 'duration');
+    if (d > TimeBounds.maxEventMs)
+      return fail(
+        DiagnosticCodes.INVALID_DURATION,
+        `event duration ${JSON.stringify(ev.duration)} is too long: an event lasts ${atMost(TimeBounds.maxEventMs)}`,
+        'duration',
+      );
     end = startMs + d;
   } else {
     return fail(DiagnosticCodes.EVENT_TIMES, 'the event needs an `end` or a `duration`', 'event');
   }
   if (end <= startMs) return fail(DiagnosticCodes.EVENT_TIMES, 'the event must end after it starts', ev.end !== undefined ? 'end' : 'duration');
-  if (end - startMs > TimeBounds.maxEventMs) return fail(DiagnosticCodes.INVALID_DURATION, `the event lasts ${formatDuration(end - startMs)}: an event lasts ${atMost(TimeBounds.maxEventMs)}`, 'end');
+  if (end - startMs > TimeBounds.maxEventMs)
+    return fail(DiagnosticCodes.INVALID_DURATION, `the event lasts ${formatDuration(end - startMs)}: an event lasts ${atMost(TimeBounds.maxEventMs)}`, 'end');
   const start = { ms: startMs };
   if (startOverride !== undefined) return { zone, start: startOverride, end: startOverride + (end - start.ms) };
   return { zone, start: start.ms, end };

@@ -25,10 +25,20 @@ export function parseTimeSpec(text: string, frame: TimeFrame): ZonedParse & { re
     const named = toEnd ? ('end' as const) : ('start' as const);
     if (!m[2]) return { ok: true, ms: anchor, relative: true, anchor: named };
     const d = parseDuration(m[3]!);
-    if (d === undefined) return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text)}: ${JSON.stringify(m[3])} is not a duration like 90s, 5m or 1h30m` };
-    if (d > TimeBounds.maxOffsetMs) return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text)} is too far from the event's ${named}: a step time lies ${atMost(TimeBounds.maxOffsetMs)} from it` };
+    if (d === undefined)
+      return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text)}: ${JSON.stringify(m[3])} is not a duration like 90s, 5m or 1h30m` };
+    if (d > TimeBounds.maxOffsetMs)
+      return {
+        ok: false,
+        reason: 'invalid',
+        detail: `${JSON.stringify(text)} is too far from the event's ${named}: a step time lies ${atMost(TimeBounds.maxOffsetMs)} from it`,
+      };
     return { ok: true, ms: anchor + (m[2] === '-' ? -d : d), relative: true, anchor: named };
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(t)) return parseZonedTime(t, frame.zone);
-  return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text)} is not a time: use -5m, +10m, start+10m, end+15m or an ISO time like 2026-12-01T19:30` };
+  return {
+    ok: false,
+    reason: 'invalid',
+    detail: `${JSON.stringify(text)} is not a time: use -5m, +10m, start+10m, end+15m or an ISO time like 2026-12-01T19:30`,
+  };
 }

@@ -37,7 +37,8 @@ export function isValidZone(zone: string): boolean {
 export function parseZonedTime(text: string, zone: string): ZonedParse {
   const r = parseZonedTimeUnbounded(text, zone);
   const instant = r.ok ? r.ms : r.nearest;
-  if (instant !== undefined && !isInstantInRange(instant)) return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text.trim())} is outside the years ${YEAR_RANGE_TEXT} (UTC) that runbook accepts` };
+  if (instant !== undefined && !isInstantInRange(instant))
+    return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text.trim())} is outside the years ${YEAR_RANGE_TEXT} (UTC) that runbook accepts` };
   return r;
 }
 
@@ -56,7 +57,8 @@ function parseZonedTimeUnbounded(text: string, zone: string): ZonedParse {
     const instant = wall - offset * 60_000;
     if (z.offset(instant) === offset) candidates.add(instant);
   }
-  if (candidates.size === 0) return { ok: false, reason: 'gap', detail: `${trimmed} does not exist in ${zone} (the clocks skip it for daylight saving time)`, nearest: dt.toMillis() };
+  if (candidates.size === 0)
+    return { ok: false, reason: 'gap', detail: `${trimmed} does not exist in ${zone} (the clocks skip it for daylight saving time)`, nearest: dt.toMillis() };
   if (candidates.size > 1) {
     const [a, b] = [...candidates].sort((x, y) => x - y);
     const fmt = (ms: number): string => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm ZZ');

@@ -30,10 +30,7 @@ export function parseEnvelope(httpStatus: number, bodyText: string): EnvelopeRes
   const success = httpStatus >= 200 && httpStatus < 300 && code === 200 && body['status'] !== 'error' && body['success'] !== false && !err;
   if (success) return { ok: true, data: body['data'], ...(requestId ? { requestId } : {}) };
   const platformCode = err && typeof err['code'] === 'number' ? err['code'] : Number.isFinite(code) ? code : httpStatus;
-  const message =
-    (err && typeof err['desc'] === 'string' && err['desc']) ||
-    (typeof body['message'] === 'string' && body['message']) ||
-    `HTTP ${httpStatus}`;
+  const message = (err && typeof err['desc'] === 'string' && err['desc']) || (typeof body['message'] === 'string' && body['message']) || `HTTP ${httpStatus}`;
   return { ok: false, httpStatus, platformCode, message, ...(requestId ? { requestId } : {}) };
 }
 

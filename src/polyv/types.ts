@@ -87,7 +87,13 @@ export type ByteString = string & { readonly __byteString: unique symbol };
 
 /** A chat record whose strings are byte strings (see ByteString). */
 export type SpeakRecordBytes = {
-  readonly [K in keyof SpeakRecord]: SpeakRecord[K] extends string ? ByteString : SpeakRecord[K] extends string | null ? ByteString | null : SpeakRecord[K] extends string | undefined ? ByteString | undefined : SpeakRecord[K];
+  readonly [K in keyof SpeakRecord]: SpeakRecord[K] extends string
+    ? ByteString
+    : SpeakRecord[K] extends string | null
+      ? ByteString | null
+      : SpeakRecord[K] extends string | undefined
+        ? ByteString | undefined
+        : SpeakRecord[K];
 };
 
 /**

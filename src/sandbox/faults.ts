@@ -40,7 +40,10 @@ const KEYS: Record<string, keyof FaultSpec> = {
  */
 export function parseFaultSpec(text: string): FaultSpec {
   const spec: { -readonly [K in keyof FaultSpec]: FaultSpec[K] } = { ...NO_FAULTS };
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [rawKey, rawValue = ''] = part.split('=', 2).map((s) => s.trim()) as [string, string?];
     if (rawKey === 'endpoints') {
       const names = rawValue.split('|').filter(Boolean);

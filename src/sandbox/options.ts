@@ -62,4 +62,9 @@ export interface RateLimitOptions {
   readonly reply: 'http429' | 'http200' | { readonly status: number; readonly text: string };
 }
 
-export const PLATFORM_RATE_LIMIT: RateLimitOptions = Object.freeze({ max: PlatformLimits.rateLimitRequests, windowMs: PlatformLimits.rateWindowMs, blockMs: PlatformLimits.rateBlockMs, reply: 'http429' });
+export const PLATFORM_RATE_LIMIT: RateLimitOptions = Object.freeze({
+  max: PlatformLimits.rateLimitRequests,
+  windowMs: PlatformLimits.rateWindowMs,
+  blockMs: PlatformLimits.rateBlockMs,
+  reply: 'http429',
+});

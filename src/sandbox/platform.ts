@@ -86,7 +86,8 @@ export class Platform {
     let text: string | undefined;
     if (content !== undefined && content !== '') {
       if (!BASE64URL.test(content)) return err(400, 'content must be URL-safe base64.');
-      if (content.length > PlatformLimits.maxEncodedContent) return err(400, `content is too long: ${content.length} > ${PlatformLimits.maxEncodedContent} characters after encoding.`);
+      if (content.length > PlatformLimits.maxEncodedContent)
+        return err(400, `content is too long: ${content.length} > ${PlatformLimits.maxEncodedContent} characters after encoding.`);
       text = Buffer.from(content, 'base64url').toString('utf8');
       params['text'] = text;
       params['encodedLength'] = content.length;
@@ -137,17 +138,28 @@ export class Platform {
       return err(400, 'request body must be a JSON array.');
     }
     if (!Array.isArray(items) || items.length === 0) return err(400, 'request body must be a non-empty JSON array.');
-    if (items.length > PlatformLimits.maxCheckinsPerBatch) return err(400, `at most ${PlatformLimits.maxCheckinsPerBatch} check-ins per call, got ${items.length}.`);
+    if (items.length > PlatformLimits.maxCheckinsPerBatch)
+      return err(400, `at most ${PlatformLimits.maxCheckinsPerBatch} check-ins per call, got ${items.length}.`);
     const parsed: StoredCheckin[] = [];
     for (const raw of items as Record<string, unknown>[]) {
       const channelId = raw ? this.channelOf(raw['channelId']) : undefined;
       if (channelId === undefined) return err(1097, '非法的频道ID', { items });
       const limitTime = raw['limitTime'] === undefined ? 0 : raw['limitTime'];
-      if (typeof limitTime !== 'number' || !Number.isInteger(limitTime) || limitTime < PlatformLimits.minLimitTime || limitTime > PlatformLimits.maxLimitTime) return err(400, `limitTime must be an integer from ${PlatformLimits.minLimitTime} to ${PlatformLimits.maxLimitTime}.`, { items });
+      if (typeof limitTime !== 'number' || !Number.isInteger(limitTime) || limitTime < PlatformLimits.minLimitTime || limitTime > PlatformLimits.maxLimitTime)
+        return err(400, `limitTime must be an integer from ${PlatformLimits.minLimitTime} to ${PlatformLimits.maxLimitTime}.`, { items });
       const delayTime = raw['delayTime'] === undefined ? now : raw['delayTime'];
-      if (typeof delayTime !== 'number' || !Number.isInteger(delayTime) || String(delayTime).length !== 13) return err(400, 'delayTime must be a 13-digit millisecond timestamp.', { items });
+      if (typeof delayTime !== 'number' || !Number.isInteger(delayTime) || String(delayTime).length !== 13)
+        return err(400, 'delayTime must be a 13-digit millisecond timestamp.', { items });
       const message = typeof raw['message'] === 'string' ? raw['message'] : undefined;
-      parsed.push({ channelId, limitTime, delayTime, start: delayTime, end: delayTime + limitTime * 1000, receivedAt: now, ...(message !== undefined ? { message } : {}) });
+      parsed.push({
+        channelId,
+        limitTime,
+        delayTime,
+        start: delayTime,
+        end: delayTime + limitTime * 1000,
+        receivedAt: now,
+        ...(message !== undefined ? { message } : {}),
+      });
     }
     // The 5-second rule, against what the channel already has and within the batch. All or nothing.
     const failing: number[] = [];
@@ -175,7 +187,11 @@ export class Platform {
     task.calls += 1;
     this.exportTasks.set(channelId, task);
     if (task.calls <= this.cfg.exportSteps) {
-      return { reply: v3Ok({ status: task.calls === 1 ? 'todo' : 'doing', url: '', lastExportTime: null }), applied: true, params: { ...params, status: task.calls === 1 ? 'todo' : 'doing' } };
+      return {
+        reply: v3Ok({ status: task.calls === 1 ? 'todo' : 'doing', url: '', lastExportTime: null }),
+        applied: true,
+        params: { ...params, status: task.calls === 1 ? 'todo' : 'doing' },
+      };
     }
     if (!task.url) {
       task.doneAt = now;
@@ -190,7 +206,8 @@ export class Platform {
 
   private chatExportFile(channelId: string): Buffer {
     const lines = ['time\tnick\tcontent'];
-    for (const m of this.messages) if (m.channelId === channelId && m.joinHistoryList === 1) lines.push(`${new Date(m.receivedAt).toISOString()}\trunbook\t${m.text ?? m.imgUrl ?? ''}`);
+    for (const m of this.messages)
+      if (m.channelId === channelId && m.joinHistoryList === 1) lines.push(`${new Date(m.receivedAt).toISOString()}\trunbook\t${m.text ?? m.imgUrl ?? ''}`);
     return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
   }
 
@@ -208,7 +225,11 @@ export class Platform {
     }
     const path = `/files/report/${encodeURIComponent(channelId)}_${encodeURIComponent(sessionId)}.xlsx`;
     // Not a real workbook: a zip signature and a marker are enough for a download test.
-    if (!this.files.has(path)) this.files.set(path, Buffer.concat([Buffer.from('PK\u0003\u0004', 'latin1'), Buffer.from(`runbook sandbox report ${channelId} ${sessionId}\n`.repeat(64))]));
+    if (!this.files.has(path))
+      this.files.set(
+        path,
+        Buffer.concat([Buffer.from('PK\u0003\u0004', 'latin1'), Buffer.from(`runbook sandbox report ${channelId} ${sessionId}\n`.repeat(64))]),
+      );
     return { reply: v3Ok(`${baseUrl}${path}`), applied: false, params };
   }
 
@@ -220,7 +241,8 @@ export class Platform {
     if (!Number.isInteger(size) || size < 1 || size > 1000) return bad('size must be an integer from 1 to 1000.');
     const startTime = q['startTime'] === undefined ? undefined : Number(q['startTime']);
     const endTime = q['endTime'] === undefined ? undefined : Number(q['endTime']);
-    if ((startTime !== undefined && !Number.isFinite(startTime)) || (endTime !== undefined && !Number.isFinite(endTime))) return bad('startTime and endTime must be millisecond timestamps.');
+    if ((startTime !== undefined && !Number.isFinite(startTime)) || (endTime !== undefined && !Number.isFinite(endTime)))
+      return bad('startTime and endTime must be millisecond timestamps.');
     const store = this.cfg.speak;
     let i: number;
     if (q['cursor'] !== undefined) {

@@ -148,7 +148,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const isForm = (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
     const form = isForm ? Object.fromEntries(new URLSearchParams(body)) : {};
     const signed: Record<string, string> = endpoint === 'createChatExportTask' ? { ...query, ...form } : { ...query };
-    const empty = Object.entries({ ...query, ...form }).filter(([, v]) => v === '').map(([k]) => k);
+    const empty = Object.entries({ ...query, ...form })
+      .filter(([, v]) => v === '')
+      .map(([k]) => k);
     if (empty.length > 0) {
       if (options.emptyParams !== 'ignore') {
         const reply = error(400, `empty parameter: ${empty.join(', ')}`, errorStatus(400));
@@ -163,13 +165,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     }
     const reject = (reply: Reply, signOk?: boolean): void => {
-      record({ ...base, endpoint, status: reply.status, code: reply.code, effect: 'rejected', ...(reply.message ? { message: reply.message } : {}), ...(signOk !== undefined ? { signOk } : {}) });
+      record({
+        ...base,
+        endpoint,
+        status: reply.status,
+        code: reply.code,
+        effect: 'rejected',
+        ...(reply.message ? { message: reply.message } : {}),
+        ...(signOk !== undefined ? { signOk } : {}),
+      });
       send(res, reply, now());
     };
     if (!signed['appId']) return reject(error(400, 'appId is required.', errorStatus(400)));
-    if (signed['appId'] !== credentials.appId) return reject(v4 ? v4Error(400, 20001, 'application not found.', errorStatus(400)) : v3Error(400, 'application not found.', errorStatus(400)));
+    if (signed['appId'] !== credentials.appId)
+      return reject(v4 ? v4Error(400, 20001, 'application not found.', errorStatus(400)) : v3Error(400, 'application not found.', errorStatus(400)));
     const ts = Number(signed['timestamp']);
-    if (!/^\d{13}$/.test(signed['timestamp'] ?? '') || Math.abs(ts - receivedAt) > TIMESTAMP_WINDOW_MS) return reject(options.refusedTimestamp === 'zh' ? error(10003, '时间戳过期', errorStatus(400)) : error(400, 'invalid timestamp.', errorStatus(400)));
+    if (!/^\d{13}$/.test(signed['timestamp'] ?? '') || Math.abs(ts - receivedAt) > TIMESTAMP_WINDOW_MS)
+      return reject(options.refusedTimestamp === 'zh' ? error(10003, '时间戳过期', errorStatus(400)) : error(400, 'invalid timestamp.', errorStatus(400)));
     const signOk = signed['sign'] !== undefined && polyvSign(signed, credentials.appSecret) === signed['sign'];
     if (!signOk) return reject(error(403, 'invalid signature.', options.signatureErrorHttpStatus ?? 403), false);
 

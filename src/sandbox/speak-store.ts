@@ -1,7 +1,18 @@
 import type { SpeakRecord } from '../polyv/types.js';
 import { seededRandom } from './random.js';
 
-const CONTENTS = ['老师好', '签到', '听得很清楚', '这节课讲得真好', '有回放吗?', '同学们好', '666', '请问作业什么时候交', 'hello, "world"', '第二个问题没听懂,能再讲一遍吗'];
+const CONTENTS = [
+  '老师好',
+  '签到',
+  '听得很清楚',
+  '这节课讲得真好',
+  '有回放吗?',
+  '同学们好',
+  '666',
+  '请问作业什么时候交',
+  'hello, "world"',
+  '第二个问题没听懂,能再讲一遍吗',
+];
 const NICKS = ['小明', '李华', 'Alice', '王老师', '张三', '学员007'];
 const USER_TYPES = ['student', 'slice', 'viewer', 'teacher', 'assistant'];
 

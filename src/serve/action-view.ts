@@ -60,7 +60,11 @@ export function actionViews(plan: Plan, prior: readonly JournalRecord[]): Action
       action: a,
       ...(a.kind === 'checkin' && batches.has(a.batchId) ? { batch: batches.get(a.batchId)! } : {}),
       // A batch journals each check-in's own result (actionResults); older journals only failedActions.
-      state: out ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions) : units.get(unit)?.intent ? 'ambiguous' : 'pending',
+      state: out
+        ? stateOf(out.actionResults?.[a.id] ?? out.result, a.id, out.actionResults ? undefined : out.failedActions)
+        : units.get(unit)?.intent
+          ? 'ambiguous'
+          : 'pending',
     };
     if (out?.latenessMs !== undefined) view.latenessMs = out.latenessMs;
     if (out?.message !== undefined) view.message = out.message;

@@ -15,7 +15,10 @@ export class EventStream {
   private readonly off: () => void;
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor(term: Term, private readonly now: () => number) {
+  constructor(
+    term: Term,
+    private readonly now: () => number,
+  ) {
     this.off = term.on((e) => this.broadcast(e));
     this.heartbeat = setInterval(() => {
       for (const c of this.clients) c.write(`: ${this.now()}\n\n`);
@@ -24,7 +27,12 @@ export class EventStream {
   }
 
   attach(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.write(`event: hello\ndata: ${JSON.stringify({ now: this.now() })}\n\n`);
     this.clients.add(res);
     req.on('close', () => this.clients.delete(res));

@@ -56,12 +56,20 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
       if (parts[0] === 'lessons' && parts.length === 1) {
         const all = [...term.lessons.values()].sort((a, b) => a.outline.event.start - b.outline.event.start);
         const window = lessonWindow(all, o.now(), url.searchParams);
-        return send(res, 200, { now: o.now(), lessons: window.lessons.map(lessonSummary), ...(window.more ? { more: window.more } : {}), rejected: [...term.rejected.values()].map(rejectionJson), templates: [...term.templates].map((t) => term.display(t)) });
+        return send(res, 200, {
+          now: o.now(),
+          lessons: window.lessons.map(lessonSummary),
+          ...(window.more ? { more: window.more } : {}),
+          rejected: [...term.rejected.values()].map(rejectionJson),
+          templates: [...term.templates].map((t) => term.display(t)),
+        });
       }
       if (parts[0] === 'diagnostics' && parts.length === 1) return send(res, 200, { rejected: [...term.rejected.values()].map(rejectionJson) });
       if (parts[0] === 'lessons' && parts.length === 2) {
         const l = term.byId(parts[1]!);
-        return l ? send(res, 200, { now: o.now(), ...lessonDetail(l), refused: l.refused }) : send(res, 404, { error: 'not-found', message: `no lesson ${parts[1]}` });
+        return l
+          ? send(res, 200, { now: o.now(), ...lessonDetail(l), refused: l.refused })
+          : send(res, 404, { error: 'not-found', message: `no lesson ${parts[1]}` });
       }
       if (parts[0] === 'lessons' && parts.length === 3 && parts[2] === 'timeline.svg') {
         const l = term.byId(parts[1]!);
@@ -94,7 +102,10 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       // A busy port or an address this machine does not have is the caller's to fix, not a bug.
-      if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new UsageError(`cannot listen on ${o.host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (--port 0 picks a free one)' : err.message}`));
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+        reject(
+          new UsageError(`cannot listen on ${o.host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (--port 0 picks a free one)' : err.message}`),
+        );
       else reject(err);
     });
     server.listen(o.port, o.host, () => resolve());
@@ -124,7 +135,8 @@ function lessonWindow(all: readonly Lesson[], now: number, q: URLSearchParams): 
   const upcomingN = n('upcoming');
   const earlierN = n('earlier');
   if (upcomingN === undefined && earlierN === undefined) return { lessons: [...all] };
-  const today = (l: Lesson): boolean => Math.abs(l.outline.event.start - now) <= DAY_MS || l.phase === 'running' || l.phase === 'paused' || l.phase === 'locked';
+  const today = (l: Lesson): boolean =>
+    Math.abs(l.outline.event.start - now) <= DAY_MS || l.phase === 'running' || l.phase === 'paused' || l.phase === 'locked';
   const upcoming = all.filter((l) => !today(l) && l.outline.event.start > now);
   const earlier = all.filter((l) => !today(l) && l.outline.event.start <= now);
   const u = upcoming.slice(0, upcomingN ?? upcoming.length);
@@ -139,7 +151,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function asset(res: ServerResponse, text: string, type: string): void {
-  res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache', 'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'" });
+  res.writeHead(200, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache',
+    'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+  });
   res.end(text);
 }
 
@@ -164,6 +181,12 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
 /** Who asked: the name the page sends (trimmed, at most 64 printable characters) and the address it came from. */
 function whoOf(name: unknown, req: IncomingMessage): string {
   const addr = req.socket.remoteAddress ?? 'unknown';
-  const clean = typeof name === 'string' ? name.replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, 64) : '';
+  const clean =
+    typeof name === 'string'
+      ? name
+          .replace(/[\p{Cc}\p{Cf}]/gu, '')
+          .trim()
+          .slice(0, 64)
+      : '';
   return clean ? `${clean} (${addr})` : addr;
 }

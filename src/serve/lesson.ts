@@ -35,7 +35,10 @@ export type LessonPhase = 'upcoming' | 'running' | 'paused' | 'finished' | 'lock
 
 /** A control refused: the action is unknown or already sent, or the lesson is not in a state for it. */
 export class ControlRefused extends Error {
-  constructor(readonly status: 404 | 409, message: string) {
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -70,7 +73,11 @@ export class Lesson {
   private byId = new Map<string, ActionView>();
   private lockRetryAt = 0;
 
-  constructor(source: LessonSource, readonly stateDir: string, private readonly host: LessonHost) {
+  constructor(
+    source: LessonSource,
+    readonly stateDir: string,
+    private readonly host: LessonHost,
+  ) {
     this._source = source;
     this.outline = outlineOf(source);
     this.id = lessonRunId(source.file, stateDir, source.plan.event.start);
@@ -267,7 +274,9 @@ export class Lesson {
         this.refresh(readJournal(this.journalPath));
         return undefined;
       }
-      this.host.log(`${source.display}: edit applied (+${added.length} −${removed.length} moved ${moved.length} changed ${changed.length}${record.refused.length ? `; not applied: ${record.refused.map((r) => r.id).join(', ')}` : ''})`);
+      this.host.log(
+        `${source.display}: edit applied (+${added.length} −${removed.length} moved ${moved.length} changed ${changed.length}${record.refused.length ? `; not applied: ${record.refused.map((r) => r.id).join(', ')}` : ''})`,
+      );
       if (wasRunning && !this.paused) this.start();
       else this.startIfDue();
       return record;
@@ -371,13 +380,29 @@ export class Lesson {
         start: plan.event.start,
         // Skipped actions are listed too (under their own id, never a batch's), so `runbook status` shows them.
         actions: [
-          ...plan.actions.map((a) => ({ id: a.id, unit: a.kind === 'checkin' ? a.batchId : a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
-          ...this.source.plan.actions.filter((a) => !plan.actions.some((p) => p.id === a.id)).map((a) => ({ id: a.id, unit: a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
+          ...plan.actions.map((a) => ({
+            id: a.id,
+            unit: a.kind === 'checkin' ? a.batchId : a.id,
+            kind: a.kind,
+            channelId: a.channelId,
+            at: a.kind === 'checkin' ? a.startsAt : a.at,
+          })),
+          ...this.source.plan.actions
+            .filter((a) => !plan.actions.some((p) => p.id === a.id))
+            .map((a) => ({ id: a.id, unit: a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })),
         ],
       },
     ]);
     const controller = new AbortController();
-    const run = runEngine({ plan, api: this.host.api, journal, prior, clock: this.host.clock, signal: controller.signal, onEvent: (e) => this.onEngineEvent(e) });
+    const run = runEngine({
+      plan,
+      api: this.host.api,
+      journal,
+      prior,
+      clock: this.host.clock,
+      signal: controller.signal,
+      onEvent: (e) => this.onEngineEvent(e),
+    });
     const done = run
       .then(
         () => undefined,
@@ -418,7 +443,9 @@ export class Lesson {
         v.state = stateOf(e.result, id, e.failedActions);
         if (e.latenessMs !== undefined) v.latenessMs = e.latenessMs;
         if (e.message !== undefined) v.message = e.message;
-        this.host.log(`${this.display}: ${v.state} ${id}${v.latenessMs !== undefined ? ` (+${v.latenessMs} ms)` : ''}${e.message && v.state !== 'done' ? `: ${e.message}` : ''}`);
+        this.host.log(
+          `${this.display}: ${v.state} ${id}${v.latenessMs !== undefined ? ` (+${v.latenessMs} ms)` : ''}${e.message && v.state !== 'done' ? `: ${e.message}` : ''}`,
+        );
         this.host.changed(this, v);
       }
     }
@@ -444,7 +471,11 @@ export class Lesson {
 
 /** A control on an action works only while it is not yet sent and no control took it. */
 function refuseUnlessPending(action: string, v: ActionView): void {
-  if (v.state !== 'pending' || v.control) throw new ControlRefused(409, `action \`${action}\` is ${v.control ? `already ${v.control.control === 'skip' ? 'skipped' : 'sent ahead'}` : v.state}; controls work only on actions not yet sent`);
+  if (v.state !== 'pending' || v.control)
+    throw new ControlRefused(
+      409,
+      `action \`${action}\` is ${v.control ? `already ${v.control.control === 'skip' ? 'skipped' : 'sent ahead'}` : v.state}; controls work only on actions not yet sent`,
+    );
 }
 
 /**
@@ -468,7 +499,11 @@ export interface LessonOutline {
 
 function outlineOf(source: LessonSource): LessonOutline {
   const { name, zone, start, end } = source.plan.event;
-  return { event: { name, zone, start, end }, channels: source.plan.channels, checkins: source.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin') };
+  return {
+    event: { name, zone, start, end },
+    channels: source.plan.channels,
+    checkins: source.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin'),
+  };
 }
 
 /** Stands for a packed plan; never read (every reader unpacks first). */

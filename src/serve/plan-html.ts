@@ -21,7 +21,10 @@ export function planTimelineHtml(plan: Plan): string {
   const zone = plan.event.zone;
   const t = (ms: number): string => DateTime.fromMillis(ms, { zone }).toFormat('yyyy-LL-dd HH:mm:ss');
   const rows = views
-    .map((v) => `<tr><td>${esc(t(v.startsAt ?? v.at))}</td><td><code>${esc(v.id)}</code></td><td>${esc(v.kind)}</td><td>${esc(`${v.channel} (${v.channelId})`)}</td><td>${esc(v.text ?? '')}</td><td><code>${esc(callOf(v))}</code></td><td>${esc(sourceOf(v))}</td></tr>`)
+    .map(
+      (v) =>
+        `<tr><td>${esc(t(v.startsAt ?? v.at))}</td><td><code>${esc(v.id)}</code></td><td>${esc(v.kind)}</td><td>${esc(`${v.channel} (${v.channelId})`)}</td><td>${esc(v.text ?? '')}</td><td><code>${esc(callOf(v))}</code></td><td>${esc(sourceOf(v))}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

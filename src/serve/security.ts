@@ -31,7 +31,10 @@ export function loadToken(o: { env: Readonly<Record<string, string | undefined>>
     token = text.trim();
   } else if (o.env[TOKEN_ENV]) token = o.env[TOKEN_ENV]!.trim();
   if (token !== undefined && token.length < 16) throw new ConfigError('the serve token must be at least 16 characters');
-  if (!token && !isLoopback(o.host)) throw new ConfigError(`--host ${o.host} is beyond loopback: set a token in ${TOKEN_ENV} or --token-file FILE (anyone who can reach the port could otherwise steer the lessons)`);
+  if (!token && !isLoopback(o.host))
+    throw new ConfigError(
+      `--host ${o.host} is beyond loopback: set a token in ${TOKEN_ENV} or --token-file FILE (anyone who can reach the port could otherwise steer the lessons)`,
+    );
   return token || undefined;
 }
 

@@ -48,7 +48,16 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
     // every answer's Date header after.
     if (!o.clock) await measureClockOffset(conn.client, AbortSignal.timeout(10_000));
     const clock = o.clock ?? platformClock(() => conn.client.clock.offset);
-    const term = new Term({ paths: o.paths, cwd: o.cwd, ...(o.stateDir ? { stateDir: o.stateDir } : {}), api: conn.client, clock, pid: o.pid, isAlive: o.isAlive, log: o.log });
+    const term = new Term({
+      paths: o.paths,
+      cwd: o.cwd,
+      ...(o.stateDir ? { stateDir: o.stateDir } : {}),
+      api: conn.client,
+      clock,
+      pid: o.pid,
+      isAlive: o.isAlive,
+      log: o.log,
+    });
     const http = await startServeHttp(term, { host: o.host, port: o.port, ...(token ? { token } : {}), now: () => clock.now() });
     o.onListening?.(http.url);
     try {

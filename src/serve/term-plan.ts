@@ -52,7 +52,10 @@ export function templatesOf(planned: readonly PlannedFile[], known: ReadonlySet<
  * The check-in rule across the lessons of a term, each violation with the two lesson files (absolute)
  * it involves: the later check-in's lesson first, as `validate` blames it.
  */
-export function crossFileViolations(lessons: readonly { file: string; checkins: readonly CheckinAction[] }[], display: (file: string) => string): { diagnostic: Diagnostic; later: string; earlier: string }[] {
+export function crossFileViolations(
+  lessons: readonly { file: string; checkins: readonly CheckinAction[] }[],
+  display: (file: string) => string,
+): { diagnostic: Diagnostic; later: string; earlier: string }[] {
   const files = new Map<string, string>();
   const checkins = lessons.flatMap(({ file, checkins: own }) => {
     const lesson = display(file);

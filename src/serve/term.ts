@@ -125,7 +125,9 @@ export class Term {
       const now = this.o.clock.now();
       let soon = Infinity;
       for (const l of this.lessons.values()) {
-        void l.maybeStart(now, START_AHEAD_MS).catch((err: unknown) => this.o.log(`${l.display}: could not start: ${err instanceof Error ? err.message : String(err)}`));
+        void l
+          .maybeStart(now, START_AHEAD_MS)
+          .catch((err: unknown) => this.o.log(`${l.display}: could not start: ${err instanceof Error ? err.message : String(err)}`));
         if (l.running) soon = Math.min(soon, l.nextDue() ?? Infinity);
       }
       // Packing costs about a millisecond a lesson: a few per tick, and none just before a call is due.
@@ -152,7 +154,9 @@ export class Term {
    * every file is read and hashed.
    */
   rescan(quick = false): Promise<void> {
-    this.reloading = this.reloading.then(() => this.reload(quick)).catch((err: unknown) => this.o.log(`reload failed: ${err instanceof Error ? err.message : String(err)}`));
+    this.reloading = this.reloading
+      .then(() => this.reload(quick))
+      .catch((err: unknown) => this.o.log(`reload failed: ${err instanceof Error ? err.message : String(err)}`));
     return this.reloading;
   }
 
@@ -186,10 +190,17 @@ export class Term {
     const affected = new Set<string>();
     for (const f of changed) if (files.has(f) || this.lessons.has(f) || this.rejected.has(f)) affected.add(f);
     for (const [file, chain] of this.chains) if (chain.some((c) => changed.has(c)) && !this.templates.has(file)) affected.add(file);
-    const planned = planFiles([...affected].filter((f) => !this.templates.has(f) || files.has(f)), this.o.cwd, this.o.clock.now());
+    const planned = planFiles(
+      [...affected].filter((f) => !this.templates.has(f) || files.has(f)),
+      this.o.cwd,
+      this.o.clock.now(),
+    );
     const chainsAfter = new Map(this.chains);
     for (const p of planned) chainsAfter.set(p.file, p.chain);
-    const templates = templatesOf([...chainsAfter].filter(([f]) => files.has(f) || this.lessons.has(f)).map(([file, chain]) => ({ file, chain, diagnostics: [] })), this.templates);
+    const templates = templatesOf(
+      [...chainsAfter].filter(([f]) => files.has(f) || this.lessons.has(f)).map(([file, chain]) => ({ file, chain, diagnostics: [] })),
+      this.templates,
+    );
     for (const f of changed) {
       this.hashes.set(f, now.get(f)!);
       this.stats.set(f, sigs.get(f)!);
@@ -207,10 +218,22 @@ export class Term {
       const broken = dependents.filter((p) => failed.has(p.file));
       if (broken.length === 0) continue;
       for (const p of dependents) {
-        if (!failed.has(p.file)) failed.set(p.file, [{ code: DiagnosticCodes.INVALID_VALUE, severity: 'error', message: `the change to ${this.display(t)} does not validate for ${broken.map((b) => this.display(b.file)).join(', ')}; this lesson keeps its last good plan`, location: { file: this.display(t), line: 1, col: 1 } }]);
+        if (!failed.has(p.file))
+          failed.set(p.file, [
+            {
+              code: DiagnosticCodes.INVALID_VALUE,
+              severity: 'error',
+              message: `the change to ${this.display(t)} does not validate for ${broken.map((b) => this.display(b.file)).join(', ')}; this lesson keeps its last good plan`,
+              location: { file: this.display(t), line: 1, col: 1 },
+            },
+          ]);
       }
     }
-    const good = results.flatMap((p) => (p.plan && !failed.has(p.file) ? [{ file: p.file, start: p.plan.event.start, checkins: p.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin') }] : []));
+    const good = results.flatMap((p) =>
+      p.plan && !failed.has(p.file)
+        ? [{ file: p.file, start: p.plan.event.start, checkins: p.plan.actions.filter((a): a is CheckinAction => a.kind === 'checkin') }]
+        : [],
+    );
     for (const [file, d] of this.crossFileRejects(good, new Set(good.map((g) => g.file)))) failed.set(file, d);
 
     for (const p of results) {
@@ -231,7 +254,10 @@ export class Term {
    * lesson is refused its other collisions are left to the next round (without it), so one
    * collision never refuses both sides. Its diagnostic names both steps and both files.
    */
-  private crossFileRejects(fresh: readonly { file: string; start: number; checkins: readonly CheckinAction[] }[], freshFiles: ReadonlySet<string>): Map<string, Diagnostic[]> {
+  private crossFileRejects(
+    fresh: readonly { file: string; start: number; checkins: readonly CheckinAction[] }[],
+    freshFiles: ReadonlySet<string>,
+  ): Map<string, Diagnostic[]> {
     const rejected = new Map<string, Diagnostic[]>();
     const startOf = new Map(fresh.map((f) => [f.file, f.start]));
     const later = (a: string, b: string): string => {
@@ -245,7 +271,10 @@ export class Term {
       for (const [file, l] of this.lessons) checkins.set(file, l.outline.checkins);
       for (const f of fresh) if (!rejected.has(f.file)) checkins.set(f.file, f.checkins);
       const now = new Set<string>();
-      for (const v of crossFileViolations([...checkins].map(([file, own]) => ({ file, checkins: own })), (f) => this.display(f))) {
+      for (const v of crossFileViolations(
+        [...checkins].map(([file, own]) => ({ file, checkins: own })),
+        (f) => this.display(f),
+      )) {
         // Refused in this round: its new plan is gone from the next round's check.
         if (now.has(v.later) || now.has(v.earlier)) continue;
         // A side refused earlier is in the check by its last good plan, which keeps running: never to blame.
@@ -297,7 +326,18 @@ export class Term {
       const from = old.outline.event.start;
       // The journal is the lesson's at its start: a lesson that has begun cannot move.
       if (old.hasProgress()) {
-        this.reject(source.file, [{ code: DiagnosticCodes.EVENT_TIMES, severity: 'error', message: `the lesson has begun (its journal has calls); its start cannot move from ${new Date(from).toISOString()} — nothing of this change was applied`, location: { file: source.display, line: 1, col: 1 } }], true);
+        this.reject(
+          source.file,
+          [
+            {
+              code: DiagnosticCodes.EVENT_TIMES,
+              severity: 'error',
+              message: `the lesson has begun (its journal has calls); its start cannot move from ${new Date(from).toISOString()} — nothing of this change was applied`,
+              location: { file: source.display, line: 1, col: 1 },
+            },
+          ],
+          true,
+        );
         return;
       }
       await old.stop();
@@ -305,7 +345,10 @@ export class Term {
       this.add(this.makeLesson(source));
       this.o.log(`${source.display}: the lesson moved to ${new Date(source.plan.event.start).toISOString()}`);
     } else {
-      await old.applyEdit(source, source.chain.map((file) => ({ file: this.display(file), sha256: this.hashes.get(file) ?? hashOf(file) })));
+      await old.applyEdit(
+        source,
+        source.chain.map((file) => ({ file: this.display(file), sha256: this.hashes.get(file) ?? hashOf(file) })),
+      );
     }
     if (wasRejected) this.emit({ type: 'accepted', file: source.file, display: source.display });
   }

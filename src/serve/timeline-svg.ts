@@ -72,7 +72,9 @@ export function timelineSvg(m: TimelineModel, withStyle = false): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="tl" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${esc(`timeline of ${m.name}`)}">`);
   if (withStyle) out.push(`<style>${TIMELINE_CSS}</style>`);
-  out.push(`<rect class="window" x="${f(x(m.start))}" y="${TOP - 6}" width="${f(Math.max(x(m.end) - x(m.start), 1))}" height="${lanes.length * LANE + 6}"><title>${esc(`the lesson: ${fmt(m.start, m.zone)} – ${fmt(m.end, m.zone)} (${m.zone})`)}</title></rect>`);
+  out.push(
+    `<rect class="window" x="${f(x(m.start))}" y="${TOP - 6}" width="${f(Math.max(x(m.end) - x(m.start), 1))}" height="${lanes.length * LANE + 6}"><title>${esc(`the lesson: ${fmt(m.start, m.zone)} – ${fmt(m.end, m.zone)} (${m.zone})`)}</title></rect>`,
+  );
   lanes.forEach((c, i) => {
     const y = TOP + i * LANE;
     out.push(`<rect class="lane" x="${LEFT}" y="${y + 4}" width="${WIDTH - LEFT - RIGHT}" height="${LANE - 8}" rx="4" fill-opacity="0.6"/>`);
@@ -81,7 +83,9 @@ export function timelineSvg(m: TimelineModel, withStyle = false): string {
   const axisY = TOP + lanes.length * LANE + 4;
   out.push(`<line class="axis" x1="${LEFT}" y1="${axisY}" x2="${WIDTH - RIGHT}" y2="${axisY}"/>`);
   for (const t of ticks(t0, t1)) out.push(`<text class="tick" x="${f(x(t))}" y="${axisY + 16}" text-anchor="middle">${esc(fmt(t, m.zone, span))}</text>`);
-  out.push(`<text class="tick" x="${f(x(m.start))}" y="${TOP - 12}" text-anchor="end">start</text><text class="tick" x="${f(x(m.end))}" y="${TOP - 12}" text-anchor="start">end</text>`);
+  out.push(
+    `<text class="tick" x="${f(x(m.start))}" y="${TOP - 12}" text-anchor="end">start</text><text class="tick" x="${f(x(m.end))}" y="${TOP - 12}" text-anchor="start">end</text>`,
+  );
   for (const k of m.marks) {
     const lane = laneOf.get(k.channel) ?? 0;
     const cy = TOP + lane * LANE + LANE / 2;
@@ -99,7 +103,9 @@ export function timelineSvg(m: TimelineModel, withStyle = false): string {
     }
   }
   if (m.now !== undefined && m.now >= t0 && m.now <= t1) {
-    out.push(`<line class="now" x1="${f(x(m.now))}" y1="${TOP - 8}" x2="${f(x(m.now))}" y2="${axisY}"/><text class="now-label" x="${f(x(m.now))}" y="${TOP - 22}" text-anchor="middle">now</text>`);
+    out.push(
+      `<line class="now" x1="${f(x(m.now))}" y1="${TOP - 8}" x2="${f(x(m.now))}" y2="${axisY}"/><text class="now-label" x="${f(x(m.now))}" y="${TOP - 22}" text-anchor="middle">now</text>`,
+    );
   }
   out.push('</svg>');
   return out.join('');

@@ -90,4 +90,3 @@ function isDir(p: string): boolean {
     return false;
   }
 }
-

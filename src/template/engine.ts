@@ -105,7 +105,8 @@ export function renderTemplate(text: string, context: object, zone: string): str
   } catch (err) {
     throw asProblem(err);
   }
-  if (out.length > TemplateBounds.maxRenderedString) throw new TemplateProblem('too-large', `renders to ${out.length} characters; a string may hold at most ${TemplateBounds.maxRenderedString}`);
+  if (out.length > TemplateBounds.maxRenderedString)
+    throw new TemplateProblem('too-large', `renders to ${out.length} characters; a string may hold at most ${TemplateBounds.maxRenderedString}`);
   return out;
 }
 
@@ -229,7 +230,8 @@ interface AstNode {
 
 /** Walks the parsed template: nesting of blocks and subexpressions, and names of JavaScript internals. */
 function checkAst(node: unknown, depth = 0): void {
-  if (depth > TemplateBounds.maxDepth * 2 + 4) throw new TemplateProblem('too-deep', `blocks or subexpressions nest more than ${TemplateBounds.maxDepth} levels deep`);
+  if (depth > TemplateBounds.maxDepth * 2 + 4)
+    throw new TemplateProblem('too-deep', `blocks or subexpressions nest more than ${TemplateBounds.maxDepth} levels deep`);
   if (Array.isArray(node)) {
     for (const n of node) checkAst(n, depth);
     return;
@@ -238,7 +240,8 @@ function checkAst(node: unknown, depth = 0): void {
   const n = node as AstNode;
   if (n.type === 'PathExpression') {
     for (const part of n['parts'] as string[]) {
-      if (PROTOTYPE_NAMES.has(part)) throw new TemplateProblem('unknown-variable', `\`${part}\` is not a variable (names of JavaScript internals are unreachable)`, part);
+      if (PROTOTYPE_NAMES.has(part))
+        throw new TemplateProblem('unknown-variable', `\`${part}\` is not a variable (names of JavaScript internals are unreachable)`, part);
     }
     return;
   }
@@ -259,12 +262,18 @@ function asProblem(err: unknown): TemplateProblem {
   if (notDefined) return new TemplateProblem('unknown-variable', `unknown variable \`${notDefined[1]}\``, notDefined[1]);
   // Strict lookups inside a value that is text, a number or a truth value.
   const inOperator = /Cannot use 'in' operator to search for '([^']*)' in (.*)$/.exec(raw);
-  if (inOperator) return new TemplateProblem('unknown-variable', `\`${inOperator[1]}\` is looked up in ${JSON.stringify(inOperator[2]!.slice(0, 40))}, which is a plain value with no fields`, inOperator[1]);
+  if (inOperator)
+    return new TemplateProblem(
+      'unknown-variable',
+      `\`${inOperator[1]}\` is looked up in ${JSON.stringify(inOperator[2]!.slice(0, 40))}, which is a plain value with no fields`,
+      inOperator[1],
+    );
   if (err instanceof RangeError) return new TemplateProblem('too-deep', 'the template nests too deeply');
   if (/Parse error|Expecting|Lexical error|doesn't match|Invalid path|not allowed/i.test(raw)) {
     const lines = raw.split('\n').filter(Boolean);
     return new TemplateProblem('syntax', `template syntax error: ${lines[lines.length - 1] ?? raw}`);
   }
-  if (/Missing helper/i.test(raw)) return new TemplateProblem('helper', `${raw.split('\n')[0]} (helpers: ${[...DATE_HELPER_NAMES, 'if', 'unless', 'each', 'with', 'lookup'].join(', ')})`);
+  if (/Missing helper/i.test(raw))
+    return new TemplateProblem('helper', `${raw.split('\n')[0]} (helpers: ${[...DATE_HELPER_NAMES, 'if', 'unless', 'each', 'with', 'lookup'].join(', ')})`);
   return new TemplateProblem('helper', raw.split('\n')[0]!);
 }

@@ -61,7 +61,11 @@ export function renderPlaybook(loaded: LoadedPlaybook, external: ExternalVars = 
       renderedChars += out.length;
       if (renderedChars > TemplateBounds.maxRenderedFile) {
         stopped = true;
-        report(new TemplateProblem('too-large', `the playbook renders to more than ${TemplateBounds.maxRenderedFile} characters in all; rendering stopped here`), text, path);
+        report(
+          new TemplateProblem('too-large', `the playbook renders to more than ${TemplateBounds.maxRenderedFile} characters in all; rendering stopped here`),
+          text,
+          path,
+        );
         return text;
       }
       return out;
@@ -109,7 +113,8 @@ export function renderPlaybook(loaded: LoadedPlaybook, external: ExternalVars = 
 
 function templateDiagnostic(problem: TemplateProblem, text: string, path: DocPath, loaded: LoadedPlaybook, stepId: string | undefined): Diagnostic {
   const quoted = JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
-  const message = problem.kind === 'unknown-variable' || problem.kind === 'too-large' || problem.kind === 'too-deep' ? `${problem.message} in ${quoted}` : problem.message;
+  const message =
+    problem.kind === 'unknown-variable' || problem.kind === 'too-large' || problem.kind === 'too-deep' ? `${problem.message} in ${quoted}` : problem.message;
   const location = loaded.source.locate(path);
   // Point at the `{{` of the first failing expression when the string sits on one line.
   const name = problem.variable;

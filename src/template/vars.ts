@@ -38,7 +38,12 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
   const knownParams = `${paramNames.slice(0, 10).join(', ')}${paramNames.length > 10 ? `, … ${paramNames.length - 10} more` : ''}`;
   const warnUndeclared = (name: string, what: string, at: SourceLocation): void => {
     if (paramNames.length > 0 && !loaded.params[name] && !(name in (loaded.doc.vars ?? {}))) {
-      diagnostics.push({ code: DiagnosticCodes.UNKNOWN_PARAM, severity: 'warning', message: `${what} sets \`${name}\`, but no param of that name is declared (known: ${knownParams})`, location: at });
+      diagnostics.push({
+        code: DiagnosticCodes.UNKNOWN_PARAM,
+        severity: 'warning',
+        message: `${what} sets \`${name}\`, but no param of that name is declared (known: ${knownParams})`,
+        location: at,
+      });
     }
   };
   if (external.varsFile) {
@@ -49,7 +54,12 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
     diagnostics.push(...read.diagnostics);
     const value = read.yaml?.value;
     if (read.yaml && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: 'a --vars file must be a mapping of names to values', location: read.yaml.index.locate([]) });
+      diagnostics.push({
+        code: DiagnosticCodes.PARAM_TYPE,
+        severity: 'error',
+        message: 'a --vars file must be a mapping of names to values',
+        location: read.yaml.index.locate([]),
+      });
     } else if (read.yaml) {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         warnUndeclared(k, `--vars ${external.varsFile}`, read.yaml.index.locateKey([k]));
@@ -60,7 +70,12 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
   for (const pair of external.cliVars ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `--var needs name=value, got ${JSON.stringify(pair)}`, location: CLI_LOCATION });
+      diagnostics.push({
+        code: DiagnosticCodes.PARAM_TYPE,
+        severity: 'error',
+        message: `--var needs name=value, got ${JSON.stringify(pair)}`,
+        location: CLI_LOCATION,
+      });
       continue;
     }
     const name = pair.slice(0, eq);
@@ -77,7 +92,12 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
     reservedAt.set(name, loaded.doc.vars && name in loaded.doc.vars && s.at.file !== CLI_LOCATION.file ? loaded.source.locateKey(['vars', name]) : s.at);
   }
   for (const [name, at] of reservedAt) {
-    diagnostics.push({ code: DiagnosticCodes.RESERVED_NAME, severity: 'error', message: `a variable may not be called \`${name}\`: it is the name of a template helper or of the template context (reserved: ${[...RESERVED_NAMES].sort().join(', ')})`, location: at });
+    diagnostics.push({
+      code: DiagnosticCodes.RESERVED_NAME,
+      severity: 'error',
+      message: `a variable may not be called \`${name}\`: it is the name of a template helper or of the template context (reserved: ${[...RESERVED_NAMES].sort().join(', ')})`,
+      location: at,
+    });
   }
   const vars: Record<string, VarValue> = Object.create(null) as Record<string, VarValue>;
   const mistyped = new Set<string>();
@@ -87,7 +107,13 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
     const value = param && s.fromCli ? coerce(s.value as string, param.type) : s.value;
     if (param && !hasType(value, param.type)) {
       mistyped.add(name);
-      diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `\`${name}\` must be ${param.type === 'integer' ? 'an integer' : `a ${param.type}`}, got ${JSON.stringify(s.value)}`, location: s.at, related: [{ location: param.declaredAt, message: 'declared here' }] });
+      diagnostics.push({
+        code: DiagnosticCodes.PARAM_TYPE,
+        severity: 'error',
+        message: `\`${name}\` must be ${param.type === 'integer' ? 'an integer' : `a ${param.type}`}, got ${JSON.stringify(s.value)}`,
+        location: s.at,
+        related: [{ location: param.declaredAt, message: 'declared here' }],
+      });
       continue;
     }
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') vars[name] = value;

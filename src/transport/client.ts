@@ -47,7 +47,14 @@ const PREPARED_MAX_AGE_MS = 60_000;
 /** What the client reports about its work, for debug logs and progress. Never holds the secret or a sign. */
 export type ClientEvent =
   | { readonly type: 'request'; readonly endpoint: string; readonly attempt: number; readonly stepId?: string }
-  | { readonly type: 'response'; readonly endpoint: string; readonly attempt: number; readonly status: number; readonly durationMs: number; readonly stepId?: string }
+  | {
+      readonly type: 'response';
+      readonly endpoint: string;
+      readonly attempt: number;
+      readonly status: number;
+      readonly durationMs: number;
+      readonly stepId?: string;
+    }
   | { readonly type: 'retry'; readonly endpoint: string; readonly attempt: number; readonly delayMs: number; readonly reason: string; readonly stepId?: string }
   | { readonly type: 'clock'; readonly offsetMs: number }
   /** An answer's `Date` header too far from the local clock to be believed; the clock was not moved. */
@@ -191,7 +198,9 @@ export class PolyvClient implements PolyvApi {
   async getSpeakListBytes(p: GetSpeakListParams, o?: CallOptions): Promise<SpeakListBytesPage> {
     const a = await this.call(getSpeakListRequest(p), o, 'bytes');
     const page = speakPage(a.data, o?.stepId);
-    return a.textAs === 'bytes' ? { ...page, textAs: 'bytes', list: page.list as readonly SpeakRecordBytes[] } : { ...page, textAs: 'utf8', list: page.list as readonly SpeakRecord[] };
+    return a.textAs === 'bytes'
+      ? { ...page, textAs: 'bytes', list: page.list as readonly SpeakRecordBytes[] }
+      : { ...page, textAs: 'utf8', list: page.list as readonly SpeakRecord[] };
   }
 
   async exportSessionStats(p: ExportSessionStatsParams, o?: CallOptions): Promise<string> {
@@ -219,7 +228,8 @@ export class PolyvClient implements PolyvApi {
     let redirects = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        if (!isHttpUrl(target)) throw new DownloadError(redactUrl(target.split('?')[0]!), undefined, 'only http(s) URLs are downloaded', o?.stepId, { final: true });
+        if (!isHttpUrl(target))
+          throw new DownloadError(redactUrl(target.split('?')[0]!), undefined, 'only http(s) URLs are downloaded', o?.stepId, { final: true });
         const res = await request(target, { dispatcher: this.agent, method: 'GET', signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
         if (res.statusCode >= 300 && res.statusCode < 400 && res.headers['location']) {
           await res.body.dump();
@@ -238,7 +248,15 @@ export class PolyvClient implements PolyvApi {
         const e =
           err instanceof DownloadError
             ? err
-            : new DownloadError(shown, undefined, timedOut ? `not complete within ${this.limits.downloadDeadlineMs} ms (the download deadline)` : ((err as { code?: string }).code ?? String(err)), o?.stepId, { cause: err, final: timedOut });
+            : new DownloadError(
+                shown,
+                undefined,
+                timedOut
+                  ? `not complete within ${this.limits.downloadDeadlineMs} ms (the download deadline)`
+                  : ((err as { code?: string }).code ?? String(err)),
+                o?.stepId,
+                { cause: err, final: timedOut },
+              );
         if (o?.signal?.aborted || e.final) throw e;
         const retryable = e.httpStatus === undefined || e.httpStatus >= 500 || e.httpStatus === 429;
         const delayMs = backoffDelay(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random);
@@ -277,7 +295,14 @@ export class PolyvClient implements PolyvApi {
         if (verdict.action === 'resync') {
           if (resynced) throw new ClockSkewError(this.clock.offset, req.endpoint, this.clock.isSynced, o?.stepId);
           resynced = true;
-          this.options.onEvent?.({ type: 'retry', endpoint: req.endpoint, attempt, delayMs: 0, reason: verdict.reason, ...(o?.stepId ? { stepId: o.stepId } : {}) });
+          this.options.onEvent?.({
+            type: 'retry',
+            endpoint: req.endpoint,
+            attempt,
+            delayMs: 0,
+            reason: verdict.reason,
+            ...(o?.stepId ? { stepId: o.stepId } : {}),
+          });
           continue;
         }
         if (verdict.action === 'fail') throw err;
@@ -323,10 +348,13 @@ export class PolyvClient implements PolyvApi {
       statusCode = res.statusCode;
       const d = res.headers['date'];
       date = Array.isArray(d) ? d[0] : d;
-      const timer = setTimeout(() => {
-        pastDeadline = true;
-        res.body.destroy(new Error('request deadline'));
-      }, sentAt + this.limits.requestDeadlineMs - Date.now());
+      const timer = setTimeout(
+        () => {
+          pastDeadline = true;
+          res.body.destroy(new Error('request deadline'));
+        },
+        sentAt + this.limits.requestDeadlineMs - Date.now(),
+      );
       try {
         body = await readCapped(res.body, this.limits.maxAnswerBytes, req.endpoint, o?.stepId);
       } finally {
@@ -338,7 +366,14 @@ export class PolyvClient implements PolyvApi {
     }
     const receivedAt = Date.now();
     this.observeClock(date, sentAt, receivedAt, false);
-    this.options.onEvent?.({ type: 'response', endpoint: req.endpoint, attempt, status: statusCode, durationMs: receivedAt - sentAt, ...(o?.stepId ? { stepId: o.stepId } : {}) });
+    this.options.onEvent?.({
+      type: 'response',
+      endpoint: req.endpoint,
+      attempt,
+      status: statusCode,
+      durationMs: receivedAt - sentAt,
+      ...(o?.stepId ? { stepId: o.stepId } : {}),
+    });
     const decoded = decodeBody(body, bodyText);
     const parsed = parseEnvelope(statusCode, decoded.text);
     if (parsed.ok) return { data: parsed.data, textAs: decoded.as, sentAt };
@@ -374,7 +409,10 @@ function speakPage(data: unknown, stepId: string | undefined): { size: number; c
   // `data: null` or a `list` that is not an array is not "no records": the answer is not a page.
   if (typeof data !== 'object' || data === null || !Array.isArray((data as Record<string, unknown>)['list'])) {
     const d = data as Record<string, unknown> | null;
-    const what = typeof d !== 'object' || d === null ? `data is ${JSON.stringify(d ?? null).slice(0, 40)}` : `data.list is ${d['list'] === undefined ? 'missing' : typeof d['list']}`;
+    const what =
+      typeof d !== 'object' || d === null
+        ? `data is ${JSON.stringify(d ?? null).slice(0, 40)}`
+        : `data.list is ${d['list'] === undefined ? 'missing' : typeof d['list']}`;
     throw new PolyvApiError('getSpeakList', 200, 200, `not a page of records (${what})`, undefined, stepId);
   }
   const d = data as Record<string, unknown>;

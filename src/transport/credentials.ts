@@ -104,7 +104,8 @@ function readCredentialsFile(file: string, profile: string, env: Readonly<Record
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`cannot read credentials file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigError(`cannot read credentials file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     const partial = ['POLYV_APP_ID', 'POLYV_APP_SECRET', 'POLYV_USER_ID'].filter((k) => !env[k]);
     throw new ConfigError(
       `no Polyv credentials: set ${partial.join(', ')} in the environment, or write a credentials file at ${file} (chmod 600) with a "${profile}" profile (appId, appSecret, userId). For a rehearsal, use --sandbox.`,
@@ -113,8 +114,10 @@ function readCredentialsFile(file: string, profile: string, env: Readonly<Record
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new ConfigError(`refusing to read credentials file ${file}: it is not a regular file (a pipe, a device or a folder)`);
-    if ((st.mode & 0o077) !== 0) throw new ConfigError(`refusing to read ${file}: other users may read it (mode ${(st.mode & 0o777).toString(8)}). Run: chmod 600 ${file}`);
-    if (st.size > MAX_CREDENTIALS_BYTES) throw new ConfigError(`refusing to read credentials file ${file}: ${st.size} bytes is too large for one (at most ${MAX_CREDENTIALS_BYTES})`);
+    if ((st.mode & 0o077) !== 0)
+      throw new ConfigError(`refusing to read ${file}: other users may read it (mode ${(st.mode & 0o777).toString(8)}). Run: chmod 600 ${file}`);
+    if (st.size > MAX_CREDENTIALS_BYTES)
+      throw new ConfigError(`refusing to read credentials file ${file}: ${st.size} bytes is too large for one (at most ${MAX_CREDENTIALS_BYTES})`);
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);

@@ -96,7 +96,11 @@ export class ClockSkewError extends RunbookError {
     super(
       'E_CLOCK',
       `${stepId ? `step ${stepId}: ` : ''}${endpoint}: the platform refused the timestamp twice, so nothing was applied; ` +
-        (!measured ? 'its answers carried no usable Date header, so the skew could not be measured' : Math.abs(offsetMs) >= 1000 ? `${describeSkew(offsetMs)}. Fix the machine's clock (NTP) and retry` : 'no clock skew was measured'),
+        (!measured
+          ? 'its answers carried no usable Date header, so the skew could not be measured'
+          : Math.abs(offsetMs) >= 1000
+            ? `${describeSkew(offsetMs)}. Fix the machine's clock (NTP) and retry`
+            : 'no clock skew was measured'),
       ExitCodes.FAILED,
     );
   }

@@ -14,7 +14,11 @@ export interface TransportLimits {
   readonly downloadDeadlineMs: number;
 }
 
-export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({ maxAnswerBytes: 64 * 1024 * 1024, requestDeadlineMs: 60_000, downloadDeadlineMs: 30 * 60_000 });
+export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
+  maxAnswerBytes: 64 * 1024 * 1024,
+  requestDeadlineMs: 60_000,
+  downloadDeadlineMs: 30 * 60_000,
+});
 
 /** One retry budget for every kind of call: API calls and downloads alike. */
 export interface RetryBudget {

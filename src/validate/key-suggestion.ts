@@ -25,7 +25,11 @@ function branch(node: SchemaNode, value: unknown): SchemaNode {
   const n = deref(node);
   if (!n.oneOf || !n.discriminator) return n;
   const tag = value && typeof value === 'object' ? (value as Record<string, unknown>)[n.discriminator.propertyName] : undefined;
-  return deref(n.oneOf.find((b) => deref(b).properties?.[n.discriminator!.propertyName] && (deref(b).properties![n.discriminator!.propertyName] as { const?: unknown }).const === tag) ?? {});
+  return deref(
+    n.oneOf.find(
+      (b) => deref(b).properties?.[n.discriminator!.propertyName] && (deref(b).properties![n.discriminator!.propertyName] as { const?: unknown }).const === tag,
+    ) ?? {},
+  );
 }
 
 /** The keys the schema allows in the object at `path` of `doc` (its own and its `allOf`'s). */

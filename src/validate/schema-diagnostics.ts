@@ -82,7 +82,10 @@ function describe(e: SchemaError, path: (string | number)[], value: unknown): { 
   const propertyName = (e as SchemaError & { propertyName?: string }).propertyName;
   if (propertyName !== undefined) {
     // A name under params, channels or vars (an alias, a variable).
-    return { message: `${JSON.stringify(propertyName)} is not a valid name in ${where(path, value)}: a name starts with a letter or _, then letters, digits, _ or - (at most 64 characters)`, keyPath: [...path, propertyName] };
+    return {
+      message: `${JSON.stringify(propertyName)} is not a valid name in ${where(path, value)}: a name starts with a letter or _, then letters, digits, _ or - (at most 64 characters)`,
+      keyPath: [...path, propertyName],
+    };
   }
   switch (e.keyword) {
     case 'unevaluatedProperties':
@@ -92,7 +95,8 @@ function describe(e: SchemaError, path: (string | number)[], value: unknown): { 
       return { message: `unknown key \`${key}\` in ${where(path, value)}${near ? ` (did you mean \`${near}\`?)` : ''}`, keyPath: [...path, key] };
     }
     case 'discriminator':
-      if (p['error'] === 'mapping') return { message: `\`kind\` must be one of ${KIND_NAMES.join(', ')} (got ${JSON.stringify(p['tagValue'])})`, keyPath: [...path, 'kind'] };
+      if (p['error'] === 'mapping')
+        return { message: `\`kind\` must be one of ${KIND_NAMES.join(', ')} (got ${JSON.stringify(p['tagValue'])})`, keyPath: [...path, 'kind'] };
       return { message: `a step needs a \`kind\`: one of ${KIND_NAMES.join(', ')}` };
     case 'required':
       return { message: `${where(path, value)} is missing \`${String(p['missingProperty'])}\`` };

@@ -22,7 +22,8 @@ function findChromium(): string | undefined {
   return undefined;
 }
 const chromiumPath = findChromium();
-if (!chromiumPath && process.env['CI'] === 'true') throw new Error('chromium is not installed: the browser test must run in CI (.ci/run installs it with apt-get install -y chromium)');
+if (!chromiumPath && process.env['CI'] === 'true')
+  throw new Error('chromium is not installed: the browser test must run in CI (.ci/run installs it with apt-get install -y chromium)');
 if (!chromiumPath) console.warn('test/browser/serve-page.test.ts did NOT run: chromium is not installed (apt-get install -y chromium)');
 
 let sb: Sandbox | undefined;
@@ -49,8 +50,8 @@ describe.runIf(chromiumPath)('the serve page in headless Chromium', () => {
       'lessons/today.yaml': lessonYaml(1, t, 20, [
         "{ id: m1, kind: message, at: +2s, text: 'page m1', channels: [a, b] }",
         "{ id: m2, kind: message, at: +14s, text: 'page m2', channels: [b] }",
-        "{ id: sign, kind: checkin, at: +5s, duration: 3s, prompt: 签到, channels: [a] }",
-        "{ id: chat, kind: chatExport, at: end+1m, channels: [a] }",
+        '{ id: sign, kind: checkin, at: +5s, duration: 3s, prompt: 签到, channels: [a] }',
+        '{ id: chat, kind: chatExport, at: end+1m, channels: [a] }',
       ]),
       'lessons/tomorrow.yaml': lessonYaml(2, t + 86_400_000, 60),
     });

@@ -22,6 +22,9 @@ export function twoChannelLesson(opts: { messages?: number; spacingS?: number; p
   }
   steps.push('  - id: checkin\n    kind: checkin\n    at: +30s\n    duration: 20s\n    prompt: 签到');
   const file = join(dir, 'lesson.yaml');
-  writeFileSync(file, `event: { name: Test lesson, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001", b: "1000002" }\nsteps:\n${steps.join('\n')}\n`);
+  writeFileSync(
+    file,
+    `event: { name: Test lesson, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001", b: "1000002" }\nsteps:\n${steps.join('\n')}\n`,
+  );
   return { dir, file, texts };
 }

@@ -39,7 +39,19 @@ export const BATCH_CHECKIN = '/live/v4/chat/batch-checkin';
 
 /** A chat record as the platform documents it. */
 export function speakRecord(id: string, roomId: string, time: number, content = `message ${id}`): Record<string, unknown> {
-  return { id, roomId, content, user: JSON.stringify({ nick: `student ${id}`, userType: 'student', userId: `u${id}` }), image: '', time, clientIP: '127.0.0.1', msgType: null, sessionId: null, quote: null, accountId: 'acc' };
+  return {
+    id,
+    roomId,
+    content,
+    user: JSON.stringify({ nick: `student ${id}`, userType: 'student', userId: `u${id}` }),
+    image: '',
+    time,
+    clientIP: '127.0.0.1',
+    msgType: null,
+    sessionId: null,
+    quote: null,
+    accountId: 'acc',
+  };
 }
 
 /**

@@ -48,7 +48,10 @@ describe('command-line mistakes', () => {
   it.each(['not a url', 'ftp://example.com', 'http://user:pw@127.0.0.1:9'])('--endpoint %j is a usage error for run and export', async (endpoint) => {
     const { file } = twoChannelLesson();
     expectUserError(await runCli(['run', file, '--endpoint', endpoint, '--start', 'now+1h'], { env: demoEnv() }), /--endpoint/);
-    expectUserError(await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', endpoint, '--out', mkdtempSync(join(tmpdir(), 'rb-e-'))], { env: demoEnv() }), /--endpoint/);
+    expectUserError(
+      await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', endpoint, '--out', mkdtempSync(join(tmpdir(), 'rb-e-'))], { env: demoEnv() }),
+      /--endpoint/,
+    );
   });
 });
 
@@ -61,14 +64,20 @@ describe('the state folder', () => {
     // The journal and lock are the lesson's (its file and start), not the content's runId of plan --json.
     const runId = lessonRunId(file, join(dir, '.runbook'), Date.parse((JSON.parse(plan.stdout) as { event: { start: string } }).event.start));
     mkdirSync(join(dir, '.runbook', `${runId}.lock`), { recursive: true });
-    expectUserError(await runCli(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv() }), /cannot take the lock .*\.lock: something that is not a file is in its place/);
+    expectUserError(
+      await runCli(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv() }),
+      /cannot take the lock .*\.lock: something that is not a file is in its place/,
+    );
   });
 
   it('a state folder that is a file: exit 2', async () => {
     const sb = await sandbox();
     const { file, dir } = twoChannelLesson();
     writeFileSync(join(dir, 'state'), 'not a folder');
-    expectUserError(await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+1h', '--state-dir', join(dir, 'state')], { env: demoEnv() }), /cannot create the state folder .*state/);
+    expectUserError(
+      await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+1h', '--state-dir', join(dir, 'state')], { env: demoEnv() }),
+      /cannot create the state folder .*state/,
+    );
   });
 
   it.skipIf(tmpfsUnavailable !== undefined)('a read-only state folder (EROFS): exit 2, nothing sent', async () => {
@@ -88,7 +97,10 @@ describe.skipIf(tmpfsUnavailable !== undefined)('the output folder (a small tmpf
     const disk = tmpfs(64);
     const out = sub(disk, 'out');
     disk.readOnly(true);
-    expectUserError(await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', server.url, '--out', out], { env: demoEnv() }), /cannot write to the output folder .*: the file system is read-only \(EROFS\)/);
+    expectUserError(
+      await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', server.url, '--out', out], { env: demoEnv() }),
+      /cannot write to the output folder .*: the file system is read-only \(EROFS\)/,
+    );
     expect(server.requests).toEqual([]);
   });
 
@@ -97,14 +109,20 @@ describe.skipIf(tmpfsUnavailable !== undefined)('the output folder (a small tmpf
     const disk = tmpfs(64);
     const out = sub(disk, 'out');
     disk.fill();
-    expectUserError(await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', server.url, '--out', out], { env: demoEnv() }), /no space left on the device \(ENOSPC\)/);
+    expectUserError(
+      await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', server.url, '--out', out], { env: demoEnv() }),
+      /no space left on the device \(ENOSPC\)/,
+    );
     expect(server.requests).toEqual([]);
     disk.unfill();
     // History: room for a little, then full while writing pages.
     const big = tmpfs(128);
     const sb = await startSandbox({ channels: ['1000001'], seedMessages: 3000, seedStartMs: 1_700_000_000_000, seedSpacingMs: 1 });
     closers.push(() => sb.close());
-    const r = await runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', sub(big, 'out')], { env: demoEnv() });
+    const r = await runCli(
+      ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', sub(big, 'out')],
+      { env: demoEnv() },
+    );
     expectUserError(r, /cannot write the history export .*\.partial: no space left on the device \(ENOSPC\)/);
   });
 });
@@ -131,7 +149,10 @@ describe.skipIf(!asRoot)('a folder runbook may not write (EACCES, as nobody)', (
   it('the output folder: exit 2, and the chat export task is never created', async () => {
     const server = await taskServer();
     const locked = mkdtempSync(join(tmpdir(), 'rb-eacces-')); // 0700, root's
-    const r = await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', server.url, '--out', join(locked, 'out')], { env: { ...demoEnv(), HOME: tmpdir() }, user: NOBODY });
+    const r = await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', server.url, '--out', join(locked, 'out')], {
+      env: { ...demoEnv(), HOME: tmpdir() },
+      user: NOBODY,
+    });
     expectUserError(r, /cannot write to the output folder .*: permission denied \(EACCES\)/);
     expect(server.requests).toEqual([]);
   });

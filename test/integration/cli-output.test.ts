@@ -25,11 +25,14 @@ function closedEarly(args: readonly string[]): Promise<{ code: number | null; st
 }
 
 describe('output piped into a reader that closes early', () => {
-  it.each([['plan'], ['plan', '--json'], ['run', '--dry-run'], ['validate']])('runbook %s … | head -c 10 ends quietly with its own exit code', async (...args) => {
-    const file = bigPlaybook();
-    const [cmd, ...flags] = args;
-    const r = await closedEarly([cmd!, file, ...flags]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-  });
+  it.each([['plan'], ['plan', '--json'], ['run', '--dry-run'], ['validate']])(
+    'runbook %s … | head -c 10 ends quietly with its own exit code',
+    async (...args) => {
+      const file = bigPlaybook();
+      const [cmd, ...flags] = args;
+      const r = await closedEarly([cmd!, file, ...flags]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    },
+  );
 });

@@ -26,7 +26,10 @@ describe('runbook validate (real process)', () => {
 
   it('prints stable JSON', async () => {
     const r = await runCli(['validate', '--format', 'json', 'examples/invalid/overlapping-checkins.yaml']);
-    const out = JSON.parse(r.stdout) as { ok: boolean; files: { diagnostics: { code: string; line: number; stepId: string; related: { line: number }[] }[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      files: { diagnostics: { code: string; line: number; stepId: string; related: { line: number }[] }[] }[];
+    };
     expect(out.ok).toBe(false);
     expect(out.files[0]!.diagnostics[0]).toMatchObject({ code: 'RB4008', line: 9, stepId: 'second', related: [{ line: 5 }] });
   });
@@ -35,7 +38,10 @@ describe('runbook validate (real process)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-cross-'));
     const lesson = (name: string, at: string): string => {
       const f = join(dir, `${name}.yaml`);
-      writeFileSync(f, `event: { name: ${name}, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1h }\nchannels: { main: "1000001" }\nsteps:\n  - id: ${name}-checkin\n    kind: checkin\n    at: ${at}\n    duration: 60s\n`);
+      writeFileSync(
+        f,
+        `event: { name: ${name}, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1h }\nchannels: { main: "1000001" }\nsteps:\n  - id: ${name}-checkin\n    kind: checkin\n    at: ${at}\n    duration: 60s\n`,
+      );
       return f;
     };
     const a = lesson('a', '+10m');
@@ -69,7 +75,10 @@ describe('runbook validate ends promptly on a signal', () => {
   it('stops between files on SIGTERM, exits 130 with one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-sig-'));
     const steps = Array.from({ length: 6000 }, (_, i) => `  - { id: s${i}, kind: message, at: +${i}s, text: "第 ${i} 条 {{time event.start}}" }`).join('\n');
-    writeFileSync(join(dir, 'big.yaml'), `event: { name: S, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 3h }\nchannels: { main: "1000001" }\nsteps:\n${steps}\n`);
+    writeFileSync(
+      join(dir, 'big.yaml'),
+      `event: { name: S, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 3h }\nchannels: { main: "1000001" }\nsteps:\n${steps}\n`,
+    );
     // Many names for one large file: each is read and checked on its own (minutes of work in all).
     const files = Array.from({ length: 200 }, (_, i) => {
       const link = join(dir, `lesson-${i}.yaml`);
@@ -79,7 +88,11 @@ describe('runbook validate ends promptly on a signal', () => {
     const t0 = Date.now();
     let sent = 0;
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'validate', ...files], { cwd: dir, env: { PATH: process.env['PATH'], NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'validate', ...files], {
+        cwd: dir,
+        env: { PATH: process.env['PATH'], NO_COLOR: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const term = setTimeout(() => {
@@ -106,7 +119,10 @@ describe('runbook validate ends promptly on a signal', () => {
 describe('channel ids on the wire', () => {
   it('run --dry-run prints the batch-checkin body as sent: a 20-digit id digit for digit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-longid-'));
-    writeFileSync(join(dir, 'long.yaml'), 'event: { name: Long, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1m }\nchannels: { main: "012345678901234567890" }\nsteps:\n  - { id: c, kind: checkin, at: +10s, duration: 5s }\n');
+    writeFileSync(
+      join(dir, 'long.yaml'),
+      'event: { name: Long, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1m }\nchannels: { main: "012345678901234567890" }\nsteps:\n  - { id: c, kind: checkin, at: +10s, duration: 5s }\n',
+    );
     const r = await runCli(['run', 'long.yaml', '--dry-run', '--start', 'now+1s', '--state-dir', join(dir, 'state')], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('body: [{"channelId":12345678901234567890,"limitTime":5,');
@@ -121,7 +137,10 @@ describe('channel ids on the wire', () => {
 describe('check-ins already past', () => {
   it('plain `plan` warns RB4014 (no --start needed); `validate` keeps quiet', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-past-'));
-    writeFileSync(join(dir, 'past.yaml'), 'event: { name: Past, timezone: Asia/Shanghai, start: "2020-12-01T19:30", duration: 1h }\nchannels: { main: "1000001" }\nsteps:\n  - { id: c, kind: checkin, at: +10m, duration: 60s }\n');
+    writeFileSync(
+      join(dir, 'past.yaml'),
+      'event: { name: Past, timezone: Asia/Shanghai, start: "2020-12-01T19:30", duration: 1h }\nchannels: { main: "1000001" }\nsteps:\n  - { id: c, kind: checkin, at: +10m, duration: 60s }\n',
+    );
     const p = await runCli(['plan', 'past.yaml'], { cwd: dir });
     expect(p.code).toBe(0);
     expect(p.stdout).toMatch(/^past\.yaml:4:\d+: warning RB4014 /m);

@@ -21,14 +21,20 @@ const NOW = Date.parse('2026-12-01T11:00:00Z');
 function lesson(steps: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'rb-order-'));
   const file = join(dir, 'lesson.yaml');
-  writeFileSync(file, `event: { name: Order, timezone: UTC, start: "2026-12-01T12:00", duration: 10m }\nchannels: { a: "1000001", b: "1000002" }\nsteps:\n${steps}`);
+  writeFileSync(
+    file,
+    `event: { name: Order, timezone: UTC, start: "2026-12-01T12:00", duration: 10m }\nchannels: { a: "1000001", b: "1000002" }\nsteps:\n${steps}`,
+  );
   return file;
 }
 
 describe('same-instant messages on one channel (issue 14.1, wire side)', () => {
   it("go out in the plan's order, each only after the previous one's answer; other channels do not wait", async () => {
     const file = lesson(
-      ['m1 a 1. 欢迎', 'm2 a 2. 今日议程', 'm3 a 3. 开始', 'x1 b 其他频道'].map((s) => s.split(' ')).map(([id, ch, ...t]) => `  - { id: ${id}, kind: message, at: "+0s", channels: ${ch}, text: "${t.join(' ')}" }\n`).join(''),
+      ['m1 a 1. 欢迎', 'm2 a 2. 今日议程', 'm3 a 3. 开始', 'x1 b 其他频道']
+        .map((s) => s.split(' '))
+        .map(([id, ch, ...t]) => `  - { id: ${id}, kind: message, at: "+0s", channels: ${ch}, text: "${t.join(' ')}" }\n`)
+        .join(''),
     );
     const planned = planFile(file, { cwd: tmpdir(), startOverride: NOW + 10_000, now: NOW }).plan!;
     // The author's order is m3, m1, m2 on channel a (as a plan made from a playbook listing them so
@@ -37,7 +43,11 @@ describe('same-instant messages on one channel (issue 14.1, wire side)', () => {
     const plan: Plan = { ...planned, actions: ['m3', 'x1', 'm1', 'm2'].map((id) => byId.get(id)!) };
     // Every answer on channel a's endpoint comes 300 ms late (applied at once, answered later).
     const sb = await startSandbox({ channels: ['1000001', '1000002'], faults: 'slow=1:300,endpoints=sendCustomMessage' });
-    const api = new PolyvClient({ credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'), baseUrl: sb.url, limiter: new RateLimiter({ max: 1000, windowMs: 1000 }) });
+    const api = new PolyvClient({
+      credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'),
+      baseUrl: sb.url,
+      limiter: new RateLimiter({ max: 1000, windowMs: 1000 }),
+    });
     open.push(sb, api);
     const s = await runEngine({ plan, api, clock: new VirtualClock(NOW), signal: new AbortController().signal });
     expect(s.actions.every((a) => a.result === 'ok')).toBe(true);
@@ -53,12 +63,18 @@ describe('same-instant messages on one channel (issue 14.1, wire side)', () => {
 
 describe('a message that waited for the one before it on its channel', () => {
   it('is skipped by its `missed` policy if the wait made it too late', async () => {
-    const file = lesson('  - { id: m1, kind: message, at: "+0s", channels: a, text: first }\n  - { id: m2, kind: message, at: "+0s", channels: a, text: second, policy: { missed: skip } }\n');
+    const file = lesson(
+      '  - { id: m1, kind: message, at: "+0s", channels: a, text: first }\n  - { id: m2, kind: message, at: "+0s", channels: a, text: second, policy: { missed: skip } }\n',
+    );
     const now = Date.now();
     const plan = planFile(file, { cwd: tmpdir(), startOverride: now + 1000, now }).plan!;
     // The first answer comes after 2.5 s: longer than the 1 s a message may be late here.
     const sb = await startSandbox({ channels: ['1000001', '1000002'], faults: 'slow=1:2500,endpoints=sendCustomMessage' });
-    const api = new PolyvClient({ credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'), baseUrl: sb.url, limiter: new RateLimiter({ max: 1000, windowMs: 1000 }) });
+    const api = new PolyvClient({
+      credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'),
+      baseUrl: sb.url,
+      limiter: new RateLimiter({ max: 1000, windowMs: 1000 }),
+    });
     open.push(sb, api);
     const s = await runEngine({ plan, api, clock: realClock, signal: new AbortController().signal, missedAfterMs: 1000 });
     expect(s.actions.map((x) => [x.id, x.result])).toEqual([
@@ -93,12 +109,17 @@ describe("the platform's clock is the lesson's (issue 14.10)", () => {
     const skew = 4 * 60_000;
     const sb = await startSandbox({ channels: ['1000001', '1000002'], clockOffsetMs: skew });
     open.push(sb);
-    const file = lesson('  - { id: hello, kind: message, at: "+0s", channels: a, text: hi }\n  - { id: roll, kind: checkin, at: "+60s", duration: 10s, channels: a, prompt: 签到 }\n');
+    const file = lesson(
+      '  - { id: hello, kind: message, at: "+0s", channels: a, text: hi }\n  - { id: roll, kind: checkin, at: "+60s", duration: 10s, channels: a, prompt: 签到 }\n',
+    );
     // The start as the platform sees it: 3 s from its now.
     const start = Date.now() + skew + 3000;
     const r = await runCli(['run', file, '--endpoint', sb.url, '--start', new Date(start).toISOString(), '--json'], { env: demoEnv(), timeoutMs: 60_000 });
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; code?: string; offsetMs?: number });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; code?: string; offsetMs?: number });
     const notice = events.find((e) => e.type === 'notice' && e.code === 'clock-offset');
     expect(Math.abs(notice!.offsetMs! - skew)).toBeLessThan(2000);
     // The message reached the platform at its time on the platform's clock (not 4 minutes late;
@@ -129,7 +150,10 @@ describe("a lesson's history window (issue 14.12)", () => {
     expect(r.code).toBe(0);
     const { readdirSync, readFileSync } = await import('node:fs');
     const out = join(dir, 'out');
-    const text = readdirSync(out).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(out, f), 'utf8')).join('');
+    const text = readdirSync(out)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => readFileSync(join(out, f), 'utf8'))
+      .join('');
     expect(text).toContain('再见');
   });
 });

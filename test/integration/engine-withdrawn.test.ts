@@ -34,12 +34,19 @@ describe('intents committed ahead of their instant', () => {
     writeFileSync(
       file,
       'event: { name: Staged, timezone: UTC, start: "2026-12-01T12:00", duration: 10m }\nchannels: { a: "1000001", b: "1000002" }\nsteps:\n' +
-        ['m1 +0s a', 'm2 +0s b', 'm3 +0s a', 'm4 +1s b'].map((s) => s.split(' ')).map(([id, at, ch]) => `  - { id: ${id}, kind: message, at: "${at}", channels: ${ch}, text: "text ${id}" }\n`).join(''),
+        ['m1 +0s a', 'm2 +0s b', 'm3 +0s a', 'm4 +1s b']
+          .map((s) => s.split(' '))
+          .map(([id, at, ch]) => `  - { id: ${id}, kind: message, at: "${at}", channels: ${ch}, text: "text ${id}" }\n`)
+          .join(''),
     );
     const r = planFile(file, { cwd: dir, startOverride: NOW + 10_000, now: NOW });
     const plan = r.plan!;
     const sb = await startSandbox({ channels: ['1000001', '1000002'] });
-    const api = new PolyvClient({ credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'test'), baseUrl: sb.url, limiter: new RateLimiter({ max: 1000, windowMs: 1000 }) });
+    const api = new PolyvClient({
+      credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'test'),
+      baseUrl: sb.url,
+      limiter: new RateLimiter({ max: 1000, windowMs: 1000 }),
+    });
     open.push(sb, api);
 
     // The first instant's three messages are committed; Ctrl-C comes before the instant.
@@ -54,7 +61,12 @@ describe('intents committed ahead of their instant', () => {
     const records = readJournal(first.path);
     const intents = records.filter((x) => x.t === 'intent').map((x) => (x as { unit: string }).unit);
     expect(intents.sort()).toEqual(['m1', 'm2', 'm3']);
-    expect(records.filter((x) => x.t === 'withdrawn').map((x) => (x as { unit: string }).unit).sort()).toEqual(intents);
+    expect(
+      records
+        .filter((x) => x.t === 'withdrawn')
+        .map((x) => (x as { unit: string }).unit)
+        .sort(),
+    ).toEqual(intents);
 
     // Resumed: nothing is ambiguous, and every message is sent once.
     const second = Journal.open(join(dir, 'state'), plan.runId);

@@ -2,7 +2,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HistoryPagingError, noCheckpoint, runChatExport, runHistoryExport, runReportExport, ReportNotReadyError, type CheckpointPort, type HistoryCheckpoint } from '../../src/export/index.js';
+import {
+  HistoryPagingError,
+  noCheckpoint,
+  runChatExport,
+  runHistoryExport,
+  runReportExport,
+  ReportNotReadyError,
+  type CheckpointPort,
+  type HistoryCheckpoint,
+} from '../../src/export/index.js';
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { Credentials, PolyvClient, RateLimiter } from '../../src/transport/index.js';
 import { runCli, runCliWithHooks } from '../helpers/cli.js';
@@ -36,7 +45,10 @@ describe('history export', () => {
   it('reads every page of one channel, once, and stops at the empty page', async () => {
     const { sb, c, out } = await setup({ seedMessages: 2500, seedStartMs: 1_700_000_000_000, seedSpacingMs: 10 });
     const done = await runHistoryExport(c, { channelId: '1000002', format: 'jsonl', pageSize: 400, outDir: out, date: '20261201' }, noCheckpoint());
-    const lines = readFileSync(done.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; roomId: string; user: { nick: string } });
+    const lines = readFileSync(done.file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; roomId: string; user: { nick: string } });
     expect(lines).toHaveLength(1250);
     expect(new Set(lines.map((l) => l.id)).size).toBe(1250);
     expect(lines.every((l) => l.roomId === '1000002' && typeof l.user.nick === 'string')).toBe(true);
@@ -46,7 +58,11 @@ describe('history export', () => {
 
   it('writes an empty file for an empty window', async () => {
     const { c, out } = await setup({ seedMessages: 100, seedStartMs: 1_700_000_000_000 });
-    const done = await runHistoryExport(c, { channelId: '1000001', from: 1_600_000_000_000, to: 1_600_000_100_000, format: 'csv', outDir: out, date: '20261201' }, noCheckpoint());
+    const done = await runHistoryExport(
+      c,
+      { channelId: '1000001', from: 1_600_000_000_000, to: 1_600_000_100_000, format: 'csv', outDir: out, date: '20261201' },
+      noCheckpoint(),
+    );
     expect(done.records).toBe(0);
     expect(readFileSync(done.file, 'utf8').split('\r\n')[0]).toContain('id,time,timeIso');
   });
@@ -54,7 +70,11 @@ describe('history export', () => {
   it('quotes CSV fields with commas, quotes, newlines and Chinese', async () => {
     const { sb, c, out } = await setup();
     await c.sendCustomMessage({ channelId: '1000001', content: '第一行,"引号"\n第二行' });
-    const done = await runHistoryExport(c, { channelId: '1000001', from: Date.now() - 60_000, to: Date.now() + 60_000, format: 'csv', outDir: out, date: 'x' }, noCheckpoint());
+    const done = await runHistoryExport(
+      c,
+      { channelId: '1000001', from: Date.now() - 60_000, to: Date.now() + 60_000, format: 'csv', outDir: out, date: 'x' },
+      noCheckpoint(),
+    );
     expect(readFileSync(done.file, 'utf8')).toContain('"第一行,""引号""\n第二行"');
     expect(sb.platform.messages).toHaveLength(1);
   });
@@ -67,7 +87,11 @@ describe('history export', () => {
       const { c, out } = await setup({ ...seed, asciiJson });
       const page = await c.getSpeakListBytes({ userId: c.userId, size: 1 });
       decoded.push(page.textAs);
-      const done = await runHistoryExport(c, { channelId: '1000001', from: seed.seedStartMs, to: seed.seedStartMs + 12_000, format, pageSize: 250, outDir: out, date: 'x' }, noCheckpoint());
+      const done = await runHistoryExport(
+        c,
+        { channelId: '1000001', from: seed.seedStartMs, to: seed.seedStartMs + 12_000, format, pageSize: 250, outDir: out, date: 'x' },
+        noCheckpoint(),
+      );
       outputs.push(readFileSync(done.file));
     }
     expect(decoded).toEqual(['bytes', 'utf8']); // raw UTF-8 passes through; an escaped answer is decoded
@@ -80,7 +104,11 @@ describe('history export', () => {
     for (const asciiJson of [false, true]) {
       const { c, out } = await setup({ asciiJson });
       await c.sendCustomMessage({ channelId: '1000001', content });
-      const done = await runHistoryExport(c, { channelId: '1000001', from: Date.now() - 60_000, to: Date.now() + 60_000, format: 'jsonl', outDir: out, date: 'x' }, noCheckpoint());
+      const done = await runHistoryExport(
+        c,
+        { channelId: '1000001', from: Date.now() - 60_000, to: Date.now() + 60_000, format: 'jsonl', outDir: out, date: 'x' },
+        noCheckpoint(),
+      );
       const line = readFileSync(done.file, 'utf8').trim();
       expect((JSON.parse(line) as { content: string }).content).toBe(content);
     }
@@ -100,8 +128,14 @@ describe('history export', () => {
     expect(readdirSync(out).some((f) => f.endsWith('.partial'))).toBe(true);
     const resumed = await runCli(args, { env: demoEnv() });
     expect(resumed.code).toBe(0);
-    const file = join(out, readdirSync(out).find((f) => f.endsWith('.jsonl'))!);
-    const ids = readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+    const file = join(
+      out,
+      readdirSync(out).find((f) => f.endsWith('.jsonl'))!,
+    );
+    const ids = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
     const expected = Array.from({ length: 3000 }, (_, i) => sb.speak.at(i).id);
     expect(ids).toEqual(expected);
     // The resume asked for the pages after the checkpoint, not from the start.
@@ -144,14 +178,22 @@ describe('chat export', () => {
 describe('session report', () => {
   it('retries "not ready" N times, then downloads the xlsx', async () => {
     const { sb, c, out } = await setup({ reportNotReadyCalls: 4 });
-    const done = await runReportExport(c, { channelId: '1000001', sessionId: 'abc', outDir: out, date: '20261201', deadline: Date.now() + 60_000, sleep: fast }, noCheckpoint());
+    const done = await runReportExport(
+      c,
+      { channelId: '1000001', sessionId: 'abc', outDir: out, date: '20261201', deadline: Date.now() + 60_000, sleep: fast },
+      noCheckpoint(),
+    );
     expect(sb.log.filter((e) => e.endpoint === 'exportSessionStats').length).toBe(5);
     expect(readFileSync(done.file).subarray(0, 2).toString()).toBe('PK');
   });
 
   it('gives up at the deadline with an error naming channel and session', async () => {
     const { c, out } = await setup({ reportNotReadyCalls: 1000 });
-    const err = await runReportExport(c, { channelId: '1000001', sessionId: 'abc', outDir: out, date: 'x', deadline: Date.now() + 50, retryBaseMs: 20, retryMaxMs: 20 }, noCheckpoint()).catch((e: unknown) => e);
+    const err = await runReportExport(
+      c,
+      { channelId: '1000001', sessionId: 'abc', outDir: out, date: 'x', deadline: Date.now() + 50, retryBaseMs: 20, retryMaxMs: 20 },
+      noCheckpoint(),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReportNotReadyError);
     expect(err).toMatchObject({ channelId: '1000001', sessionId: 'abc', code: 'E_REPORT_NOT_READY' });
   });
@@ -168,7 +210,10 @@ describe('export interrupted', () => {
     });
     open.push(hostile);
     const out = mkdtempSync(join(tmpdir(), 'rb-int-'));
-    const child = runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', hostile.url, '--out', out], { env: demoEnv() });
+    const child = runCli(
+      ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', hostile.url, '--out', out],
+      { env: demoEnv() },
+    );
     while (page < 3) await new Promise((r) => setTimeout(r, 20));
     child.child.kill(sig);
     const r = await child;
@@ -190,7 +235,8 @@ function hostileClient(url: string): PolyvClient {
   return c;
 }
 
-const page = (cursor: string | undefined, ids: readonly string[], room = '1000001'): ReturnType<typeof v3> => v3({ size: ids.length, ...(cursor !== undefined ? { cursor } : {}), list: ids.map((id) => speakRecord(id, room, 1_700_000_000_000)) });
+const page = (cursor: string | undefined, ids: readonly string[], room = '1000001'): ReturnType<typeof v3> =>
+  v3({ size: ids.length, ...(cursor !== undefined ? { cursor } : {}), list: ids.map((id) => speakRecord(id, room, 1_700_000_000_000)) });
 
 describe('history pages that make no progress', () => {
   const cases: [string, (cursor: string | undefined) => ReturnType<typeof v3>, RegExp][] = [
@@ -201,19 +247,30 @@ describe('history pages that make no progress', () => {
     // Records, but no cursor to the next page.
     ['a missing cursor', () => page(undefined, ['x']), /a page of records with no cursor to the next page \(the first page\)/],
     // New cursors, but the same records each time.
-    ['no new record', (c) => page(`n${Number((c ?? 'n0').slice(1)) + 1}`, ['same1', 'same2']), /the pages up to cursor "n2" brought no record that was not already written, twice in a row/],
+    [
+      'no new record',
+      (c) => page(`n${Number((c ?? 'n0').slice(1)) + 1}`, ['same1', 'same2']),
+      /the pages up to cursor "n2" brought no record that was not already written, twice in a row/,
+    ],
   ];
   it.each(cases)('%s: stops with an error naming the cursor, writes nothing twice, keeps the partial file', async (_name, answer, message) => {
     const hostile = await startHostileServer((req) => (req.path === SPEAK_LIST ? answer(req.query['cursor']) : v4()));
     open.push(hostile);
     const out = mkdtempSync(join(tmpdir(), 'rb-loop-'));
     const cp = memoryCheckpoint<HistoryCheckpoint>();
-    const err = await runHistoryExport(hostileClient(hostile.url), { channelId: '1000001', format: 'jsonl', outDir: out, date: 'x', checkpointEveryMs: 0 }, cp).catch((e: unknown) => e);
+    const err = await runHistoryExport(
+      hostileClient(hostile.url),
+      { channelId: '1000001', format: 'jsonl', outDir: out, date: 'x', checkpointEveryMs: 0 },
+      cp,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HistoryPagingError);
     expect((err as Error).message).toMatch(message);
     expect(hostile.requests.length).toBeLessThan(5);
     const partial = readdirSync(out).find((f) => f.endsWith('.partial'))!;
-    const ids = readFileSync(join(out, partial), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
+    const ids = readFileSync(join(out, partial), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { id: string }).id);
     expect(new Set(ids).size).toBe(ids.length);
     // What was written is checkpointed: a resume starts from it (and stops again, bounded).
     expect(cp.saved.at(-1)?.bytes).toBe(readFileSync(join(out, partial)).length);
@@ -227,7 +284,10 @@ describe('history pages that make no progress', () => {
     const first = await runCli(args, { env: demoEnv(), timeoutMs: 20_000 });
     expect(first.code).toBe(3);
     expect(first.stderr).toMatch(/cursor "loop"/);
-    const partial = join(out, readdirSync(out).find((f) => f.endsWith('.partial'))!);
+    const partial = join(
+      out,
+      readdirSync(out).find((f) => f.endsWith('.partial'))!,
+    );
     const size = readFileSync(partial).length;
     expect(size).toBeGreaterThan(0);
     const second = await runCli(args, { env: demoEnv(), timeoutMs: 20_000 });
@@ -239,13 +299,20 @@ describe('history pages that make no progress', () => {
 describe('history answers that lie', () => {
   it.each([
     ['data: null', { code: 200, status: 'success', message: '', data: null }, /not a page of records \(data is null\)/],
-    ['a list that is not an array', { code: 200, status: 'success', message: '', data: { cursor: 'x', list: 'nothing' } }, /not a page of records \(data.list is string\)/],
+    [
+      'a list that is not an array',
+      { code: 200, status: 'success', message: '', data: { cursor: 'x', list: 'nothing' } },
+      /not a page of records \(data.list is string\)/,
+    ],
     ['no list at all', { code: 200, status: 'success', message: '', data: { cursor: 'x' } }, /data.list is missing/],
   ])('%s is a protocol error (exit 3), not "no records"', async (_name, body, message) => {
     const hostile = await startHostileServer((req) => (req.path === SPEAK_LIST ? { body } : v4()));
     open.push(hostile);
     const out = mkdtempSync(join(tmpdir(), 'rb-lie-'));
-    const r = await runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', hostile.url, '--out', out], { env: demoEnv(), timeoutMs: 20_000 });
+    const r = await runCli(
+      ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', hostile.url, '--out', out],
+      { env: demoEnv(), timeoutMs: 20_000 },
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(message);
     expect(readdirSync(out).filter((f) => f.endsWith('.jsonl'))).toEqual([]);
@@ -271,15 +338,42 @@ describe('history answers that lie', () => {
     });
     open.push(hostile);
     const out = mkdtempSync(join(tmpdir(), 'rb-malformed-'));
-    const r = await runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--format', format, '--endpoint', hostile.url, '--out', out], { env: demoEnv(), timeoutMs: 20_000 });
+    const r = await runCli(
+      [
+        'export',
+        'history',
+        '--channel',
+        '1000001',
+        '--from',
+        '1700000000000',
+        '--to',
+        '1700000010000',
+        '--format',
+        format,
+        '--endpoint',
+        hostile.url,
+        '--out',
+        out,
+      ],
+      { env: demoEnv(), timeoutMs: 20_000 },
+    );
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/6 records/);
     expect(r.stdout).toMatch(/4 malformed records written as they came \(first: page 1, entry 3 \(id t1\): no time\)/);
     expect(r.stdout).toMatch(/1 entry that is not a record skipped/);
-    const text = readFileSync(join(out, readdirSync(out).find((f) => f.endsWith(`.${format}`))!), 'utf8');
+    const text = readFileSync(
+      join(
+        out,
+        readdirSync(out).find((f) => f.endsWith(`.${format}`))!,
+      ),
+      'utf8',
+    );
     if (format === 'jsonl') {
-      const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.map((l) => l['id'])).toEqual(['g1', 't1', undefined, 'u1', 'r1', 'g2']);
       expect(lines[3]!['user']).toBe('{not json');
     } else {
@@ -297,7 +391,10 @@ describe('links planted in the output folder', () => {
     writeFileSync(precious, 'do not touch');
     symlinkSync(precious, join(out, '1000001_20231114_history.jsonl.partial'));
     symlinkSync(precious, join(out, '.runbook-export-history-1000001.json.tmp'));
-    const r = await runCli(['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', out], { env: demoEnv() });
+    const r = await runCli(
+      ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', out],
+      { env: demoEnv() },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(precious, 'utf8')).toBe('do not touch');
     expect(readFileSync(join(out, '1000001_20231114_history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(500);
@@ -310,7 +407,10 @@ describe('links planted in the output folder', () => {
     const args = ['export', 'history', '--channel', '1000001', '--from', '1700000000000', '--to', '1700000010000', '--endpoint', sb.url, '--out', out];
     const killed = await runCliWithHooks(args, { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_PAGES: '1' }) });
     expect(killed.signal).toBe('SIGKILL');
-    const partial = join(out, readdirSync(out).find((f) => f.endsWith('.partial'))!);
+    const partial = join(
+      out,
+      readdirSync(out).find((f) => f.endsWith('.partial'))!,
+    );
     const precious = join(mkdtempSync(join(tmpdir(), 'rb-precious-')), 'precious.txt');
     writeFileSync(precious, 'do not touch');
     rmSync(partial);
@@ -327,7 +427,9 @@ describe('export history without --from', () => {
     const sb = await startSandbox({ channels: ['1000001'], seedMessages: 10 });
     open.push(sb);
     const t0 = Date.now();
-    const r = await runCli(['export', 'history', '--channel', '1000001', '--endpoint', sb.url, '--out', mkdtempSync(join(tmpdir(), 'rb-window-'))], { env: demoEnv() });
+    const r = await runCli(['export', 'history', '--channel', '1000001', '--endpoint', sb.url, '--out', mkdtempSync(join(tmpdir(), 'rb-window-'))], {
+      env: demoEnv(),
+    });
     expect(r.code).toBe(0);
     const first = r.stdout.split('\n')[0]!;
     const m = /^history of channel 1000001 from (\S+) to (\S+) \(the last 24 hours: --from not given\)$/.exec(first);

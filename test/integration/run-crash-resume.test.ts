@@ -22,7 +22,9 @@ describe('crash after the N-th journal write, then resume', () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const { file, texts } = twoChannelLesson({ messages: 3, spacingS: 1 });
     const start = new Date(Date.now() + 1200).toISOString();
-    const crashed = await runCliWithHooks(['run', file, '--endpoint', sb.url, '--start', start], { env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_WRITES: String(n) }) });
+    const crashed = await runCliWithHooks(['run', file, '--endpoint', sb.url, '--start', start], {
+      env: demoEnv({ RUNBOOK_TEST_CRASH_AFTER_WRITES: String(n) }),
+    });
     expect(crashed.signal).toBe('SIGKILL');
     const resumed = await runCli(['run', file, '--endpoint', sb.url, '--start', start, '--json'], { env: demoEnv() });
     expect([0, 4]).toContain(resumed.code);
@@ -30,9 +32,14 @@ describe('crash after the N-th journal write, then resume', () => {
     const ambiguous = new Set(summary.actions.filter((a) => a.result === 'ambiguous').map((a) => a.id));
     expect(resumed.code).toBe(ambiguous.size > 0 ? 4 : 0);
     for (const [i, text] of texts.entries()) {
-      for (const [alias, ch] of [['a', '1000001'], ['b', '1000002']] as const) {
+      for (const [alias, ch] of [
+        ['a', '1000001'],
+        ['b', '1000002'],
+      ] as const) {
         const id = `m${i + 1}@${alias}`;
-        const count = sb.log.filter((e) => e.endpoint === 'sendCustomMessage' && e.effect === 'applied' && e.params?.['channelId'] === ch && e.params?.['text'] === text).length;
+        const count = sb.log.filter(
+          (e) => e.endpoint === 'sendCustomMessage' && e.effect === 'applied' && e.params?.['channelId'] === ch && e.params?.['text'] === text,
+        ).length;
         if (ambiguous.has(id)) expect(count).toBeLessThanOrEqual(1);
         else expect(count, id).toBe(1);
         expect(summary.actions.find((a) => a.id === id)?.result).toMatch(/^(ok|ambiguous)$/);
@@ -67,7 +74,10 @@ describe('a signal while the exports run after the last timed action', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'rb-sig-'));
     const file = join(dir, 'lesson.yaml');
-    writeFileSync(file, 'event: { name: Signal, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 2s }\nchannels: { a: "1000001" }\ndefaults: { outDir: exports }\nsteps:\n  - { id: hello, kind: message, at: +0s, text: hi }\n  - { id: history, kind: historyExport, at: end }\n');
+    writeFileSync(
+      file,
+      'event: { name: Signal, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 2s }\nchannels: { a: "1000001" }\ndefaults: { outDir: exports }\nsteps:\n  - { id: hello, kind: message, at: +0s, text: hi }\n  - { id: history, kind: historyExport, at: end }\n',
+    );
     const start = new Date(Date.now() + 1500).toISOString();
     const running = runCli(['run', file, '--endpoint', hostile.url, '--start', start], { env: demoEnv(), timeoutMs: 30_000 });
     while (page < 3) await new Promise((r) => setTimeout(r, 20));
@@ -79,7 +89,10 @@ describe('a signal while the exports run after the last timed action', () => {
     expect(r.stdout).toMatch(/history +historyExport .* pending/);
     expect(r.stdout).toMatch(/0 failed, 0 ambiguous, 0 skipped, 1 pending/);
     const journal = readdirSync(join(dir, '.runbook')).find((f) => f.endsWith('.jsonl'))!;
-    const records = readFileSync(join(dir, '.runbook', journal), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string; reason?: string });
+    const records = readFileSync(join(dir, '.runbook', journal), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: string; reason?: string });
     expect(records.at(-1)).toMatchObject({ t: 'run-stop', reason: 'interrupted' });
     expect(readdirSync(join(dir, '.runbook')).filter((f) => f.endsWith('.lock'))).toEqual([]);
     const status = await runCli(['status', file, '--json']);

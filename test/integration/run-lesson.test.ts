@@ -26,7 +26,10 @@ describe('runbook run against the sandbox', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const start = t0 + 2000;
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; plannedAt?: number; unit?: string });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; plannedAt?: number; unit?: string });
     const dispatch = events.filter((e) => e.type === 'dispatch');
     const msgs = sends(sb);
     expect(msgs).toHaveLength(6);
@@ -125,7 +128,10 @@ function manyMessages(n: number, spacingMs: number): { dir: string; file: string
   const dir = mkdtempSync(join(tmpdir(), 'rb-many-'));
   const steps = Array.from({ length: n }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * spacingMs}ms", text: "message ${i + 1}" }`);
   const file = join(dir, 'lesson.yaml');
-  writeFileSync(file, `event: { name: Many, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n${steps.join('\n')}\n`);
+  writeFileSync(
+    file,
+    `event: { name: Many, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n${steps.join('\n')}\n`,
+  );
   return { dir, file };
 }
 
@@ -178,9 +184,27 @@ describe('the printed resume command', () => {
   it('followed literally, resumes the same run (vars, vars file, state dir, endpoint): nothing sent twice', async () => {
     sb = await startSandbox({ channels: ['1000001'] });
     const dir = mkdtempSync(join(tmpdir(), 'rb-resume-line-'));
-    writeFileSync(join(dir, 'lesson.yaml'), 'params: { greeting: { type: string, required: true }, who: { type: string, required: true } }\nevent: { name: Resume, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n' + Array.from({ length: 4 }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * 1500}ms", text: "{{greeting}} {{who}} ${i + 1}" }`).join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'lesson.yaml'),
+      'params: { greeting: { type: string, required: true }, who: { type: string, required: true } }\nevent: { name: Resume, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n' +
+        Array.from({ length: 4 }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * 1500}ms", text: "{{greeting}} {{who}} ${i + 1}" }`).join('\n') +
+        '\n',
+    );
     writeFileSync(join(dir, 'vars.yaml'), 'who: 同学们\n');
-    const args = ['run', 'lesson.yaml', '--endpoint', sb.url, '--start', 'now+1s', '--var', "greeting=大家好 it's", '--vars', 'vars.yaml', '--state-dir', 'state dir'];
+    const args = [
+      'run',
+      'lesson.yaml',
+      '--endpoint',
+      sb.url,
+      '--start',
+      'now+1s',
+      '--var',
+      "greeting=大家好 it's",
+      '--vars',
+      'vars.yaml',
+      '--state-dir',
+      'state dir',
+    ];
     let stopped = false;
     const first = await runCli(args, {
       cwd: dir,
@@ -197,9 +221,14 @@ describe('the printed resume command', () => {
     expect(line).toBeDefined();
     // Run exactly what was printed, through a shell, from another folder, with the PATH a user's
     // shell has after `npm ci` (no node_modules/.bin: that is added only by npm and npx).
-    const userPath = (process.env['PATH'] ?? '').split(':').filter((d) => !d.endsWith('node_modules/.bin')).join(':');
+    const userPath = (process.env['PATH'] ?? '')
+      .split(':')
+      .filter((d) => !d.endsWith('node_modules/.bin'))
+      .join(':');
     const resumed = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile('sh', ['-c', line!], { cwd: tmpdir(), env: { PATH: userPath, NO_COLOR: '1', ...demoEnv() } }, (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }));
+      execFile('sh', ['-c', line!], { cwd: tmpdir(), env: { PATH: userPath, NO_COLOR: '1', ...demoEnv() } }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
     expect(resumed.stdout, resumed.stderr).toContain('resuming');
     expect(resumed.code).toBe(0);
@@ -221,7 +250,10 @@ describe('the journal deleted or replaced mid-run', () => {
           done = true;
           sentAtChange = sends(sb!).length;
           const state = join(dir, '.runbook');
-          const journal = join(state, readdirSync(state).find((f) => f.endsWith('.jsonl'))!);
+          const journal = join(
+            state,
+            readdirSync(state).find((f) => f.endsWith('.jsonl'))!,
+          );
           rmSync(journal);
           if (how === 'replaced') writeFileSync(journal, '');
         }
@@ -241,7 +273,10 @@ describe('what a newcomer sees', () => {
     const root = mkdtempSync(join(tmpdir(), 'rb-newcomer-'));
     mkdirSync(join(root, 'lessons'));
     const file = join(root, 'lessons', 'lesson.yaml');
-    writeFileSync(file, 'event: { name: Newcomer, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1s }\nchannels: { a: "1000001" }\ndefaults: { outDir: ../exports }\nsteps:\n  - { id: hello, kind: message, at: +0s, text: hi }\n  - { id: chat, kind: chatExport, at: end }\n');
+    writeFileSync(
+      file,
+      'event: { name: Newcomer, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1s }\nchannels: { a: "1000001" }\ndefaults: { outDir: ../exports }\nsteps:\n  - { id: hello, kind: message, at: +0s, text: hi }\n  - { id: chat, kind: chatExport, at: end }\n',
+    );
     const r = await runCli(['run', 'lessons/lesson.yaml', '--sandbox', '--start', 'now+1s'], { cwd: root, timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('times in Asia/Shanghai');
@@ -257,7 +292,12 @@ describe('what a newcomer sees', () => {
 describe('a --sandbox rehearsal interrupted and resumed', () => {
   it('says that the resumed rehearsal runs against a new, empty sandbox, at the interruption and on resume', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-sandbox-resume-'));
-    writeFileSync(join(dir, 'lesson.yaml'), 'event: { name: Rehearsal, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n' + Array.from({ length: 3 }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * 1500}ms", text: "hi ${i + 1}" }`).join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'lesson.yaml'),
+      'event: { name: Rehearsal, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n' +
+        Array.from({ length: 3 }, (_, i) => `  - { id: m${i + 1}, kind: message, at: "+${i * 1500}ms", text: "hi ${i + 1}" }`).join('\n') +
+        '\n',
+    );
     let stopped = false;
     const first = await runCli(['run', 'lesson.yaml', '--sandbox', '--start', 'now+1s'], {
       cwd: dir,
@@ -269,11 +309,15 @@ describe('a --sandbox rehearsal interrupted and resumed', () => {
       },
     });
     expect(first.code).toBe(130);
-    expect(first.stderr).toContain('A resumed --sandbox rehearsal starts a new, empty sandbox: what was sent before (messages, check-ins) is not in it, so its exports miss it.');
+    expect(first.stderr).toContain(
+      'A resumed --sandbox rehearsal starts a new, empty sandbox: what was sent before (messages, check-ins) is not in it, so its exports miss it.',
+    );
     const line = /To resume: (.*)$/m.exec(first.stderr)![1]!;
     expect(line).toContain(' --sandbox');
     const resumed = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile('sh', ['-c', line], { cwd: tmpdir(), env: { PATH: process.env['PATH'], NO_COLOR: '1' } }, (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }));
+      execFile('sh', ['-c', line], { cwd: tmpdir(), env: { PATH: process.env['PATH'], NO_COLOR: '1' } }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
     expect(resumed.stdout).toContain('resuming');
     expect(resumed.code, resumed.stderr).toBe(0);

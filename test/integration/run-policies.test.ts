@@ -24,7 +24,10 @@ describe('runbook run: platform rejections and policies', () => {
     const { file } = twoChannelLesson({ messages: 1 });
     const start = Date.now() + 2000;
     // Someone else already registered a check-in on channel 1000001 that overlaps ours (+30 s).
-    const other = new PolyvClient({ credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'), baseUrl: sb.url });
+    const other = new PolyvClient({
+      credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'),
+      baseUrl: sb.url,
+    });
     await other.batchCheckin([{ channelId: '1000001', limitTime: 60, delayTime: start + 20_000 }]);
     await other.close();
     const r = await runCli(['run', file, '--endpoint', sb.url, '--start', new Date(start).toISOString(), '--json'], { env: demoEnv() });
@@ -112,14 +115,17 @@ steps:
     expect(r.code).toBe(4);
   });
 
-  it('after a lost answer, never reports registered a check-in that collides with someone else\'s; the others are registered', async () => {
+  it("after a lost answer, never reports registered a check-in that collides with someone else's; the others are registered", async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'], faults: 'slow=1:2500,endpoints=batchCheckin' });
     const { file } = twoChannelLesson({ messages: 1 });
     const start = Date.now() + 2000;
     // Someone else's check-in on channel 1000001 overlaps ours: our first call is refused (1099,
     // nothing applied), but its answer is lost; the re-send is refused for the same reason.
     sb.setFaults('');
-    const other = new PolyvClient({ credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'), baseUrl: sb.url });
+    const other = new PolyvClient({
+      credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 't'),
+      baseUrl: sb.url,
+    });
     await other.batchCheckin([{ channelId: '1000001', limitTime: 60, delayTime: start + 20_000 }]);
     await other.close();
     sb.setFaults('slow=1:2500,endpoints=batchCheckin');
@@ -128,12 +134,19 @@ steps:
     const timer = setInterval(() => {
       if (box.log.slice(before).some((e) => e.endpoint === 'batchCheckin')) box.setFaults('');
     }, 20);
-    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', new Date(start).toISOString(), '--json', '--request-timeout', '1000'], { env: demoEnv() });
+    const r = await runCli(['run', file, '--endpoint', sb.url, '--start', new Date(start).toISOString(), '--json', '--request-timeout', '1000'], {
+      env: demoEnv(),
+    });
     clearInterval(timer);
     const s = summaryOf(r.stdout);
     expect(s.actions.find((a) => a.id === 'checkin@a')).toMatchObject({ result: 'ambiguous', message: expect.stringContaining('1099') });
     expect(s.actions.find((a) => a.id === 'checkin@b')?.result).toBe('ok');
-    expect(sb.log.slice(before).filter((e) => e.endpoint === 'batchCheckin').map((e) => e.code)).toEqual([1099, 1099, 200]);
+    expect(
+      sb.log
+        .slice(before)
+        .filter((e) => e.endpoint === 'batchCheckin')
+        .map((e) => e.code),
+    ).toEqual([1099, 1099, 200]);
     expect(sb.platform.checkins.get('1000001')).toHaveLength(1); // the other party's only
     expect(sb.platform.checkins.get('1000002')).toHaveLength(1);
     expect(r.code).toBe(4);

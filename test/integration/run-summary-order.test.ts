@@ -22,7 +22,10 @@ describe('the run summary and status, in planned-time order', () => {
     sb = await startSandbox({ channels: ['1000001'] });
     const dir = mkdtempSync(join(tmpdir(), 'rb-order-'));
     const file = join(dir, 'lesson.yaml');
-    writeFileSync(file, 'event: { name: Order, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n  - { id: ci, kind: checkin, at: +1s, duration: 20s, prompt: 签到 }\n  - { id: m1, kind: message, at: +0s, text: hello }\n  - { id: m2, kind: message, at: +2s, text: bye }\n');
+    writeFileSync(
+      file,
+      'event: { name: Order, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000001" }\nsteps:\n  - { id: ci, kind: checkin, at: +1s, duration: 20s, prompt: 签到 }\n  - { id: m1, kind: message, at: +0s, text: hello }\n  - { id: m2, kind: message, at: +2s, text: bye }\n',
+    );
     const r = await runCli(['run', file, '--endpoint', sb.url, '--start', 'now+1s'], { env: demoEnv() });
     expect(r.code, r.stderr).toBe(0);
     const summaryIds = r.stdout.split('\n').flatMap((l) => /^(m1|m2|ci) /.exec(l)?.[1] ?? []);

@@ -11,7 +11,11 @@ afterEach(async () => {
 
 const { appId, appSecret, userId } = DEMO_CREDENTIALS;
 
-async function get(path: string, params: Record<string, string>, tamper?: (q: Record<string, string>) => void): Promise<{ status: number; body: Record<string, unknown> }> {
+async function get(
+  path: string,
+  params: Record<string, string>,
+  tamper?: (q: Record<string, string>) => void,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const q = { appId, timestamp: String(Date.now()), ...params };
   const signed = { ...q, sign: polyvSign(q, appSecret) };
   tamper?.(signed);

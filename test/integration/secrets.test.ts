@@ -37,7 +37,16 @@ function assertClean(label: string, text: string): void {
 describe('the app secret never leaks', () => {
   it('from any command, the journal, the exports or the sandbox log', async () => {
     const logLines: string[] = [];
-    sb = await startSandbox({ credentials: CREDS, channels: ['1000001', '1000002'], seedMessages: 30, seedStartMs: Date.now() - 5_000, seedSpacingMs: 100, reportNotReadyCalls: 0, exportSteps: 0, log: (l) => logLines.push(l) });
+    sb = await startSandbox({
+      credentials: CREDS,
+      channels: ['1000001', '1000002'],
+      seedMessages: 30,
+      seedStartMs: Date.now() - 5_000,
+      seedSpacingMs: 100,
+      reportNotReadyCalls: 0,
+      exportSteps: 0,
+      log: (l) => logLines.push(l),
+    });
     const { file, dir } = twoChannelLesson({ messages: 2 });
     const lessonWithExports = file;
     const runs: [string, CliRun][] = [];
@@ -47,12 +56,26 @@ describe('the app secret never leaks', () => {
     runs.push(['dry-run', await runCli(['run', lessonWithExports, '--dry-run', '--start', start], { env })]);
     runs.push(['run', await runCli(['run', lessonWithExports, '--endpoint', sb.url, '--start', start, '--json'], { env })]);
     runs.push(['status', await runCli(['status', lessonWithExports, '--json'], { env })]);
-    runs.push(['export history', await runCli(['export', 'history', '--channel', '1000001', '--endpoint', sb.url, '--out', join(dir, 'out'), '--format', 'csv'], { env })]);
-    runs.push(['export report', await runCli(['export', 'report', '--channel', '1000001', '--session', 's1', '--endpoint', sb.url, '--out', join(dir, 'out')], { env })]);
+    runs.push([
+      'export history',
+      await runCli(['export', 'history', '--channel', '1000001', '--endpoint', sb.url, '--out', join(dir, 'out'), '--format', 'csv'], { env }),
+    ]);
+    runs.push([
+      'export report',
+      await runCli(['export', 'report', '--channel', '1000001', '--session', 's1', '--endpoint', sb.url, '--out', join(dir, 'out')], { env }),
+    ]);
     runs.push(['export chat', await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', sb.url, '--out', join(dir, 'out')], { env })]);
     // A failing call: wrong secret on purpose, the error must not print either secret.
-    runs.push(['bad secret', await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', sb.url, '--out', join(dir, 'out')], { env: { ...env, POLYV_APP_SECRET: `${SECRET}x` } })]);
-    runs.push(['debug error', await runCli(['run', lessonWithExports, '--endpoint', 'http://127.0.0.1:1', '--start', 'now+1s'], { env: { ...env, RUNBOOK_DEBUG: '1' } })]);
+    runs.push([
+      'bad secret',
+      await runCli(['export', 'chat', '--channel', '1000001', '--endpoint', sb.url, '--out', join(dir, 'out')], {
+        env: { ...env, POLYV_APP_SECRET: `${SECRET}x` },
+      }),
+    ]);
+    runs.push([
+      'debug error',
+      await runCli(['run', lessonWithExports, '--endpoint', 'http://127.0.0.1:1', '--start', 'now+1s'], { env: { ...env, RUNBOOK_DEBUG: '1' } }),
+    ]);
     expect(runs.find(([n]) => n === 'run')![1].code).toBe(0);
     expect(runs.find(([n]) => n === 'bad secret')![1].code).not.toBe(0);
     for (const [name, r] of runs) {

@@ -27,7 +27,12 @@ interface Detail {
 }
 
 /** Reads server-sent events from the stream into `into` until `signal` aborts. */
-async function collectEvents(url: string, into: { event: string; data: Record<string, unknown> }[], signal: AbortSignal, headers: Record<string, string> = {}): Promise<void> {
+async function collectEvents(
+  url: string,
+  into: { event: string; data: Record<string, unknown> }[],
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const r = await fetch(url, { signal, headers });
   const reader = r.body!.getReader();
   const decoder = new TextDecoder();
@@ -87,7 +92,10 @@ describe('runbook serve: the HTTP API, its events and controls', () => {
     const events: { event: string; data: Record<string, unknown> }[] = [];
     const stopEvents = new AbortController();
     const streaming = collectEvents(`${url}api/events`, events, stopEvents.signal);
-    const list = await until(() => getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`), (d) => d.lessons.length === 1);
+    const list = await until(
+      () => getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`),
+      (d) => d.lessons.length === 1,
+    );
     const id = list.lessons[0]!.id;
     const lessonUrl = `${url}api/lessons/${id}`;
     const detail = await getJson<Detail>(lessonUrl);
@@ -97,8 +105,12 @@ describe('runbook serve: the HTTP API, its events and controls', () => {
     // Controls are protected: JSON only, same origin only, loopback Host only.
     const post = (path: string, body: unknown = {}) => fetch(`${lessonUrl}${path}`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
     expect((await fetch(`${lessonUrl}/actions/m2/skip`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' })).status).toBe(403);
-    expect((await fetch(`${lessonUrl}/actions/m2/skip`, { method: 'POST', headers: { ...JSON_HEADERS, Origin: 'http://evil.example' }, body: '{}' })).status).toBe(403);
-    expect((await fetch(`${lessonUrl}/actions/m2/skip`, { method: 'POST', headers: { ...JSON_HEADERS, 'Sec-Fetch-Site': 'cross-site' }, body: '{}' })).status).toBe(403);
+    expect(
+      (await fetch(`${lessonUrl}/actions/m2/skip`, { method: 'POST', headers: { ...JSON_HEADERS, Origin: 'http://evil.example' }, body: '{}' })).status,
+    ).toBe(403);
+    expect(
+      (await fetch(`${lessonUrl}/actions/m2/skip`, { method: 'POST', headers: { ...JSON_HEADERS, 'Sec-Fetch-Site': 'cross-site' }, body: '{}' })).status,
+    ).toBe(403);
     expect(await rawRequest(`${lessonUrl}/actions/m2/skip`, { method: 'POST', headers: { ...JSON_HEADERS, Host: 'evil.example' }, body: '{}' })).toBe(403);
     expect(await rawRequest(`${url}api/lessons`, { method: 'GET', headers: { Host: `rebind.example:${new URL(url).port}` } })).toBe(403);
     expect((await post('/actions/nope/skip')).status).toBe(404);
@@ -132,20 +144,36 @@ describe('runbook serve: the HTTP API, its events and controls', () => {
     expect(sent(sb, 'api m1')).toHaveLength(1);
 
     // Live updates arrived as they happened.
-    const final = await until(() => getJson<Detail>(lessonUrl), (d) => d.state === 'finished');
+    const final = await until(
+      () => getJson<Detail>(lessonUrl),
+      (d) => d.state === 'finished',
+    );
     expect(final.actions.map((a) => a.state)).toEqual(['done', 'done', 'skipped', 'done', 'done']);
     expect(final.actions[2]!.control).toMatchObject({ control: 'skip', who: expect.stringContaining('王老师') });
     stopEvents.abort();
     await streaming;
     expect(events[0]!.event).toBe('hello');
-    expect(events.some((e) => e.event === 'action' && (e.data['action'] as { id: string; state: string }).id === 'm1' && (e.data['action'] as { state: string }).state === 'done')).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          e.event === 'action' && (e.data['action'] as { id: string; state: string }).id === 'm1' && (e.data['action'] as { state: string }).state === 'done',
+      ),
+    ).toBe(true);
 
     expect(await serve.stop('SIGTERM')).toBe(130);
     // The journal holds every control, with time and who; `status` shows the skip.
     const journalFile = readdirSync(join(dir, 'lessons', '.runbook')).find((f) => f.endsWith('.jsonl'))!;
-    const records = readFileSync(join(dir, 'lessons', '.runbook', journalFile), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string; control?: string; who?: string; at?: number; action?: string });
+    const records = readFileSync(join(dir, 'lessons', '.runbook', journalFile), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: string; control?: string; who?: string; at?: number; action?: string });
     const controls = records.filter((r) => r.t === 'control');
-    expect(controls.map((c) => [c.control, c.action])).toEqual([['skip', 'm2'], ['pause', undefined], ['resume', undefined], ['send-now', 'm4']]);
+    expect(controls.map((c) => [c.control, c.action])).toEqual([
+      ['skip', 'm2'],
+      ['pause', undefined],
+      ['resume', undefined],
+      ['send-now', 'm4'],
+    ]);
     for (const c of controls) {
       expect(c.who).toMatch(/127\.0\.0\.1/);
       expect(c.at).toBeGreaterThan(t - 10_000);
@@ -175,12 +203,16 @@ describe('runbook serve: the HTTP API, its events and controls', () => {
     const ok = await getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`, { headers: auth });
     expect(ok.lessons).toHaveLength(2);
     // The page's window: today's lessons, and how many more there are.
-    const window = await getJson<{ lessons: { file: string }[]; more: { upcoming: number; earlier: number } }>(`${url}api/lessons?upcoming=0&earlier=0`, { headers: auth });
+    const window = await getJson<{ lessons: { file: string }[]; more: { upcoming: number; earlier: number } }>(`${url}api/lessons?upcoming=0&earlier=0`, {
+      headers: auth,
+    });
     expect(window.lessons.map((l) => l.file)).toEqual(['lessons/a.yaml']);
     expect(window.more).toEqual({ upcoming: 1, earlier: 0 });
     const id = ok.lessons[0]!.id;
     expect((await fetch(`${url}api/lessons/${id}/pause`, { method: 'POST', headers: JSON_HEADERS, body: '{}' })).status).toBe(401);
-    expect((await fetch(`${url}api/lessons/${id}/pause`, { method: 'POST', headers: { ...JSON_HEADERS, Authorization: `Bearer ${token}` }, body: '{}' })).status).toBe(200);
+    expect(
+      (await fetch(`${url}api/lessons/${id}/pause`, { method: 'POST', headers: { ...JSON_HEADERS, Authorization: `Bearer ${token}` }, body: '{}' })).status,
+    ).toBe(200);
     // A second server on the same port: a usage error, not a crash.
     const busy = await runCli(['serve', 'lessons', '--port', new URL(url).port, '--endpoint', sb.url], { cwd: dir, env: demoEnv() });
     expect(busy.code).toBe(2);

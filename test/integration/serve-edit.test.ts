@@ -62,32 +62,60 @@ describe('runbook serve: edits while serving', () => {
     expect(await serve.stop('SIGTERM')).toBe(130);
 
     const state = join(dir, 'lessons', '.runbook');
-    const journal = readFileSync(join(state, readdirSync(state).find((f) => f.endsWith('.jsonl'))!), 'utf8');
-    const edits = journal.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r['t'] === 'edit');
+    const journal = readFileSync(
+      join(
+        state,
+        readdirSync(state).find((f) => f.endsWith('.jsonl'))!,
+      ),
+      'utf8',
+    );
+    const edits = journal
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r['t'] === 'edit');
     expect(edits).toHaveLength(1);
     const sha = createHash('sha256').update(good).digest('hex');
-    expect(edits[0]).toMatchObject({ added: ['mD'], removed: ['mB'], moved: expect.arrayContaining(['mC', 'c1']), files: expect.arrayContaining([{ file: 'lessons/e.yaml', sha256: sha }]) });
+    expect(edits[0]).toMatchObject({
+      added: ['mD'],
+      removed: ['mB'],
+      moved: expect.arrayContaining(['mC', 'c1']),
+      files: expect.arrayContaining([{ file: 'lessons/e.yaml', sha256: sha }]),
+    });
     expect((edits[0]!['refused'] as { id: string }[]).map((r) => r.id)).toEqual(['c1']);
   }, 120_000);
 
   it('a template change applies to every lesson that extends it, or to none when it breaks one; a new file joins the term', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const t = Date.now() + 3_600_000;
-    const dir = writeTerm({ 'lessons/a.yaml': lessonYaml(1, t, 60).replace('vars: { lesson: 1 }', 'vars: { lesson: 1, room: A }'), 'lessons/b.yaml': lessonYaml(2, t + 120_000, 60) });
+    const dir = writeTerm({
+      'lessons/a.yaml': lessonYaml(1, t, 60).replace('vars: { lesson: 1 }', 'vars: { lesson: 1, room: A }'),
+      'lessons/b.yaml': lessonYaml(2, t + 120_000, 60),
+    });
     serve = startServeCli(['lessons', '--port', '0', '--endpoint', sb.url], { cwd: dir, env: demoEnv() });
     const url = await serve.url;
     await serve.waitFor(/lesson\(s\)/);
     const welcome = async (): Promise<string[]> => {
       const doc = await getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`);
       const texts: string[] = [];
-      for (const l of doc.lessons) texts.push(...(await getJson<{ actions: { id: string; text?: string }[] }>(`${url}api/lessons/${l.id}`)).actions.filter((a) => a.id === 'welcome').map((a) => a.text ?? ''));
+      for (const l of doc.lessons)
+        texts.push(
+          ...(await getJson<{ actions: { id: string; text?: string }[] }>(`${url}api/lessons/${l.id}`)).actions
+            .filter((a) => a.id === 'welcome')
+            .map((a) => a.text ?? ''),
+        );
       return texts;
     };
     expect(await welcome()).toEqual(['欢迎 lesson 1', '欢迎 lesson 2']);
     const template = join(dir, 'course.yaml');
     const original = readFileSync(template, 'utf8');
     // A required param that only lesson 1 gives breaks lesson 2: neither lesson changes.
-    writeFileSync(template, original.replace('params:\n', 'params:\n  room: { type: string, required: true }\n').replace('"欢迎 lesson {{lesson}}"', '"hello {{lesson}} in {{room}}"'));
+    writeFileSync(
+      template,
+      original
+        .replace('params:\n', 'params:\n  room: { type: string, required: true }\n')
+        .replace('"欢迎 lesson {{lesson}}"', '"hello {{lesson}} in {{room}}"'),
+    );
     await serve.waitFor(/b\.yaml: the change does not validate/, 20_000);
     await serve.waitFor(/a\.yaml: the change does not validate/, 5000);
     await serve.waitFor(/RB3003/, 5000);
@@ -108,7 +136,12 @@ describe('runbook serve: edits while serving', () => {
     const t = Date.now() + 25_000;
     const dir = writeTerm({ 'lessons/r.yaml': lessonYaml(1, t, 10, ["{ id: m1, kind: message, at: +1s, text: 'held m1', channels: [b] }"]) });
     let runChild: ChildProcess | undefined;
-    const run = runCli(['run', 'lessons/r.yaml', '--endpoint', sb.url], { cwd: dir, env: demoEnv(), timeoutMs: 90_000, onStdout: (_c, child) => (runChild = child) });
+    const run = runCli(['run', 'lessons/r.yaml', '--endpoint', sb.url], {
+      cwd: dir,
+      env: demoEnv(),
+      timeoutMs: 90_000,
+      onStdout: (_c, child) => (runChild = child),
+    });
     for (let i = 0; i < 100 && !existsSync(join(dir, 'lessons', '.runbook')); i += 1) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1000));
     serve = startServeCli(['lessons', '--port', '0', '--endpoint', sb.url], { cwd: dir, env: demoEnv() });
@@ -121,7 +154,13 @@ describe('runbook serve: edits while serving', () => {
     runChild?.kill('SIGINT');
     expect((await run).code).toBe(130);
     const state = join(dir, 'lessons', '.runbook');
-    const journal = readFileSync(join(state, readdirSync(state).find((f) => f.endsWith('.jsonl'))!), 'utf8');
+    const journal = readFileSync(
+      join(
+        state,
+        readdirSync(state).find((f) => f.endsWith('.jsonl'))!,
+      ),
+      'utf8',
+    );
     expect(journal).not.toContain('"t":"edit"');
     expect(sent(sb, 'held m1')).toHaveLength(0);
   }, 90_000);

@@ -28,7 +28,10 @@ async function until(what: string, probe: () => Promise<boolean>, ms: number, ou
 function journalRecords(dir: string): Record<string, unknown>[] {
   const state = join(dir, 'lessons', '.runbook');
   const file = readdirSync(state).find((f) => f.endsWith('.jsonl'))!;
-  return readFileSync(join(state, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(join(state, file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 const count = (records: Record<string, unknown>[], t: string): number => records.filter((r) => r['t'] === t).length;
 
@@ -43,7 +46,8 @@ describe('runbook serve: every way of saving a file is noticed', () => {
     const url = await serve.url;
     await serve.waitFor(/lesson\(s\)/);
     const id = (await getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`)).lessons[0]!.id;
-    const shows = (text: string) => async () => (await getJson<{ actions: { id: string; text?: string }[] }>(`${url}api/lessons/${id}`)).actions.find((a) => a.id === 'g1')?.text === text;
+    const shows = (text: string) => async () =>
+      (await getJson<{ actions: { id: string; text?: string }[] }>(`${url}api/lessons/${id}`)).actions.find((a) => a.id === 'g1')?.text === text;
     const rejected = async () => (await getJson<{ rejected: unknown[] }>(`${url}api/diagnostics`)).rejected.length === 1;
     const out = () => serve!.output();
     // Each save must be seen well before a minute-scale delay; the bound is generous for a loaded machine.
@@ -69,7 +73,11 @@ describe('runbook serve: a running lesson is restarted only by a change to it', 
   it('a file change that changes no step, and files that are not playbooks, leave the engine run alone; one skip restarts it once, a refused one not at all', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const t = Date.now() + 3000;
-    const steps = ["{ id: m1, kind: message, at: +1s, text: 'noop m1', channels: [b] }", "{ id: m2, kind: message, at: +20s, text: 'noop m2', channels: [b] }", "{ id: m3, kind: message, at: +25s, text: 'noop m3', channels: [b] }"];
+    const steps = [
+      "{ id: m1, kind: message, at: +1s, text: 'noop m1', channels: [b] }",
+      "{ id: m2, kind: message, at: +20s, text: 'noop m2', channels: [b] }",
+      "{ id: m3, kind: message, at: +25s, text: 'noop m3', channels: [b] }",
+    ];
     const dir = writeTerm({ 'lessons/n.yaml': lessonYaml(1, t, 120, steps) });
     const file = join(dir, 'lessons', 'n.yaml');
     serve = startServeCli(['lessons', '--port', '0', '--endpoint', sb.url], { cwd: dir, env: demoEnv() });
@@ -90,10 +98,18 @@ describe('runbook serve: a running lesson is restarted only by a change to it', 
     expect(count(records, 'edit')).toBe(0);
 
     const id = (await getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`)).lessons[0]!.id;
-    const r = await fetch(`${url}api/lessons/${id}/actions/m2/skip`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"who":"tester"}' });
+    const r = await fetch(`${url}api/lessons/${id}/actions/m2/skip`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"who":"tester"}',
+    });
     expect(r.status).toBe(200);
     // The same click again (a second tab, a double click): refused, and the run is not touched.
-    const again = await fetch(`${url}api/lessons/${id}/actions/m2/skip`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"who":"tester"}' });
+    const again = await fetch(`${url}api/lessons/${id}/actions/m2/skip`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"who":"tester"}',
+    });
     expect(again.status).toBe(409);
     expect(await again.text()).toMatch(/already skipped/);
     await new Promise((res) => setTimeout(res, 1500));
@@ -101,7 +117,12 @@ describe('runbook serve: a running lesson is restarted only by a change to it', 
     expect(count(records, 'control')).toBe(1);
     expect(count(records, 'run-start')).toBe(2);
     expect(count(records, 'run-stop')).toBe(1);
-    expect(serve.output().split('\n').filter((l) => /n\.yaml: running/.test(l))).toHaveLength(2);
+    expect(
+      serve
+        .output()
+        .split('\n')
+        .filter((l) => /n\.yaml: running/.test(l)),
+    ).toHaveLength(2);
     await serve.waitFor(/done m3/, 40_000);
     expect(sb.log.filter((e) => e.endpoint === 'sendCustomMessage' && e.params?.['text'] === 'noop m2')).toHaveLength(0);
   }, 120_000);
@@ -111,7 +132,12 @@ describe('runbook serve: what an edit changed is journaled whole', () => {
   it('a step both moved and rewritten is journaled as moved and changed; a step inserted above changes no other', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const t = Date.now() + 10 * 60_000;
-    const dir = writeTerm({ 'lessons/e.yaml': lessonYaml(1, t, 600, ["{ id: e3, kind: message, at: +1m, text: 'old', channels: [a] }", "{ id: e4, kind: message, at: +3m, text: 'same', channels: [a] }"]) });
+    const dir = writeTerm({
+      'lessons/e.yaml': lessonYaml(1, t, 600, [
+        "{ id: e3, kind: message, at: +1m, text: 'old', channels: [a] }",
+        "{ id: e4, kind: message, at: +3m, text: 'same', channels: [a] }",
+      ]),
+    });
     const file = join(dir, 'lessons', 'e.yaml');
     serve = startServeCli(['lessons', '--port', '0', '--endpoint', sb.url], { cwd: dir, env: demoEnv() });
     await serve.url;

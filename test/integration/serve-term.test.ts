@@ -27,8 +27,14 @@ describe('runbook serve: a term of lessons in one process', () => {
     const t = Date.now();
     const tomorrow = t + 86_400_000;
     const dir = writeTerm({
-      'lessons/l1.yaml': lessonYaml(1, t + 8000, 6, ["{ id: note, kind: message, at: +2s, text: 'l1 note', channels: [a, b] }", "{ id: sign, kind: checkin, at: +3s, duration: 2s, prompt: 'l1 签到', channels: [b] }"]),
-      'lessons/l2.yaml': lessonYaml(2, t + 11_000, 12, ["{ id: note, kind: message, at: +2s, text: 'l2 note', channels: [a] }", "{ id: sign, kind: checkin, at: +9s, duration: 2s, prompt: 'l2 签到', channels: [b] }"]),
+      'lessons/l1.yaml': lessonYaml(1, t + 8000, 6, [
+        "{ id: note, kind: message, at: +2s, text: 'l1 note', channels: [a, b] }",
+        "{ id: sign, kind: checkin, at: +3s, duration: 2s, prompt: 'l1 签到', channels: [b] }",
+      ]),
+      'lessons/l2.yaml': lessonYaml(2, t + 11_000, 12, [
+        "{ id: note, kind: message, at: +2s, text: 'l2 note', channels: [a] }",
+        "{ id: sign, kind: checkin, at: +9s, duration: 2s, prompt: 'l2 签到', channels: [b] }",
+      ]),
       'lessons/l3-tomorrow.yaml': lessonYaml(3, tomorrow, 60, ["{ id: note, kind: message, at: +10s, text: 'l3 note' }"]),
     });
     serve = startServeCli(['lessons', '--port', '0', '--endpoint', sb.url], { cwd: dir, env: demoEnv() });
@@ -49,7 +55,12 @@ describe('runbook serve: a term of lessons in one process', () => {
 
     await serve.waitFor(/l2\.yaml: done sign/, 40_000);
     await serve.waitFor(/l2\.yaml: done note/, 40_000);
-    for (const [text, n, planned] of [['欢迎 lesson 1', 1, t + 8000], ['l1 note', 2, t + 10_000], ['欢迎 lesson 2', 1, t + 11_000], ['l2 note', 1, t + 13_000]] as const) {
+    for (const [text, n, planned] of [
+      ['欢迎 lesson 1', 1, t + 8000],
+      ['l1 note', 2, t + 10_000],
+      ['欢迎 lesson 2', 1, t + 11_000],
+      ['l2 note', 1, t + 13_000],
+    ] as const) {
       const s = sent(sb, text);
       expect(s, text).toHaveLength(n);
       for (const e of s) expect(e.receivedAt, text).toBeGreaterThanOrEqual(planned);

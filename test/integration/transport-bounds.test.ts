@@ -187,7 +187,11 @@ describe('the chat export against a refused endpoint (issue 19.5)', () => {
     const clientSleeps: number[] = [];
     const pollSleeps: number[] = [];
     const c = client(`http://127.0.0.1:${port}`, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, sleep: async (ms) => void clientSleeps.push(ms) });
-    const err = await runChatExport(c, { channelId: '1000001', outDir: '/tmp', date: 'x', sleep: async (ms) => void pollSleeps.push(ms) }, { load: () => undefined, save: async () => undefined }).catch((e: unknown) => e);
+    const err = await runChatExport(
+      c,
+      { channelId: '1000001', outDir: '/tmp', date: 'x', sleep: async (ms) => void pollSleeps.push(ms) },
+      { load: () => undefined, save: async () => undefined },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransportError);
     expect((err as TransportError).delivery).toBe('not-sent');
     expect(clientSleeps).toHaveLength(2); // the client's own retries

@@ -31,10 +31,12 @@ describe('PolyvClient against the sandbox', () => {
     const t = Date.now() + 60_000;
     await c.batchCheckin([{ channelId: '1000001', limitTime: 30, delayTime: t, message: 'a' }]);
     expect(sb.platform.checkins.get('1000001')).toHaveLength(1);
-    const err = await c.batchCheckin([
-      { channelId: '1000001', limitTime: 30, delayTime: t + 34_000 },
-      { channelId: '1000002', limitTime: 30, delayTime: t },
-    ]).catch((e: unknown) => e);
+    const err = await c
+      .batchCheckin([
+        { channelId: '1000001', limitTime: 30, delayTime: t + 34_000 },
+        { channelId: '1000002', limitTime: 30, delayTime: t },
+      ])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PolyvApiError);
     expect(err).toMatchObject({ platformCode: 1099, endpoint: 'batchCheckin' });
     expect((err as PolyvApiError).platformMessage).toContain('序号为[0]');
@@ -57,7 +59,9 @@ describe('PolyvClient against the sandbox', () => {
 
   it('retries nothing on "report not ready" but surfaces it; then returns the URL', async () => {
     const { c } = await setup({ reportNotReadyCalls: 1 });
-    await expect(c.exportSessionStats({ channelId: '1000001', sessionId: 's1' })).rejects.toMatchObject({ platformMessage: expect.stringContaining('not ready') });
+    await expect(c.exportSessionStats({ channelId: '1000001', sessionId: 's1' })).rejects.toMatchObject({
+      platformMessage: expect.stringContaining('not ready'),
+    });
     expect(await c.exportSessionStats({ channelId: '1000001', sessionId: 's1' })).toMatch(/\.xlsx$/);
   });
 
@@ -107,10 +111,13 @@ describe('PolyvClient against the sandbox', () => {
   });
 
   it('retries a read after a 500, and never resends a message whose answer came too late', async () => {
-    const { sb, c } = await setup({ faults: '5xx=1,endpoints=getSpeakList' }, {
-      // The backoff sleep is where the fault clears: the retry then succeeds.
-      sleep: async () => sb.setFaults(''),
-    });
+    const { sb, c } = await setup(
+      { faults: '5xx=1,endpoints=getSpeakList' },
+      {
+        // The backoff sleep is where the fault clears: the retry then succeeds.
+        sleep: async () => sb.setFaults(''),
+      },
+    );
     await expect(c.getSpeakList({ userId: c.userId })).resolves.toBeDefined();
     expect(sb.log.filter((e) => e.endpoint === 'getSpeakList').map((e) => e.status)).toEqual([500, 200]);
 

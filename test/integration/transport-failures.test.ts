@@ -112,7 +112,8 @@ describe('failures after the request was written', () => {
 describe('answers that are not JSON', () => {
   it('an HTML 502 page: a read is retried, a message is not', async () => {
     const gw = await scripted((req, res, hit) => {
-      if (req.url!.startsWith('/live/v3/user/chat/get-speak-list') && hit > 1) return sendJson(res, 200, { code: 200, status: 'success', message: '', data: { size: 0, cursor: '', list: [] } });
+      if (req.url!.startsWith('/live/v3/user/chat/get-speak-list') && hit > 1)
+        return sendJson(res, 200, { code: 200, status: 'success', message: '', data: { size: 0, cursor: '', list: [] } });
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>');
     });
@@ -144,7 +145,11 @@ describe('the retry budget', () => {
       res.end();
     });
     const sleeps: number[] = [];
-    const c = client(gw.url, { retry: { baseDelayMs: 100, maxDelayMs: 10_000, maxAttempts: 10, maxElapsedMs: 250 }, random: () => 1, sleep: async (ms) => void sleeps.push(ms) });
+    const c = client(gw.url, {
+      retry: { baseDelayMs: 100, maxDelayMs: 10_000, maxAttempts: 10, maxElapsedMs: 250 },
+      random: () => 1,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
     await expect(c.getSpeakList({ userId: c.userId })).rejects.toMatchObject({ httpStatus: 500 });
     expect(sleeps).toEqual([200]);
     expect(gw.hits).toHaveLength(2);
@@ -262,7 +267,11 @@ describe('the secret and the signature never show', () => {
   it('in debug events, errors (with their causes) and the client', async () => {
     const sb = await sandbox({ faults: '5xx=1,endpoints=getSpeakList' });
     const events: ClientEvent[] = [];
-    const c = client(sb.url, { onEvent: (e) => events.push(e), sleep: async () => sb.setFaults('slow=1:1000,endpoints=sendCustomMessage'), requestTimeoutMs: 100 });
+    const c = client(sb.url, {
+      onEvent: (e) => events.push(e),
+      sleep: async () => sb.setFaults('slow=1:1000,endpoints=sendCustomMessage'),
+      requestTimeoutMs: 100,
+    });
     await c.getSpeakList({ userId: c.userId });
     const timeout = await c.sendCustomMessage({ channelId: '1000001', content: 'x' }).catch((e: unknown) => e);
     const refused = await c.batchCheckin([{ channelId: '42' }]).catch((e: unknown) => e);

@@ -11,7 +11,12 @@ afterEach(async () => {
 async function setup(): Promise<{ sb: Sandbox; c: PolyvClient }> {
   const sb = await startSandbox({ channels: ['1000001', '1000002', '1000003'] });
   // A short answer timeout: a call that sat unwritten on a handed-over socket would fail the test.
-  const c = new PolyvClient({ credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'test'), baseUrl: sb.url, limiter: new RateLimiter({ max: 1000, windowMs: 1000 }), requestTimeoutMs: 2000 });
+  const c = new PolyvClient({
+    credentials: new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'test'),
+    baseUrl: sb.url,
+    limiter: new RateLimiter({ max: 1000, windowMs: 1000 }),
+    requestTimeoutMs: 2000,
+  });
   open.push(sb, c);
   return { sb, c };
 }

@@ -41,7 +41,10 @@ function signedKeys(w: HttpRequest): string[] {
 
 describe('the signature, against the sandbox', () => {
   const cases: Array<[string, () => ApiRequest]> = [
-    ['send-custom-message (signed set in the query)', () => sendCustomMessageRequest({ channelId: '1000001', content: '你好', joinHistoryList: 1, watchType: 1 })],
+    [
+      'send-custom-message (signed set in the query)',
+      () => sendCustomMessageRequest({ channelId: '1000001', content: '你好', joinHistoryList: 1, watchType: 1 }),
+    ],
     ['create-task (signed set in the form body)', () => createChatExportTaskRequest({ channelId: '1000001' })],
     ['get-speak-list (GET)', () => getSpeakListRequest({ userId: DEMO_CREDENTIALS.userId, size: 5, startTime: 1 })],
   ];

@@ -12,18 +12,42 @@ const START = Date.parse('2030-01-01T10:00:00Z');
 function plan(checkins: { id: string; at: string }[]): Plan {
   const dir = mkdtempSync(join(tmpdir(), 'rb-reconcile-'));
   const file = join(dir, 'l.yaml');
-  const steps = [`  - { id: m1, kind: message, at: +1m, text: hi }`, ...checkins.map((c) => `  - { id: ${c.id}, kind: checkin, at: "${c.at}", duration: 10s }`)];
-  writeFileSync(file, `event: { name: t, timezone: UTC, start: "2030-01-01T10:00:00Z", duration: 1h }\nchannels: { a: "1000001" }\nsteps:\n${steps.join('\n')}\n`);
+  const steps = [
+    `  - { id: m1, kind: message, at: +1m, text: hi }`,
+    ...checkins.map((c) => `  - { id: ${c.id}, kind: checkin, at: "${c.at}", duration: 10s }`),
+  ];
+  writeFileSync(
+    file,
+    `event: { name: t, timezone: UTC, start: "2030-01-01T10:00:00Z", duration: 1h }\nchannels: { a: "1000001" }\nsteps:\n${steps.join('\n')}\n`,
+  );
   const r = planFile(file, { cwd: dir, now: START - 3_600_000 });
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return r.plan!;
 }
 
-const runStart = (p: Plan): JournalRecord => ({ t: 'run-start', runId: 'r', at: 0, pid: 1, host: 'h', file: 'f', start: p.event.start, actions: p.actions.map((a) => ({ id: a.id, unit: a.kind === 'checkin' ? a.batchId : a.id, kind: a.kind, channelId: a.channelId, at: a.kind === 'checkin' ? a.startsAt : a.at })) });
+const runStart = (p: Plan): JournalRecord => ({
+  t: 'run-start',
+  runId: 'r',
+  at: 0,
+  pid: 1,
+  host: 'h',
+  file: 'f',
+  start: p.event.start,
+  actions: p.actions.map((a) => ({
+    id: a.id,
+    unit: a.kind === 'checkin' ? a.batchId : a.id,
+    kind: a.kind,
+    channelId: a.channelId,
+    at: a.kind === 'checkin' ? a.startsAt : a.at,
+  })),
+});
 
 describe('reconcilePlan', () => {
   it('returns the compiled plan unchanged for an empty journal', () => {
-    const p = plan([{ id: 'c1', at: '+5m' }, { id: 'c2', at: '+10m' }]);
+    const p = plan([
+      { id: 'c1', at: '+5m' },
+      { id: 'c2', at: '+10m' },
+    ]);
     const r = reconcilePlan(p, []);
     expect(r.plan.actions).toEqual(p.actions);
     expect(r.plan.checkinBatches).toEqual(p.checkinBatches);
@@ -31,11 +55,21 @@ describe('reconcilePlan', () => {
   });
 
   it('keeps a registered batch as it was and batches a new check-in under a fresh id', () => {
-    const first = plan([{ id: 'c1', at: '+5m' }, { id: 'c2', at: '+10m' }]);
+    const first = plan([
+      { id: 'c1', at: '+5m' },
+      { id: 'c2', at: '+10m' },
+    ]);
     expect(first.checkinBatches.map((b) => b.id)).toEqual(['checkin-batch-1']);
-    const journal: JournalRecord[] = [runStart(first), { t: 'intent', unit: 'checkin-batch-1', at: 1 }, { t: 'outcome', unit: 'checkin-batch-1', at: 2, result: 'ok' }];
+    const journal: JournalRecord[] = [
+      runStart(first),
+      { t: 'intent', unit: 'checkin-batch-1', at: 1 },
+      { t: 'outcome', unit: 'checkin-batch-1', at: 2, result: 'ok' },
+    ];
     // The edit moves c1, removes c2 and adds c3: the platform can change none of the registered ones.
-    const edited = plan([{ id: 'c1', at: '+6m' }, { id: 'c3', at: '+20m' }]);
+    const edited = plan([
+      { id: 'c1', at: '+6m' },
+      { id: 'c3', at: '+20m' },
+    ]);
     const r = reconcilePlan(edited, journal);
     const batches = Object.fromEntries(r.plan.checkinBatches.map((b) => [b.id, b.actionIds]));
     expect(batches).toEqual({ 'checkin-batch-1': ['c1'], 'checkin-batch-2': ['c3'] });

@@ -18,7 +18,14 @@ function layout(): { root: string; script: string; node: string } {
   return { root, script, node };
 }
 
-const probe = (env: Record<string, string>, script: string, execPath: string) => ({ env, scriptPath: script, execPath, cwd: '/', executable: executableRealPath, realpath: realPath });
+const probe = (env: Record<string, string>, script: string, execPath: string) => ({
+  env,
+  scriptPath: script,
+  execPath,
+  cwd: '/',
+  executable: executableRealPath,
+  realpath: realPath,
+});
 
 describe('the words that start runbook again from the user shell', () => {
   it('is `node /abs/bin/runbook.js` when no runbook is on PATH (after npm ci)', () => {

@@ -4,7 +4,16 @@ import { resumeCommand, shellQuote } from '../../src/cli/resume-command.js';
 describe('the resume command', () => {
   it('reproduces every option that decides the run and its destination, paths absolute, start absolute', () => {
     const cmd = resumeCommand(
-      { file: 'lessons/l1.yaml', start: Date.UTC(2026, 11, 1, 11, 30), vars: ['teacher=王老师', "note=it's"], varsFile: 'vars.yaml', endpoint: 'http://127.0.0.1:9', profile: 'prod', credentials: 'creds.yaml', stateDir: 'state' },
+      {
+        file: 'lessons/l1.yaml',
+        start: Date.UTC(2026, 11, 1, 11, 30),
+        vars: ['teacher=王老师', "note=it's"],
+        varsFile: 'vars.yaml',
+        endpoint: 'http://127.0.0.1:9',
+        profile: 'prod',
+        credentials: 'creds.yaml',
+        stateDir: 'state',
+      },
       '/home/t',
     );
     expect(cmd).toBe(
@@ -13,11 +22,15 @@ describe('the resume command', () => {
   });
 
   it('keeps --sandbox and absolute paths as they are', () => {
-    expect(resumeCommand({ file: '/a b/l.yaml', start: 0, vars: [], sandbox: true }, '/x')).toBe("runbook run '/a b/l.yaml' --start 1970-01-01T00:00:00.000Z --sandbox");
+    expect(resumeCommand({ file: '/a b/l.yaml', start: 0, vars: [], sandbox: true }, '/x')).toBe(
+      "runbook run '/a b/l.yaml' --start 1970-01-01T00:00:00.000Z --sandbox",
+    );
   });
 
   it('starts with the launcher words, quoted like the rest', () => {
-    expect(resumeCommand({ file: '/l.yaml', start: 0, vars: [] }, '/x', ['/opt/node 20/bin/node', '/srv/runbook/bin/runbook.js'])).toBe("'/opt/node 20/bin/node' /srv/runbook/bin/runbook.js run /l.yaml --start 1970-01-01T00:00:00.000Z");
+    expect(resumeCommand({ file: '/l.yaml', start: 0, vars: [] }, '/x', ['/opt/node 20/bin/node', '/srv/runbook/bin/runbook.js'])).toBe(
+      "'/opt/node 20/bin/node' /srv/runbook/bin/runbook.js run /l.yaml --start 1970-01-01T00:00:00.000Z",
+    );
   });
 
   it('quotes what a shell would change', () => {

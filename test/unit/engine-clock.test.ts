@@ -20,7 +20,10 @@ describe('engine clock', () => {
   it('a wait far beyond the timer limit does not fire at once (no 2^31 overflow)', async () => {
     const ac = new AbortController();
     let done = false;
-    const p = realClock.sleepUntil(Date.now() + 2 ** 32, ac.signal).then(() => (done = true), () => undefined);
+    const p = realClock.sleepUntil(Date.now() + 2 ** 32, ac.signal).then(
+      () => (done = true),
+      () => undefined,
+    );
     await new Promise((r) => setTimeout(r, 30));
     expect(done).toBe(false);
     ac.abort();

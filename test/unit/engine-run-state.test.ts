@@ -13,7 +13,10 @@ const NOW = Date.parse('2026-12-01T11:00:00Z');
 function twoCheckins(): Plan {
   const dir = mkdtempSync(join(tmpdir(), 'rb-state-'));
   const file = join(dir, 'l.yaml');
-  writeFileSync(file, 'event: { name: S, timezone: UTC, start: "2026-12-01T12:00", duration: 1h }\nchannels: { a: "1000001", b: "1000002" }\nsteps:\n  - { id: roll, kind: checkin, at: "+30m", duration: 1m, channels: [a, b], prompt: hi }\n');
+  writeFileSync(
+    file,
+    'event: { name: S, timezone: UTC, start: "2026-12-01T12:00", duration: 1h }\nchannels: { a: "1000001", b: "1000002" }\nsteps:\n  - { id: roll, kind: checkin, at: "+30m", duration: 1m, channels: [a, b], prompt: hi }\n',
+  );
   return planFile(file, { cwd: dir, now: NOW }).plan!;
 }
 
@@ -23,9 +26,18 @@ describe('the run state read back from a journal', () => {
     const units = unitsOf(plan);
     const batch = units.find((u) => u.kind === 'checkinBatch')!;
     const cases: [JournalRecord, Record<string, string>][] = [
-      [{ t: 'outcome', unit: batch.id, at: 1, result: 'failed', failedActions: ['roll@a'], actionResults: { 'roll@a': 'failed', 'roll@b': 'ok' } }, { 'roll@a': 'failed', 'roll@b': 'ok' }],
-      [{ t: 'outcome', unit: batch.id, at: 1, result: 'ambiguous', failedActions: ['roll@b'] }, { 'roll@a': 'ok', 'roll@b': 'ambiguous' }],
-      [{ t: 'outcome', unit: batch.id, at: 1, result: 'skipped' }, { 'roll@a': 'skipped', 'roll@b': 'skipped' }],
+      [
+        { t: 'outcome', unit: batch.id, at: 1, result: 'failed', failedActions: ['roll@a'], actionResults: { 'roll@a': 'failed', 'roll@b': 'ok' } },
+        { 'roll@a': 'failed', 'roll@b': 'ok' },
+      ],
+      [
+        { t: 'outcome', unit: batch.id, at: 1, result: 'ambiguous', failedActions: ['roll@b'] },
+        { 'roll@a': 'ok', 'roll@b': 'ambiguous' },
+      ],
+      [
+        { t: 'outcome', unit: batch.id, at: 1, result: 'skipped' },
+        { 'roll@a': 'skipped', 'roll@b': 'skipped' },
+      ],
     ];
     for (const [record, expected] of cases) {
       const state = new RunState(plan, undefined, () => undefined);

@@ -16,7 +16,9 @@ describe('a --from/--to instant', () => {
 
   it('refuses a time without an offset instead of guessing its zone, and says what to write', () => {
     for (const t of ['2026-12-01T00:00', '2026-12-01', '2026-12-01T19:30:00.000']) {
-      expect(() => parseInstant(t, '--from')).toThrow(`--from ${t}: this time has no offset, so its zone is unknown; use an ISO 8601 time with an offset (e.g. 2026-12-01T19:30+08:00`);
+      expect(() => parseInstant(t, '--from')).toThrow(
+        `--from ${t}: this time has no offset, so its zone is unknown; use an ISO 8601 time with an offset (e.g. 2026-12-01T19:30+08:00`,
+      );
     }
   });
 

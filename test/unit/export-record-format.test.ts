@@ -50,7 +50,11 @@ describe('history record formats', () => {
     expect(recordProblem([1])).toBe('not an object');
     expect(recordProblem(record({ id: undefined as unknown as string }))).toBe('no id');
     expect(recordProblem(record({ time: undefined as unknown as number }))).toBe('no time');
-    expect(csvRow(record({ time: undefined as unknown as number })).split(',').slice(0, 3)).toEqual(['m-1', '', '']);
+    expect(
+      csvRow(record({ time: undefined as unknown as number }))
+        .split(',')
+        .slice(0, 3),
+    ).toEqual(['m-1', '', '']);
     expect(csvRow(record({ time: 1e20 })).split(',')[2]).toBe('');
   });
 

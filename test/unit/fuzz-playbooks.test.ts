@@ -31,7 +31,60 @@ steps:
     at: end+5m
 `;
 
-const fragments = ['{{', '}}', '{{nope}}', '{{constructor}}', ':', '- ', '&a ', '*a', '\t', '"', "'", '[', ']', '{', '}', '\n', '  ', 'kind: checkin', 'at: +9m', 'duration: 99999s', 'timezone: Mars/Base', '__proto__: 1', 'appSecret: x', 'extends: ./nothing.yaml', 'channels: nope', '2026-03-08T02:30', '%', '!!binary', '? ', '|', '>', '{{#if who}}', '{{/if}}', '{{else}}', '{{~who~}}', '\\{{who}}', '{{{who}}}', '{{lookup event "toString"}}', '{{event.start.length}}', '{{add event.start "x"}}', '{{log}}', 'log: 1', '---\n', 'channelId: 00012345678901234567890', '"0001000"', 'end: "2026-12-01T21:00"', 'image: file:///etc/passwd', '99999999999999999999h', 'at: +9999999999999999m', 'end+1000000000h', '+116106-01-01T10:00', '1e30'];
+const fragments = [
+  '{{',
+  '}}',
+  '{{nope}}',
+  '{{constructor}}',
+  ':',
+  '- ',
+  '&a ',
+  '*a',
+  '\t',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  '\n',
+  '  ',
+  'kind: checkin',
+  'at: +9m',
+  'duration: 99999s',
+  'timezone: Mars/Base',
+  '__proto__: 1',
+  'appSecret: x',
+  'extends: ./nothing.yaml',
+  'channels: nope',
+  '2026-03-08T02:30',
+  '%',
+  '!!binary',
+  '? ',
+  '|',
+  '>',
+  '{{#if who}}',
+  '{{/if}}',
+  '{{else}}',
+  '{{~who~}}',
+  '\\{{who}}',
+  '{{{who}}}',
+  '{{lookup event "toString"}}',
+  '{{event.start.length}}',
+  '{{add event.start "x"}}',
+  '{{log}}',
+  'log: 1',
+  '---\n',
+  'channelId: 00012345678901234567890',
+  '"0001000"',
+  'end: "2026-12-01T21:00"',
+  'image: file:///etc/passwd',
+  '99999999999999999999h',
+  'at: +9999999999999999m',
+  'end+1000000000h',
+  '+116106-01-01T10:00',
+  '1e30',
+];
 
 function check(text: string, n: number): void {
   const f = join(dir, `f${n % 16}.yaml`);
@@ -74,7 +127,19 @@ describe('fuzzed playbooks', () => {
   it('random YAML-ish documents never crash', () => {
     let n = 0;
     const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-      v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.constantFrom('event', 'steps', 'kind', 'at', 'text', 'channels', 'vars', 'params', 'defaults', 'id', 'duration', 'start', 'timezone', 'x'), tie('v'), { maxKeys: 5 })),
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('v'), { maxLength: 4 }),
+        fc.dictionary(
+          fc.constantFrom('event', 'steps', 'kind', 'at', 'text', 'channels', 'vars', 'params', 'defaults', 'id', 'duration', 'start', 'timezone', 'x'),
+          tie('v'),
+          { maxKeys: 5 },
+        ),
+      ),
     })).v;
     fc.assert(
       fc.property(value, (v) => {

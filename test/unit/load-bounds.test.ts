@@ -50,7 +50,10 @@ describe('a plan is bounded too', () => {
   it('steps × channels beyond 100,000 actions: one located RB1009, quickly', () => {
     const aliases = Array.from({ length: 20_000 }, (_, i) => `  c${i}: "${1_000_000 + i}"`).join('\n');
     const steps = Array.from({ length: 100 }, (_, i) => `  - { id: s${i}, kind: message, at: +${i}s, text: hi }`).join('\n');
-    const f = file('wide.yaml', `event: { name: W, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels:\n${aliases}\nsteps:\n${steps}\n`);
+    const f = file(
+      'wide.yaml',
+      `event: { name: W, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels:\n${aliases}\nsteps:\n${steps}\n`,
+    );
     const t0 = performance.now();
     const r = planFile(f, { cwd: dir });
     expect(performance.now() - t0).toBeLessThan(20_000);
@@ -68,7 +71,10 @@ describe('large mappings', () => {
     expect(performance.now() - t0).toBeLessThan(20_000);
     expect(r.diagnostics).toEqual([]);
     const aliases = Array.from({ length: 80_000 }, (_, i) => `  c${i}: "x${i}"`).join('\n');
-    const g = file('many-aliases.yaml', `event: { name: B, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels:\n${aliases}\nsteps: []\n`);
+    const g = file(
+      'many-aliases.yaml',
+      `event: { name: B, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels:\n${aliases}\nsteps: []\n`,
+    );
     t0 = performance.now();
     const s = planFile(g, { cwd: dir });
     expect(performance.now() - t0).toBeLessThan(20_000);
@@ -82,6 +88,8 @@ describe('large mappings', () => {
       { code: 'RB1002', location: { line: 4, col: 3 } },
       { code: 'RB1002', location: { line: 5, col: 16 } },
     ]);
-    expect(planFile(file('nodup.yaml', `${EVENT}vars: { a: 1, "b": 2, c: { } }\nsteps: []\n`), { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB2001']);
+    expect(planFile(file('nodup.yaml', `${EVENT}vars: { a: 1, "b": 2, c: { } }\nsteps: []\n`), { cwd: dir }).diagnostics.map((d) => d.code)).toEqual([
+      'RB2001',
+    ]);
   });
 });

@@ -38,13 +38,18 @@ describe('errors that help', () => {
     file('notes.txt', 'secret line: do not show\n[[[\n');
     const txt = planFile(file('txt.yaml', 'extends: notes.txt\n'), { cwd: dir });
     expect(txt.diagnostics).toMatchObject([{ code: 'RB1007' }]);
-    const printed = renderDiagnosticsText([{ code: 'RB1002', severity: 'error', message: 'x', location: { file: 'notes.txt', line: 1, col: 1 } }], { color: false, cwd: dir });
+    const printed = renderDiagnosticsText([{ code: 'RB1002', severity: 'error', message: 'x', location: { file: 'notes.txt', line: 1, col: 1 } }], {
+      color: false,
+      cwd: dir,
+    });
     expect(printed).not.toContain('secret line');
   });
 
   it('image must be an http(s) URL', () => {
     for (const image of ['file:///etc/passwd', 'javascript:alert(1)', 'example.com/x.png']) {
-      const r = planFile(file('img.yaml', `${EVENT}channels: { main: "1" }\nsteps:\n  - { id: m, kind: message, at: start, image: "${image}" }\n`), { cwd: dir });
+      const r = planFile(file('img.yaml', `${EVENT}channels: { main: "1" }\nsteps:\n  - { id: m, kind: message, at: start, image: "${image}" }\n`), {
+        cwd: dir,
+      });
       expect(r.diagnostics, image).toMatchObject([{ code: 'RB4016', stepId: 'm', location: { line: 4 } }]);
     }
   });

@@ -15,7 +15,12 @@ const codes = (f: string): string[] => planFile(f, { cwd: dir }).diagnostics.map
 describe('hostile and malformed playbooks', () => {
   it('stops an alias bomb quickly with a located diagnostic', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const f = file('bomb.yaml', `${lines.join('\n')}\n`);
     const t0 = performance.now();
     const r = planFile(f, { cwd: dir });
@@ -43,7 +48,10 @@ describe('hostile and malformed playbooks', () => {
 
   it('turns prototype-reaching templates into diagnostics', () => {
     for (const expr of ['{{constructor}}', '{{__proto__}}', '{{lookup this "constructor"}}', '{{constructor.constructor}}']) {
-      const f = file('tpl.yaml', `event: { name: x, timezone: UTC, start: "2026-12-01T10:00", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - id: m\n    kind: message\n    at: start\n    text: 'a ${expr} b'\n`);
+      const f = file(
+        'tpl.yaml',
+        `event: { name: x, timezone: UTC, start: "2026-12-01T10:00", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - id: m\n    kind: message\n    at: start\n    text: 'a ${expr} b'\n`,
+      );
       const r = planFile(f, { cwd: dir });
       const text = r.plan?.actions[0]?.kind === 'message' ? r.plan.actions[0].text : undefined;
       // Either a located diagnostic, or the expression rendered to nothing: never a function's source.

@@ -16,7 +16,10 @@ const head = (event: string): string => `event: { name: T, timezone: Asia/Shangh
 
 describe('time bounds: nothing a valid playbook holds crashes plan', () => {
   it('refuses an absurd event duration with a located RB4013', () => {
-    const f = file('long.yaml', `${head('start: "2027-01-01T10:00", duration: 99999999999999999999h')}steps:\n  - { id: m, kind: message, at: start, text: hi }\n`);
+    const f = file(
+      'long.yaml',
+      `${head('start: "2027-01-01T10:00", duration: 99999999999999999999h')}steps:\n  - { id: m, kind: message, at: start, text: hi }\n`,
+    );
     const r = planFile(f, { cwd: dir });
     expect(r.plan).toBeUndefined();
     expect(r.diagnostics).toMatchObject([{ code: 'RB4013', location: { line: 1, col: 81 } }]);
@@ -24,8 +27,12 @@ describe('time bounds: nothing a valid playbook holds crashes plan', () => {
   });
 
   it('refuses a billion-hour event and an end years after the start', () => {
-    expect(planFile(file('b.yaml', `${head('start: "2027-01-01T10:00", duration: 1000000000h')}steps: []\n`), { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB4013']);
-    expect(planFile(file('c.yaml', `${head('start: "2027-01-01T10:00", end: "2037-01-01T10:00"')}steps: []\n`), { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB4013']);
+    expect(
+      planFile(file('b.yaml', `${head('start: "2027-01-01T10:00", duration: 1000000000h')}steps: []\n`), { cwd: dir }).diagnostics.map((d) => d.code),
+    ).toEqual(['RB4013']);
+    expect(
+      planFile(file('c.yaml', `${head('start: "2027-01-01T10:00", end: "2037-01-01T10:00"')}steps: []\n`), { cwd: dir }).diagnostics.map((d) => d.code),
+    ).toEqual(['RB4013']);
   });
 
   it('refuses a step offset beyond the bound with a located RB4002 naming the step', () => {
@@ -37,17 +44,26 @@ describe('time bounds: nothing a valid playbook holds crashes plan', () => {
   it('refuses absolute times outside the allowed years', () => {
     const r = planFile(file('y.yaml', `${head('start: "+116106-01-01T10:00", duration: 1h')}steps: []\n`), { cwd: dir });
     expect(r.diagnostics.map((d) => d.code)).toEqual(['RB4002']);
-    const s = planFile(file('z.yaml', `${head('start: "2027-01-01T10:00", duration: 1h')}steps:\n  - { id: old, kind: message, at: "1900-01-01T10:00", text: hi }\n`), { cwd: dir });
+    const s = planFile(
+      file('z.yaml', `${head('start: "2027-01-01T10:00", duration: 1h')}steps:\n  - { id: old, kind: message, at: "1900-01-01T10:00", text: hi }\n`),
+      { cwd: dir },
+    );
     expect(s.diagnostics).toMatchObject([{ code: 'RB4002', stepId: 'old' }]);
   });
 
   it('refuses an absurd check-in lead and report deadline', () => {
-    const f = file('lead.yaml', `${head('start: "2027-01-01T10:00", duration: 1h, sessionId: s1')}defaults: { checkinLead: 99999999999h }\nsteps:\n  - { id: c, kind: checkin, at: +5m, duration: 60s }\n  - { id: r, kind: reportExport, at: end+1m, deadline: 99999999999h }\n`);
+    const f = file(
+      'lead.yaml',
+      `${head('start: "2027-01-01T10:00", duration: 1h, sessionId: s1')}defaults: { checkinLead: 99999999999h }\nsteps:\n  - { id: c, kind: checkin, at: +5m, duration: 60s }\n  - { id: r, kind: reportExport, at: end+1m, deadline: 99999999999h }\n`,
+    );
     expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB4013', 'RB4013']);
   });
 
   it('the largest accepted values plan and render', () => {
-    const f = file('max.yaml', `${head('start: "2027-01-01T10:00", duration: 7d, sessionId: s1')}defaults: { checkinLead: 7d }\nsteps:\n  - { id: a, kind: message, at: -7d, text: hi }\n  - { id: b, kind: message, at: end+7d, text: hi }\n  - { id: c, kind: checkin, at: +7d, duration: 60s }\n  - { id: r, kind: reportExport, at: end+7d, deadline: 7d }\n`);
+    const f = file(
+      'max.yaml',
+      `${head('start: "2027-01-01T10:00", duration: 7d, sessionId: s1')}defaults: { checkinLead: 7d }\nsteps:\n  - { id: a, kind: message, at: -7d, text: hi }\n  - { id: b, kind: message, at: end+7d, text: hi }\n  - { id: c, kind: checkin, at: +7d, duration: 60s }\n  - { id: r, kind: reportExport, at: end+7d, deadline: 7d }\n`,
+    );
     const r = planFile(f, { cwd: dir });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(() => renderPlanText(r.plan!, [], { color: false, cwd: dir })).not.toThrow();
@@ -57,7 +73,10 @@ describe('time bounds: nothing a valid playbook holds crashes plan', () => {
 
 describe('the text plan', () => {
   it('shows the UTC offset, so a repeated local time after a fall-back change is told apart', () => {
-    const f = file('lh.yaml', 'event: { name: LH, timezone: Australia/Lord_Howe, start: "2027-04-04T01:45+11:00", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: a, kind: message, at: start, text: hi }\n  - { id: b, kind: message, at: +20m, text: hi }\n');
+    const f = file(
+      'lh.yaml',
+      'event: { name: LH, timezone: Australia/Lord_Howe, start: "2027-04-04T01:45+11:00", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: a, kind: message, at: start, text: hi }\n  - { id: b, kind: message, at: +20m, text: hi }\n',
+    );
     const r = planFile(f, { cwd: dir });
     const text = renderPlanText(r.plan!, [], { color: false, cwd: dir });
     expect(text).toMatch(/T\+0s +2027-04-04 01:45:00 \+11:00 +message +a$/m);
@@ -76,14 +95,20 @@ describe('the text plan', () => {
 
 describe('an event-start error hides nothing else', () => {
   it('a start in a DST gap still lets a fall-back step and an overlapping check-in be reported', () => {
-    const f = file('gap.yaml', 'event: { name: G, timezone: America/New_York, start: "2027-03-14T02:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: fb, kind: message, at: "2027-11-07T01:30", text: hi }\n  - { id: c1, kind: checkin, at: +5m, duration: 120s }\n  - { id: c2, kind: checkin, at: +6m, duration: 120s }\n');
+    const f = file(
+      'gap.yaml',
+      'event: { name: G, timezone: America/New_York, start: "2027-03-14T02:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: fb, kind: message, at: "2027-11-07T01:30", text: hi }\n  - { id: c1, kind: checkin, at: +5m, duration: 120s }\n  - { id: c2, kind: checkin, at: +6m, duration: 120s }\n',
+    );
     const r = planFile(f, { cwd: dir });
     expect(r.plan).toBeUndefined();
     expect(r.diagnostics.map((d) => d.code)).toEqual(['RB4003', 'RB4004', 'RB4008']);
   });
 
   it('a repeated (fall-back) start still lets the steps be checked', () => {
-    const f = file('amb.yaml', 'event: { name: A, timezone: America/New_York, start: "2027-11-07T01:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: m, kind: message, at: start, channels: nope, text: hi }\n');
+    const f = file(
+      'amb.yaml',
+      'event: { name: A, timezone: America/New_York, start: "2027-11-07T01:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: m, kind: message, at: start, channels: nope, text: hi }\n',
+    );
     expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.code)).toEqual(['RB4004', 'RB4006']);
   });
 });
@@ -110,9 +135,15 @@ describe('an empty playbook', () => {
 describe('plan --json paths', () => {
   it('files, outDirs and sources follow one rule: relative inside the cwd, absolute outside it', () => {
     file('tpl2.yaml', 'event: { name: P, timezone: Asia/Shanghai, duration: 1h }\nchannels: { main: "1" }\n');
-    const f = file('paths.yaml', 'extends: tpl2.yaml\nevent: { start: "2030-12-01T19:30" }\nsteps:\n  - { id: x, kind: chatExport, at: end+1m, outDir: out }\n');
+    const f = file(
+      'paths.yaml',
+      'extends: tpl2.yaml\nevent: { start: "2030-12-01T19:30" }\nsteps:\n  - { id: x, kind: chatExport, at: end+1m, outDir: out }\n',
+    );
     const elsewhere = mkdtempSync(join(tmpdir(), 'rb-cwd-'));
-    const outside = planJson(planFile(f, { cwd: elsewhere }).plan!, [], elsewhere) as { event: { files: string[] }; actions: { source: string; outDir: string }[] };
+    const outside = planJson(planFile(f, { cwd: elsewhere }).plan!, [], elsewhere) as {
+      event: { files: string[] };
+      actions: { source: string; outDir: string }[];
+    };
     expect(outside.event.files).toEqual([f, join(dir, 'tpl2.yaml')]);
     expect(outside.actions[0]!.source).toBe(`${f}:4:5`);
     expect(outside.actions[0]!.outDir).toBe(join(dir, 'out'));
@@ -125,7 +156,10 @@ describe('plan --json paths', () => {
 
 describe('unknown keys', () => {
   it('suggest the close known key where it is known', () => {
-    const f = file('typo.yaml', 'event: { name: T, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duraton: 1h }\nchannels: { main: "1" }\ndefaults: { policy: { mised: skip } }\nstpes: []\nsteps:\n  - { id: c, kind: checkin, at: +1m, duraton: 60s, promt: hi }\n  - { id: m, kind: message, at: +5m, text: hi, zzzzzz: 1 }\n');
+    const f = file(
+      'typo.yaml',
+      'event: { name: T, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duraton: 1h }\nchannels: { main: "1" }\ndefaults: { policy: { mised: skip } }\nstpes: []\nsteps:\n  - { id: c, kind: checkin, at: +1m, duraton: 60s, promt: hi }\n  - { id: m, kind: message, at: +5m, text: hi, zzzzzz: 1 }\n',
+    );
     const messages = planFile(f, { cwd: dir }).diagnostics.map((d) => d.message);
     expect(messages).toEqual(
       expect.arrayContaining([
@@ -140,7 +174,10 @@ describe('unknown keys', () => {
   });
 
   it('suggest only a key of that place: a message step has no `duration`', () => {
-    const f = file('typo2.yaml', 'event: { name: T, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: m, kind: message, at: +5m, text: hi, duraton: 1m }\n');
+    const f = file(
+      'typo2.yaml',
+      'event: { name: T, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: m, kind: message, at: +5m, text: hi, duraton: 1m }\n',
+    );
     expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.message)).toEqual(['unknown key `duraton` in message step']);
   });
 });

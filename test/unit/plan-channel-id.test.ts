@@ -25,7 +25,10 @@ describe('channel ids: digits, canonical, sent exactly', () => {
   });
 
   it('"0001000" and 1000 are one channel to the check-in rule', () => {
-    const f = file('same.yaml', `${EVENT}channels: { a: "0001000", b: 1000 }\nsteps:\n  - { id: c1, kind: checkin, at: +10m, duration: 60s, channels: a }\n  - { id: c2, kind: checkin, at: +10m30s, duration: 60s, channels: b }\n`);
+    const f = file(
+      'same.yaml',
+      `${EVENT}channels: { a: "0001000", b: 1000 }\nsteps:\n  - { id: c1, kind: checkin, at: +10m, duration: 60s, channels: a }\n  - { id: c2, kind: checkin, at: +10m30s, duration: 60s, channels: b }\n`,
+    );
     const r = planFile(f, { cwd: dir });
     expect(r.diagnostics.map((d) => d.code)).toEqual(['RB4008']);
   });
@@ -40,7 +43,10 @@ describe('channel ids: digits, canonical, sent exactly', () => {
     const ok = planFile(file('ok.yaml', `${EVENT}channels: { main: "0001000" }\nsteps:\n  - { id: m, kind: message, at: start, text: hi }\n`), { cwd: dir });
     expect(ok.plan!.channels).toEqual({ main: '1000' });
     expect(ok.plan!.actions[0]!.channelId).toBe('1000');
-    const bad = planFile(file('bad.yaml', `${EVENT}vars: { id: "00" }\nchannels: { main: "{{id}}" }\nsteps:\n  - { id: m, kind: message, at: start, text: hi }\n`), { cwd: dir });
+    const bad = planFile(
+      file('bad.yaml', `${EVENT}vars: { id: "00" }\nchannels: { main: "{{id}}" }\nsteps:\n  - { id: m, kind: message, at: start, text: hi }\n`),
+      { cwd: dir },
+    );
     expect(bad.diagnostics).toMatchObject([{ code: 'RB4006', location: { line: 3 } }]);
   });
 
@@ -53,6 +59,8 @@ describe('channel ids: digits, canonical, sent exactly', () => {
     expect(req.json).toMatchObject([{ channelId: id }]);
     const wire = buildHttpRequest(req, { appId: 'app', sign: () => 'X' }, 'http://127.0.0.1:1', 1);
     expect(wire.body).toBe(req.jsonBody);
-    expect(JSON.parse(batchCheckinRequest([{ channelId: '7', limitTime: 5, delayTime: 9, message: 'a"b' }]).jsonBody!)).toEqual([{ channelId: 7, limitTime: 5, delayTime: 9, message: 'a"b' }]);
+    expect(JSON.parse(batchCheckinRequest([{ channelId: '7', limitTime: 5, delayTime: 9, message: 'a"b' }]).jsonBody!)).toEqual([
+      { channelId: 7, limitTime: 5, delayTime: 9, message: 'a"b' },
+    ]);
   });
 });

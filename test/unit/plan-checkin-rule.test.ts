@@ -9,10 +9,9 @@ interface C {
   n: number;
 }
 
-const arbCheckins = fc.array(
-  fc.record({ channel: fc.constantFrom('1', '2'), start: fc.integer({ min: 0, max: 600 }), limit: fc.integer({ min: 0, max: 60 }) }),
-  { maxLength: 12 },
-).map((xs) => xs.map((x, n): C => ({ channelId: x.channel, start: x.start * 1000, end: (x.start + x.limit) * 1000, n })));
+const arbCheckins = fc
+  .array(fc.record({ channel: fc.constantFrom('1', '2'), start: fc.integer({ min: 0, max: 600 }), limit: fc.integer({ min: 0, max: 60 }) }), { maxLength: 12 })
+  .map((xs) => xs.map((x, n): C => ({ channelId: x.channel, start: x.start * 1000, end: (x.start + x.limit) * 1000, n })));
 
 /** The rule stated pairwise, the way the platform states it. */
 function pairCollides(a: C, b: C): boolean {
@@ -39,7 +38,9 @@ describe('the 5-second check-in rule', () => {
       fc.property(arbCheckins, (items) => {
         const flagged = new Set(findSpacingViolations(items.map((c) => ({ ...c }))).map((v) => v.second.n));
         for (const c of items) {
-          const earlier = items.filter((o) => o !== c && o.channelId === c.channelId && (o.start < c.start || (o.start === c.start && (o.end < c.end || (o.end === c.end && o.n < c.n)))));
+          const earlier = items.filter(
+            (o) => o !== c && o.channelId === c.channelId && (o.start < c.start || (o.start === c.start && (o.end < c.end || (o.end === c.end && o.n < c.n)))),
+          );
           const collides = earlier.some((o) => pairCollides(o, c));
           // Sorting is stable on equal keys; a check-in sorted after a colliding one is flagged.
           if (collides) expect(flagged.has(c.n) || earlier.every((o) => flagged.has(o.n))).toBe(true);
@@ -50,11 +51,27 @@ describe('the 5-second check-in rule', () => {
   });
 
   it('classifies an overlap and a 4-second gap', () => {
-    const [v1] = findSpacingViolations([{ channelId: '1', start: 0, end: 60_000 }, { channelId: '1', start: 30_000, end: 40_000 }]);
+    const [v1] = findSpacingViolations([
+      { channelId: '1', start: 0, end: 60_000 },
+      { channelId: '1', start: 30_000, end: 40_000 },
+    ]);
     expect(v1?.kind).toBe('overlap');
-    const [v2] = findSpacingViolations([{ channelId: '1', start: 0, end: 60_000 }, { channelId: '1', start: 64_000, end: 70_000 }]);
+    const [v2] = findSpacingViolations([
+      { channelId: '1', start: 0, end: 60_000 },
+      { channelId: '1', start: 64_000, end: 70_000 },
+    ]);
     expect(v2).toMatchObject({ kind: 'gap', gapMs: 4000 });
-    expect(findSpacingViolations([{ channelId: '1', start: 0, end: 60_000 }, { channelId: '1', start: 65_000, end: 70_000 }])).toEqual([]);
-    expect(findSpacingViolations([{ channelId: '1', start: 0, end: 60_000 }, { channelId: '2', start: 0, end: 60_000 }])).toEqual([]);
+    expect(
+      findSpacingViolations([
+        { channelId: '1', start: 0, end: 60_000 },
+        { channelId: '1', start: 65_000, end: 70_000 },
+      ]),
+    ).toEqual([]);
+    expect(
+      findSpacingViolations([
+        { channelId: '1', start: 0, end: 60_000 },
+        { channelId: '2', start: 0, end: 60_000 },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -28,7 +28,10 @@ describe('order within an instant is the author order', () => {
       'tpl.yaml',
       `${EVENT}channels: { main: "1000001", side: "1000002" }\nsteps:\n  - { id: t-c, kind: message, at: start, text: T1 }\n  - { id: t-b, kind: message, at: start, text: T2 }\n  - { id: t-a, kind: message, at: start, text: T3 }\n`,
     );
-    const f = file('lesson.yaml', `extends: tpl.yaml\nsteps:\n  - { id: l-b, kind: message, at: start, text: L1, channels: [side, main] }\n  - { id: t-b, kind: message, at: start, text: T2-replaced }\n  - { id: l-a, kind: message, at: start, text: L2, channels: main }\n`);
+    const f = file(
+      'lesson.yaml',
+      `extends: tpl.yaml\nsteps:\n  - { id: l-b, kind: message, at: start, text: L1, channels: [side, main] }\n  - { id: t-b, kind: message, at: start, text: T2-replaced }\n  - { id: l-a, kind: message, at: start, text: L2, channels: main }\n`,
+    );
     const r = planFile(f, { cwd: dir });
     expect(r.diagnostics).toEqual([]);
     const ids = r.plan!.actions.map((a) => a.id);
@@ -38,7 +41,10 @@ describe('order within an instant is the author order', () => {
   });
 
   it('orders by time first', () => {
-    const f = file('time.yaml', `${EVENT}channels: { main: "1000001" }\nsteps:\n  - { id: late, kind: message, at: +1m, text: b }\n  - { id: early, kind: message, at: start, text: a }\n`);
+    const f = file(
+      'time.yaml',
+      `${EVENT}channels: { main: "1000001" }\nsteps:\n  - { id: late, kind: message, at: +1m, text: b }\n  - { id: early, kind: message, at: start, text: a }\n`,
+    );
     expect(planFile(f, { cwd: dir }).plan!.actions.map((a) => a.id)).toEqual(['early', 'late']);
   });
 });

@@ -23,7 +23,14 @@ function bigPlan(n: number): Plan {
     encodedLength: 12,
     request: sendCustomMessageRequest({ channelId: '1000001', content: `第 ${i} 条`, joinHistoryList: 1, watchType: 1 }),
   }));
-  return { version: 1, runId: 'r', event: { name: 'Big', zone: 'Asia/Shanghai', start, end: start + n * 1000, files: ['/tmp/big.yaml'] }, channels: { main: '1000001' }, actions, checkinBatches: [] };
+  return {
+    version: 1,
+    runId: 'r',
+    event: { name: 'Big', zone: 'Asia/Shanghai', start, end: start + n * 1000, files: ['/tmp/big.yaml'] },
+    channels: { main: '1000001' },
+    actions,
+    checkinBatches: [],
+  };
 }
 
 describe('plan rendering', () => {

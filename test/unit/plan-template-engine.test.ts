@@ -6,9 +6,16 @@ import { dateHelpers } from '../../src/template/helpers.js';
 
 /** Handlebars configured as runbook's engine is, compiling each template whole. */
 const plain = Handlebars.create();
-(plain as unknown as { JavaScriptCompiler: unknown }).JavaScriptCompiler = stringAppendingCompiler((plain as unknown as { JavaScriptCompiler: Parameters<typeof stringAppendingCompiler>[0] }).JavaScriptCompiler);
+(plain as unknown as { JavaScriptCompiler: unknown }).JavaScriptCompiler = stringAppendingCompiler(
+  (plain as unknown as { JavaScriptCompiler: Parameters<typeof stringAppendingCompiler>[0] }).JavaScriptCompiler,
+);
 for (const [name, fn] of Object.entries(dateHelpers())) plain.registerHelper(name, fn);
-const whole = (text: string, context: object, zone: string): string => plain.compile(text, { strict: true, noEscape: true, knownHelpers: { date: true, time: true, datetime: true, add: true } })(context, { data: { zone }, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+const whole = (text: string, context: object, zone: string): string =>
+  plain.compile(text, { strict: true, noEscape: true, knownHelpers: { date: true, time: true, datetime: true, add: true } })(context, {
+    data: { zone },
+    allowProtoPropertiesByDefault: false,
+    allowProtoMethodsByDefault: false,
+  });
 const outcome = (f: () => string): { ok: string } | { error: true } => {
   try {
     return { ok: f() };
@@ -17,8 +24,56 @@ const outcome = (f: () => string): { ok: string } | { error: true } => {
   }
 };
 
-const context = { course: '数据 101', lesson: 3, on: true, off: false, event: { start: '2030-12-01T19:30', timezone: 'Asia/Shanghai' }, channels: { main: '1000001' } };
-const pieces = ['A', ' ', '\n', '第 ', '{', '}', '{{course}}', '{{lesson}}', '{{~course~}}', '{{{course}}}', '{{time event.start}}', '{{date event.start "MM/dd"}}', '{{add event.start "-5m" "HH:mm"}}', '{{channels.main}}', '{{!-- note --}}', '{{! note }}', '\\{{course}}', '{{nope}}', '{{#if on}}yes{{/if}}', '{{#if off}}x{{else}}no{{/if}}', '{{#unless off}}u{{/unless}}', '{{event.start}}', '  {{~lesson}}  ', '{{lookup channels "main"}}', '{{date}}', '\\', '~', '5~10 分钟', '{{{', '}}}', '}}', '{{', '{{ course }}', '{{add event.start "1m" "HH}}"}}', '{{else}}', '{{& course}}', '{{ #if on}}', '"', "'", '{{course "x}}'];
+const context = {
+  course: '数据 101',
+  lesson: 3,
+  on: true,
+  off: false,
+  event: { start: '2030-12-01T19:30', timezone: 'Asia/Shanghai' },
+  channels: { main: '1000001' },
+};
+const pieces = [
+  'A',
+  ' ',
+  '\n',
+  '第 ',
+  '{',
+  '}',
+  '{{course}}',
+  '{{lesson}}',
+  '{{~course~}}',
+  '{{{course}}}',
+  '{{time event.start}}',
+  '{{date event.start "MM/dd"}}',
+  '{{add event.start "-5m" "HH:mm"}}',
+  '{{channels.main}}',
+  '{{!-- note --}}',
+  '{{! note }}',
+  '\\{{course}}',
+  '{{nope}}',
+  '{{#if on}}yes{{/if}}',
+  '{{#if off}}x{{else}}no{{/if}}',
+  '{{#unless off}}u{{/unless}}',
+  '{{event.start}}',
+  '  {{~lesson}}  ',
+  '{{lookup channels "main"}}',
+  '{{date}}',
+  '\\',
+  '~',
+  '5~10 分钟',
+  '{{{',
+  '}}}',
+  '}}',
+  '{{',
+  '{{ course }}',
+  '{{add event.start "1m" "HH}}"}}',
+  '{{else}}',
+  '{{& course}}',
+  '{{ #if on}}',
+  '"',
+  "'",
+  '{{course "x}}',
+];
 
 describe('the template engine renders a flat template exactly as handlebars does', () => {
   it('same output, or an error in both, for templates built from expressions, text, comments and blocks', () => {

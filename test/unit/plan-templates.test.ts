@@ -35,7 +35,17 @@ describe('templates: one engine, one meaning', () => {
   });
 
   it('makes prototype names located errors, never empty text or JavaScript wording', () => {
-    for (const expr of ['{{constructor}}', '{{__proto__}}', '{{toString}}', '{{event.constructor}}', '{{valueOf}}', '{{lookup this "constructor"}}', '{{lookup event "toString"}}', '{{event.start.length}}', '{{channels.main.x}}']) {
+    for (const expr of [
+      '{{constructor}}',
+      '{{__proto__}}',
+      '{{toString}}',
+      '{{event.constructor}}',
+      '{{valueOf}}',
+      '{{lookup this "constructor"}}',
+      '{{lookup event "toString"}}',
+      '{{event.start.length}}',
+      '{{channels.main.x}}',
+    ]) {
       const r = planFile(file(message(`a ${expr} b`)), { cwd: dir });
       expect(r.plan, expr).toBeUndefined();
       expect(r.diagnostics, expr).toMatchObject([{ code: 'RB3002', stepId: 'm', location: { line: 7 } }]);
@@ -48,7 +58,9 @@ describe('templates: one engine, one meaning', () => {
   });
 
   it('a template error does not hide the rule errors of other steps', () => {
-    const f = file(`${EVENT}steps:\n  - { id: a, kind: message, at: start, text: "{{nope}}" }\n  - { id: b, kind: message, at: start, text: hi, channels: side }\n  - { id: c, kind: checkin, at: +1m, duration: 99999s }\n`);
+    const f = file(
+      `${EVENT}steps:\n  - { id: a, kind: message, at: start, text: "{{nope}}" }\n  - { id: b, kind: message, at: start, text: hi, channels: side }\n  - { id: c, kind: checkin, at: +1m, duration: 99999s }\n`,
+    );
     const codes = planFile(f, { cwd: dir }).diagnostics.map((d) => `${d.code}:${d.stepId}`);
     expect(codes).toEqual(['RB3002:a', 'RB4006:b', 'RB4010:c']);
   });
@@ -77,7 +89,11 @@ describe('templates: bounded', () => {
   });
 
   it('deeply nested blocks end quickly with a located RB3008', () => {
-    for (const tpl of ['{{#if a}}'.repeat(10_000) + 'x' + '{{/if}}'.repeat(10_000), `{{#if a}}x${'{{else if a}}x'.repeat(5000)}{{/if}}`, `{{date ${'(add '.repeat(2000)}event.start${' "1m")'.repeat(2000)}}}`]) {
+    for (const tpl of [
+      '{{#if a}}'.repeat(10_000) + 'x' + '{{/if}}'.repeat(10_000),
+      `{{#if a}}x${'{{else if a}}x'.repeat(5000)}{{/if}}`,
+      `{{date ${'(add '.repeat(2000)}event.start${' "1m")'.repeat(2000)}}}`,
+    ]) {
       const t0 = performance.now();
       const r = planFile(file(message(tpl, 'vars: { a: true }\n')), { cwd: dir });
       expect(performance.now() - t0).toBeLessThan(5000);
@@ -91,6 +107,8 @@ describe('templates: bounded', () => {
   });
 
   it('ordinary nesting still renders', () => {
-    expect(textOf(file(message('{{#if a}}{{#unless b}}{{#with event}}{{time start}}{{/with}}{{/unless}}{{else}}no{{/if}}', 'vars: { a: true, b: false }\n')))).toBe('19:30');
+    expect(
+      textOf(file(message('{{#if a}}{{#unless b}}{{#with event}}{{time start}}{{/with}}{{/unless}}{{else}}no{{/if}}', 'vars: { a: true, b: false }\n'))),
+    ).toBe('19:30');
   });
 });

@@ -61,7 +61,10 @@ describe('planning a run that is resumed mid-lesson', () => {
     const { planFile } = await import('../../src/api/pipeline.js');
     const dir = mkdtempSync(join(tmpdir(), 'rb-past-'));
     const f = join(dir, 'l.yaml');
-    writeFileSync(f, 'event: { name: x, timezone: UTC, start: "2026-12-01T10:00", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: early, kind: checkin, at: +1m, duration: 30s }\n  - { id: late, kind: checkin, at: +30m, duration: 30s }\n');
+    writeFileSync(
+      f,
+      'event: { name: x, timezone: UTC, start: "2026-12-01T10:00", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: early, kind: checkin, at: +1m, duration: 30s }\n  - { id: late, kind: checkin, at: +30m, duration: 30s }\n',
+    );
     const start = Date.parse('2026-12-01T10:00:00Z');
     const before = planFile(f, { cwd: dir, now: start - 60_000 });
     const during = planFile(f, { cwd: dir, now: start + 10 * 60_000 });

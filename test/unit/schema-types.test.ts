@@ -29,7 +29,9 @@ describe('the schema is the one source of truth', () => {
   it('every example carries the schema modeline', () => {
     for (const dir of ['lessons', 'templates', 'invalid']) {
       for (const f of readdirSync(join(ROOT, 'examples', dir)).filter((n: string) => n.endsWith('.yaml'))) {
-        expect(readFileSync(join(ROOT, 'examples', dir, f), 'utf8').split('\n')[0], `${dir}/${f}`).toBe('# yaml-language-server: $schema=../../schemas/playbook.schema.json');
+        expect(readFileSync(join(ROOT, 'examples', dir, f), 'utf8').split('\n')[0], `${dir}/${f}`).toBe(
+          '# yaml-language-server: $schema=../../schemas/playbook.schema.json',
+        );
       }
     }
   });

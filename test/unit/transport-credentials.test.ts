@@ -43,7 +43,9 @@ describe('loadCredentials', () => {
     expect(loadCredentials({ env: { POLYV_CREDENTIALS_FILE: file, POLYV_PROFILE: 'prod' } }).userId).toBe('u2');
     expect(loadCredentials({ env: { POLYV_CREDENTIALS_FILE: file } }).appId).toBe('a1');
     // An explicit profile wins over credentials in the environment.
-    expect(loadCredentials({ env: { POLYV_APP_ID: 'e', POLYV_APP_SECRET: 's', POLYV_USER_ID: 'u', POLYV_CREDENTIALS_FILE: file }, profile: 'prod' }).appId).toBe('a2');
+    expect(
+      loadCredentials({ env: { POLYV_APP_ID: 'e', POLYV_APP_SECRET: 's', POLYV_USER_ID: 'u', POLYV_CREDENTIALS_FILE: file }, profile: 'prod' }).appId,
+    ).toBe('a2');
   });
 
   it('accepts profiles under a "profiles" key, and the default path under HOME', () => {
@@ -57,7 +59,11 @@ describe('loadCredentials', () => {
   });
 
   it('never quotes the secret when a file or profile is malformed', () => {
-    for (const text of [`default:\n  appId: a\n  appSecret: ${SECRET}\n   userId: [u\n`, `default: {appId: a, appSecret: "${SECRET}", userId: }\n`, `default:\n  appSecret: ${SECRET}\n`]) {
+    for (const text of [
+      `default:\n  appId: a\n  appSecret: ${SECRET}\n   userId: [u\n`,
+      `default: {appId: a, appSecret: "${SECRET}", userId: }\n`,
+      `default:\n  appSecret: ${SECRET}\n`,
+    ]) {
       const e = thrown(() => loadCredentials({ env: {}, file: credFile(text) }));
       expect(`${e.message}\n${inspect(e)}`).not.toContain(SECRET);
     }
@@ -65,7 +71,15 @@ describe('loadCredentials', () => {
 
   it('holds the secret so that printing the credentials cannot show it', () => {
     const c = new Credentials('a', SECRET, 'u', 'test');
-    for (const t of [String(c), `${c}`, JSON.stringify(c), JSON.stringify({ nested: c }), inspect(c), inspect({ c }, { showHidden: true, depth: 5 }), Object.keys(c).join()]) {
+    for (const t of [
+      String(c),
+      `${c}`,
+      JSON.stringify(c),
+      JSON.stringify({ nested: c }),
+      inspect(c),
+      inspect({ c }, { showHidden: true, depth: 5 }),
+      Object.keys(c).join(),
+    ]) {
       expect(t).not.toContain(SECRET);
     }
     expect(c.sign({ a: 1 })).toMatch(/^[0-9A-F]{32}$/);

@@ -42,7 +42,14 @@ describe('the connector that opens sockets ahead', () => {
     await new Promise((r) => setImmediate(r));
     expect(w.ready).toBe(1);
     // Exactly what undici 7 passes for https://api.polyv.net (see its client connect()).
-    const got = await handOver(w, { host: 'api.polyv.net', hostname: 'api.polyv.net', protocol: 'https:', port: '', servername: null as unknown as string, localAddress: null });
+    const got = await handOver(w, {
+      host: 'api.polyv.net',
+      hostname: 'api.polyv.net',
+      protocol: 'https:',
+      port: '',
+      servername: null as unknown as string,
+      localAddress: null,
+    });
     expect(got.sync).toBe(false);
     expect(dialled).toHaveLength(1);
     expect(w.ready).toBe(0);

@@ -15,9 +15,24 @@ describe('envelopes', () => {
   it.each([
     ['v3 ok', 200, '{"code":200,"status":"success","message":"","data":{"a":1}}', { ok: true, data: { a: 1 } }],
     ['v4 ok', 200, '{"code":200,"status":"success","requestId":"r1","data":null,"success":true}', { ok: true, data: null, requestId: 'r1' }],
-    ['v3 error with HTTP 200', 200, '{"code":400,"status":"error","message":"application not found.","data":""}', { ok: false, httpStatus: 200, platformCode: 400, message: 'application not found.' }],
-    ['v4 error with HTTP 200', 200, '{"code":400,"status":"error","requestId":"r2","error":{"code":1099,"desc":"签到失败: 序号为[0,2]"},"success":false}', { ok: false, platformCode: 1099, message: '签到失败: 序号为[0,2]', requestId: 'r2' }],
-    ['v3 403 signature', 403, '{"code":403,"status":"error","message":"invalid signature.","data":""}', { ok: false, httpStatus: 403, platformCode: 403, message: 'invalid signature.' }],
+    [
+      'v3 error with HTTP 200',
+      200,
+      '{"code":400,"status":"error","message":"application not found.","data":""}',
+      { ok: false, httpStatus: 200, platformCode: 400, message: 'application not found.' },
+    ],
+    [
+      'v4 error with HTTP 200',
+      200,
+      '{"code":400,"status":"error","requestId":"r2","error":{"code":1099,"desc":"签到失败: 序号为[0,2]"},"success":false}',
+      { ok: false, platformCode: 1099, message: '签到失败: 序号为[0,2]', requestId: 'r2' },
+    ],
+    [
+      'v3 403 signature',
+      403,
+      '{"code":403,"status":"error","message":"invalid signature.","data":""}',
+      { ok: false, httpStatus: 403, platformCode: 403, message: 'invalid signature.' },
+    ],
     ['HTML 502', 502, '<html><body>Bad Gateway</body></html>', { ok: false, httpStatus: 502, platformCode: 502 }],
     ['empty 500', 500, '', { ok: false, httpStatus: 500, message: 'HTTP 500 with an empty body' }],
     ['2xx with success:false', 200, '{"code":200,"status":"success","success":false}', { ok: false }],
@@ -106,7 +121,7 @@ describe('the rate limiter', () => {
 
 describe('signing and request building', () => {
   it('signs Chinese text, numbers, and any key order the same way; drops empty values', () => {
-    const a = polyvSign({ b: '课程', a: 12, c: '' , d: undefined }, 's');
+    const a = polyvSign({ b: '课程', a: 12, c: '', d: undefined }, 's');
     const b = polyvSign({ a: '12', b: '课程' }, 's');
     expect(a).toBe(b);
     expect(a).toMatch(/^[0-9A-F]{32}$/);
@@ -161,7 +176,7 @@ describe('clock and credentials', () => {
 describe('the platform clock from Date headers (issue 14.10: never early)', () => {
   it('never puts the platform ahead of its real time, and narrows as answers come', () => {
     let seed = 7;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 200; trial += 1) {
       const trueOffset = Math.round((random() - 0.5) * 20 * 60_000);
       const clock = new PlatformClock();

@@ -66,7 +66,10 @@ describe('one signed attempt on the wire', () => {
   });
 
   it('GET reads: numbers as decimal text, every parameter signed, no body', () => {
-    for (const req of [getSpeakListRequest({ userId: 'user1', startTime: 1, endTime: 2e12, size: 1000, cursor: 'c1' }), exportSessionStatsRequest({ channelId: '1', sessionId: 's' })]) {
+    for (const req of [
+      getSpeakListRequest({ userId: 'user1', startTime: 1, endTime: 2e12, size: 1000, cursor: 'c1' }),
+      exportSessionStatsRequest({ channelId: '1', sessionId: 's' }),
+    ]) {
       const w = buildHttpRequest(req, creds, BASE, TS);
       expect(w.method).toBe('GET');
       expect(w.body).toBeUndefined();

@@ -35,7 +35,8 @@ export function defineExport(program: Command, ctx: CliContext): void {
     .option('--credentials <file>', 'credentials file')
     .option('--wait <duration>', 'report: keep retrying "not ready" this long (default 10m)')
     .action(async (kind: string, flags: ExportFlags) => {
-      if (kind !== 'chat' && kind !== 'history' && kind !== 'report') throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);
+      if (kind !== 'chat' && kind !== 'history' && kind !== 'report')
+        throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);
       if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new UsageError('--format must be jsonl or csv');
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
       if (flags.endpoint) checkEndpoint(flags.endpoint);
@@ -50,7 +51,9 @@ export function defineExport(program: Command, ctx: CliContext): void {
         // One-off, the window is not the event's: say which it is before anything else.
         const { historyWindow } = await import('../../api/export.js');
         const w = historyWindow(flags.from, flags.to, now);
-        ctx.stdout.write(`history of channel ${flags.channel} from ${new Date(w.from).toISOString()} to ${new Date(w.to).toISOString()}${flags.from === undefined ? ' (the last 24 hours: --from not given)' : ''}\n`);
+        ctx.stdout.write(
+          `history of channel ${flags.channel} from ${new Date(w.from).toISOString()} to ${new Date(w.to).toISOString()}${flags.from === undefined ? ' (the last 24 hours: --from not given)' : ''}\n`,
+        );
       }
       const exporting = exportOneOff({
         kind,
@@ -82,13 +85,21 @@ export function defineExport(program: Command, ctx: CliContext): void {
       } catch (err) {
         // Stopped by a signal: whatever the error that surfaced, the export is interrupted, not failed.
         if (!ctx.signal.aborted) throw err;
-        ctx.stderr.write(`interrupted: ${kind === 'history' ? 'the pages written so far are checkpointed in' : 'nothing is half-written in'} ${flags.out}. To resume, run the same command again.\n`);
+        ctx.stderr.write(
+          `interrupted: ${kind === 'history' ? 'the pages written so far are checkpointed in' : 'nothing is half-written in'} ${flags.out}. To resume, run the same command again.\n`,
+        );
         ctx.exitCode = ExitCodes.INTERRUPTED;
         return;
       }
       ctx.stdout.write(`wrote ${done.file} (${done.bytes} bytes${done.records !== undefined ? `, ${done.records} records` : ''})\n`);
-      if (done.malformed) ctx.stdout.write(`${done.malformed} malformed record${done.malformed === 1 ? '' : 's'} written as they came${done.firstProblem ? ` (first: ${done.firstProblem})` : ''}\n`);
-      if (done.unwritable) ctx.stdout.write(`${done.unwritable} ${done.unwritable === 1 ? 'entry that is not a record' : 'entries that are not records'} skipped${done.firstUnwritable ? ` (first: ${done.firstUnwritable})` : ''}\n`);
+      if (done.malformed)
+        ctx.stdout.write(
+          `${done.malformed} malformed record${done.malformed === 1 ? '' : 's'} written as they came${done.firstProblem ? ` (first: ${done.firstProblem})` : ''}\n`,
+        );
+      if (done.unwritable)
+        ctx.stdout.write(
+          `${done.unwritable} ${done.unwritable === 1 ? 'entry that is not a record' : 'entries that are not records'} skipped${done.firstUnwritable ? ` (first: ${done.firstUnwritable})` : ''}\n`,
+        );
       ctx.exitCode = 0;
     });
 }

@@ -31,7 +31,13 @@ export function definePlan(program: Command, ctx: CliContext): void {
       const { writePlanJson, renderPlanText } = await import('../render/plan.js');
       // The clock is always given: a check-in already past is reported (RB4014) by a plain `plan` too.
       const now = Date.now();
-      const result = planFile(file, { cwd: ctx.cwd, vars: flags.var, now, ...(flags.vars ? { varsFile: flags.vars } : {}), ...(flags.start ? { start: flags.start } : {}) });
+      const result = planFile(file, {
+        cwd: ctx.cwd,
+        vars: flags.var,
+        now,
+        ...(flags.vars ? { varsFile: flags.vars } : {}),
+        ...(flags.start ? { start: flags.start } : {}),
+      });
       if (result.unreadable) throw new UsageError(result.diagnostics[0]!.message);
       const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
       if (!result.plan) {

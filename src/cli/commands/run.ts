@@ -47,7 +47,8 @@ export function defineRun(program: Command, ctx: CliContext): void {
       const { lineRenderer, liveRenderer, renderSummary } = await import('../render/progress-lines.js');
       const { inPlannedOrder } = await import('../render/planned-order.js');
       const requestTimeoutMs = flags.requestTimeout === undefined ? undefined : Number(flags.requestTimeout);
-      if (requestTimeoutMs !== undefined && !(Number.isInteger(requestTimeoutMs) && requestTimeoutMs > 0)) throw new UsageError('--request-timeout must be a positive number of milliseconds');
+      if (requestTimeoutMs !== undefined && !(Number.isInteger(requestTimeoutMs) && requestTimeoutMs > 0))
+        throw new UsageError('--request-timeout must be a positive number of milliseconds');
       let onEvent: ((e: EngineEvent) => void) | undefined;
       let stopLive: (() => void) | undefined;
       let plannedStart: number | undefined;
@@ -90,7 +91,8 @@ export function defineRun(program: Command, ctx: CliContext): void {
             if (!onEvent) return;
             onEvent(e);
           },
-          onJournalRepaired: (r) => ctx.stderr.write(`runbook: repaired the journal ${r.path}: cut off a torn last line (${r.bytes} bytes of a record never written whole)\n`),
+          onJournalRepaired: (r) =>
+            ctx.stderr.write(`runbook: repaired the journal ${r.path}: cut off a torn last line (${r.bytes} bytes of a record never written whole)\n`),
           onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
           ...(ctx.hooks?.afterJournalWrite ? { afterJournalWrite: ctx.hooks.afterJournalWrite } : {}),
           isAlive: (pid) => {
@@ -130,7 +132,10 @@ export function defineRun(program: Command, ctx: CliContext): void {
         return;
       }
       const s = result.summary;
-      if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: inPlannedOrder(s.actions, result.plan) })}\n`);
+      if (flags.json)
+        ctx.stdout.write(
+          `${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: inPlannedOrder(s.actions, result.plan) })}\n`,
+        );
       else ctx.stdout.write(`\n${renderSummary(s, result.plan, result.journal ? { journal: result.journal } : {})}`);
       if (s.interrupted) {
         const resume = resumeLine(result.plan.event.start);

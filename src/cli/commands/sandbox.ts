@@ -45,7 +45,14 @@ export function defineSandbox(program: Command, ctx: CliContext): void {
         port: num(flags.port, '--port'),
         host: flags.host,
         credentials,
-        ...(flags.channels ? { channels: flags.channels.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...(flags.channels
+          ? {
+              channels: flags.channels
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }
+          : {}),
         ...(flags.faults ? { faults: parseFaultSpec(flags.faults) } : {}),
         seed: num(flags.seed, '--seed'),
         seedMessages: num(flags.seedMessages, '--seed-messages'),

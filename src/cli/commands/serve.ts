@@ -58,7 +58,9 @@ export function defineServe(program: Command, ctx: CliContext): void {
         onListening: (url) => ctx.stdout.write(`runbook serve listening on ${url}\n`),
       });
       const t = serving.term;
-      ctx.stdout.write(`${t.lessons.size} lesson(s), ${t.templates.size} template(s), ${t.rejected.size} file(s) not valid${serving.sandboxUrl ? `; rehearsal against the built-in sandbox at ${serving.sandboxUrl}` : ''}\nCtrl-C (or SIGTERM) stops cleanly; starting again resumes every lesson from its journal\n`);
+      ctx.stdout.write(
+        `${t.lessons.size} lesson(s), ${t.templates.size} template(s), ${t.rejected.size} file(s) not valid${serving.sandboxUrl ? `; rehearsal against the built-in sandbox at ${serving.sandboxUrl}` : ''}\nCtrl-C (or SIGTERM) stops cleanly; starting again resumes every lesson from its journal\n`,
+      );
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
         ctx.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -22,7 +22,8 @@ export function defineValidate(program: Command, ctx: CliContext): void {
     .option('--var <name=value>', 'set a variable (repeatable; highest precedence)', collect, [])
     .option('--vars <file>', 'a YAML/JSON file of variables')
     .action(async (files: string[], flags: ValidateFlags) => {
-      if (!['text', 'json', 'github'].includes(flags.format)) throw new UsageError(`--format must be text, json or github, got ${JSON.stringify(flags.format)}`);
+      if (!['text', 'json', 'github'].includes(flags.format))
+        throw new UsageError(`--format must be text, json or github, got ${JSON.stringify(flags.format)}`);
       const { validateFiles } = await import('../../api/pipeline.js');
       const { renderDiagnosticsText, renderDiagnosticsGithub, diagnosticJson } = await import('../render/diagnostics.js');
       const result = await validateFiles(files, { cwd: ctx.cwd, vars: flags.var, ...(flags.vars ? { varsFile: flags.vars } : {}) }, ctx.signal);
@@ -39,7 +40,11 @@ export function defineValidate(program: Command, ctx: CliContext): void {
         ctx.stdout.write(renderDiagnosticsText(all, { color: ctx.color, cwd: ctx.cwd }));
         const errors = all.filter((d) => d.severity === 'error').length;
         const warnings = all.length - errors;
-        ctx.stdout.write(result.ok ? `${files.length} playbook${files.length > 1 ? 's' : ''} valid${warnings ? `, ${warnings} warning(s)` : ''}\n` : `${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}\n`);
+        ctx.stdout.write(
+          result.ok
+            ? `${files.length} playbook${files.length > 1 ? 's' : ''} valid${warnings ? `, ${warnings} warning(s)` : ''}\n`
+            : `${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}\n`,
+        );
       }
       ctx.exitCode = result.ok ? 0 : 1;
     });

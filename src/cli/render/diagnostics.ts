@@ -37,7 +37,9 @@ export function renderDiagnosticsText(diags: readonly Diagnostic[], opts: { colo
     if (src !== undefined) {
       const n = String(d.location.line);
       lines.push(`${paint(DIM, `${n} |`)} ${src}`);
-      lines.push(`${' '.repeat(n.length)} ${paint(DIM, '|')} ${' '.repeat(Math.max(0, d.location.col - 1))}${paint(d.severity === 'error' ? RED : YELLOW, '^')}`);
+      lines.push(
+        `${' '.repeat(n.length)} ${paint(DIM, '|')} ${' '.repeat(Math.max(0, d.location.col - 1))}${paint(d.severity === 'error' ? RED : YELLOW, '^')}`,
+      );
     }
     for (const r of d.related ?? []) lines.push(`  ${paint(CYAN, formatLocation(r.location))}: note: ${r.message}`);
   }
@@ -49,7 +51,10 @@ export function renderDiagnosticsGithub(diags: readonly Diagnostic[]): string {
   const esc = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (s: string): string => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   return diags
-    .map((d) => `::${d.severity === 'error' ? 'error' : 'warning'} file=${prop(d.location.file)},line=${d.location.line},col=${d.location.col},title=${prop(d.code)}::${esc(d.message + (d.stepId ? ` [step ${d.stepId}]` : ''))}\n`)
+    .map(
+      (d) =>
+        `::${d.severity === 'error' ? 'error' : 'warning'} file=${prop(d.location.file)},line=${d.location.line},col=${d.location.col},title=${prop(d.code)}::${esc(d.message + (d.stepId ? ` [step ${d.stepId}]` : ''))}\n`,
+    )
     .join('');
 }
 
@@ -63,6 +68,16 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
     line: d.location.line,
     col: d.location.col,
     ...(d.stepId ? { stepId: d.stepId } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ file: r.location.file, line: r.location.line, col: r.location.col, message: r.message, ...(r.stepId ? { stepId: r.stepId } : {}) })) } : {}),
+    ...(d.related
+      ? {
+          related: d.related.map((r) => ({
+            file: r.location.file,
+            line: r.location.line,
+            col: r.location.col,
+            message: r.message,
+            ...(r.stepId ? { stepId: r.stepId } : {}),
+          })),
+        }
+      : {}),
   };
 }

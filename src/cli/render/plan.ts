@@ -72,10 +72,25 @@ export function planJson(plan: Plan, warnings: readonly Diagnostic[], cwd: strin
   return {
     version: 1,
     runId: plan.runId,
-    event: { name: plan.event.name, zone: plan.event.zone, start: iso(plan.event.start), end: iso(plan.event.end), startLocal: iso(plan.event.start, plan.event.zone), endLocal: iso(plan.event.end, plan.event.zone), files: plan.event.files.map(rel) },
+    event: {
+      name: plan.event.name,
+      zone: plan.event.zone,
+      start: iso(plan.event.start),
+      end: iso(plan.event.end),
+      startLocal: iso(plan.event.start, plan.event.zone),
+      endLocal: iso(plan.event.end, plan.event.zone),
+      files: plan.event.files.map(rel),
+    },
     channels: plan.channels,
     actions: plan.actions.map((a) => actionJson(a, plan, rel)),
-    checkinBatches: plan.checkinBatches.map((b) => ({ id: b.id, at: iso(b.at), atLocal: iso(b.at, plan.event.zone), relative: relativeLabel(b.at, plan), actionIds: b.actionIds, call: describeCall(b.request) })),
+    checkinBatches: plan.checkinBatches.map((b) => ({
+      id: b.id,
+      at: iso(b.at),
+      atLocal: iso(b.at, plan.event.zone),
+      relative: relativeLabel(b.at, plan),
+      actionIds: b.actionIds,
+      call: describeCall(b.request),
+    })),
     warnings: warnings.map(diagnosticJson),
   };
 }
@@ -99,12 +114,40 @@ export function writePlanJson(write: (text: string) => void, plan: Plan, warning
 }
 
 function actionJson(a: PlannedAction, plan: Plan, rel: (p: string) => string): Record<string, unknown> {
-  const base = { id: a.id, stepId: a.stepId, kind: a.kind, channel: a.channelAlias, channelId: a.channelId, at: iso(a.at), atLocal: iso(a.at, plan.event.zone), relative: a.kind === 'checkin' ? relativeLabel(a.at, plan) : relativeLabel(a.at, plan, a.relativeTo), source: formatLocation(a.source), policy: a.policy };
+  const base = {
+    id: a.id,
+    stepId: a.stepId,
+    kind: a.kind,
+    channel: a.channelAlias,
+    channelId: a.channelId,
+    at: iso(a.at),
+    atLocal: iso(a.at, plan.event.zone),
+    relative: a.kind === 'checkin' ? relativeLabel(a.at, plan) : relativeLabel(a.at, plan, a.relativeTo),
+    source: formatLocation(a.source),
+    policy: a.policy,
+  };
   switch (a.kind) {
     case 'message':
-      return { ...base, ...(a.text !== undefined ? { text: a.text } : {}), ...(a.imageUrl ? { imageUrl: a.imageUrl } : {}), watchType: a.watchType, joinHistoryList: a.joinHistoryList, encodedLength: a.encodedLength, limit: PlatformLimits.maxEncodedContent, call: describeCall(a.request) };
+      return {
+        ...base,
+        ...(a.text !== undefined ? { text: a.text } : {}),
+        ...(a.imageUrl ? { imageUrl: a.imageUrl } : {}),
+        watchType: a.watchType,
+        joinHistoryList: a.joinHistoryList,
+        encodedLength: a.encodedLength,
+        limit: PlatformLimits.maxEncodedContent,
+        call: describeCall(a.request),
+      };
     case 'checkin':
-      return { ...base, startsAt: iso(a.startsAt), startsAtLocal: iso(a.startsAt, plan.event.zone), startsRelative: relativeLabel(a.startsAt, plan, a.relativeTo), limitTime: a.limitTime, ...(a.message ? { message: a.message } : {}), batchId: a.batchId };
+      return {
+        ...base,
+        startsAt: iso(a.startsAt),
+        startsAtLocal: iso(a.startsAt, plan.event.zone),
+        startsRelative: relativeLabel(a.startsAt, plan, a.relativeTo),
+        limitTime: a.limitTime,
+        ...(a.message ? { message: a.message } : {}),
+        batchId: a.batchId,
+      };
     case 'chatExport':
       return { ...base, outDir: rel(a.outDir), call: describeCall(a.request) };
     case 'historyExport':
@@ -177,7 +220,10 @@ const AUDIENCE = { 1: 'everyone', 2: 'viewers', 3: 'teacher, guests, assistants,
 function detail(a: PlannedAction, plan: Plan, rel: (p: string) => string): string {
   switch (a.kind) {
     case 'message': {
-      const text = a.text !== undefined ? `${JSON.stringify(a.text.length > 60 ? `${a.text.slice(0, 57)}...` : a.text)}, ${a.encodedLength}/${PlatformLimits.maxEncodedContent} encoded` : 'no text';
+      const text =
+        a.text !== undefined
+          ? `${JSON.stringify(a.text.length > 60 ? `${a.text.slice(0, 57)}...` : a.text)}, ${a.encodedLength}/${PlatformLimits.maxEncodedContent} encoded`
+          : 'no text';
       return `${text}${a.imageUrl ? `, image ${a.imageUrl}` : ''}; to ${AUDIENCE[a.watchType]}${a.joinHistoryList ? '' : ', not in the chat history'}`;
     }
     case 'checkin':

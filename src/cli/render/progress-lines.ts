@@ -19,7 +19,9 @@ export function lineRenderer(out: Writer, plan: Plan, dryRun: boolean): (e: Engi
         out.write(`already done: ${e.unit}\n`);
         break;
       case 'dispatch':
-        out.write(dryRun ? `${time(e.plannedAt, z)} ${e.unit} ${e.call ?? ''}\n` : `${time(e.at, z)} send ${e.unit} (${e.kind}), ${e.latenessMs} ms after its time\n`);
+        out.write(
+          dryRun ? `${time(e.plannedAt, z)} ${e.unit} ${e.call ?? ''}\n` : `${time(e.at, z)} send ${e.unit} (${e.kind}), ${e.latenessMs} ms after its time\n`,
+        );
         break;
       case 'outcome':
         if (!dryRun || e.result !== 'ok') out.write(`${e.result === 'ok' ? 'ok' : e.result.toUpperCase()} ${e.unit}${e.message ? `: ${e.message}` : ''}\n`);
@@ -79,10 +81,21 @@ export function liveRenderer(out: Writer, plan: Plan, color: boolean, now: () =>
 export function renderSummary(summary: RunSummary, plan: Plan, where: { journal?: string } = {}): string {
   const z = plan.event.zone;
   const actions = inPlannedOrder(summary.actions, plan);
-  const rows = actions.map((a) => [a.id, a.kind, a.channelId, DateTime.fromMillis(a.plannedAt, { zone: z }).toFormat('MM-dd HH:mm:ss'), a.result, a.latenessMs === undefined ? '' : `${a.latenessMs} ms`]);
+  const rows = actions.map((a) => [
+    a.id,
+    a.kind,
+    a.channelId,
+    DateTime.fromMillis(a.plannedAt, { zone: z }).toFormat('MM-dd HH:mm:ss'),
+    a.result,
+    a.latenessMs === undefined ? '' : `${a.latenessMs} ms`,
+  ]);
   const head = ['action', 'kind', 'channel', `planned (${z})`, 'outcome', 'late'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const fmt = (r: string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const lines = [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => fmt(r as string[]))];
   const by = (s: string): string[] => actions.filter((a) => a.result === s).map((a) => a.id);
   const count = (s: string): number => by(s).length;
@@ -91,7 +104,9 @@ export function renderSummary(summary: RunSummary, plan: Plan, where: { journal?
   if (count('ambiguous')) lines.push(`ambiguous (sent, answer unknown; check the channel before resending): ${by('ambiguous').join(', ')}`);
   for (const a of actions.filter((x) => (x.result === 'failed' || x.result === 'skipped') && x.message)) lines.push(`${a.result} ${a.id}: ${a.message}`);
   if (where.journal) lines.push(`journal: ${where.journal}`);
-  const outDirs = [...new Set(plan.actions.flatMap((a) => ('outDir' in a && summary.actions.some((r) => r.id === a.id && r.result === 'ok') ? [a.outDir] : [])))];
+  const outDirs = [
+    ...new Set(plan.actions.flatMap((a) => ('outDir' in a && summary.actions.some((r) => r.id === a.id && r.result === 'ok') ? [a.outDir] : []))),
+  ];
   for (const d of outDirs) lines.push(`exports written to: ${d}`);
   return `${lines.join('\n')}\n`;
 }
