@@ -74,3 +74,30 @@ export type DiagnosticCode = (typeof DiagnosticCodes)[keyof typeof DiagnosticCod
 export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === 'error');
 }
+
+/**
+ * The stable JSON form of a diagnostic (`validate --format json`, `plan --json`'s warnings, serve's
+ * API): `{code, severity, message, file, line, col, stepId?, related?}`. Fields are never renamed.
+ */
+export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    file: d.location.file,
+    line: d.location.line,
+    col: d.location.col,
+    ...(d.stepId ? { stepId: d.stepId } : {}),
+    ...(d.related
+      ? {
+          related: d.related.map((r) => ({
+            file: r.location.file,
+            line: r.location.line,
+            col: r.location.col,
+            message: r.message,
+            ...(r.stepId ? { stepId: r.stepId } : {}),
+          })),
+        }
+      : {}),
+  };
+}

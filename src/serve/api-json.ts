@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../core/diagnostic.js';
+import { diagnosticJson } from '../core/diagnostic.js';
 import { callOf, sourceOf, type ActionView } from './action-view.js';
 import type { Lesson } from './lesson.js';
 import type { Rejection } from './term.js';
@@ -33,19 +33,6 @@ export function lessonDetail(l: Lesson): Record<string, unknown> {
 export function actionJson(v: ActionView): Record<string, unknown> {
   const { action: _a, batch: _b, ...rest } = v;
   return { ...rest, source: sourceOf(v), call: callOf(v) };
-}
-
-export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
-  return {
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    file: d.location.file,
-    line: d.location.line,
-    col: d.location.col,
-    ...(d.stepId ? { stepId: d.stepId } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ message: r.message, file: r.location.file, line: r.location.line, col: r.location.col })) } : {}),
-  };
 }
 
 export function rejectionJson(r: Rejection): Record<string, unknown> {

@@ -58,26 +58,5 @@ export function renderDiagnosticsGithub(diags: readonly Diagnostic[]): string {
     .join('');
 }
 
-/** The JSON form: `{ ok, files: [{file, ok, diagnostics}], crossFile: [...] }`, stable for tools. */
-export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
-  return {
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    file: d.location.file,
-    line: d.location.line,
-    col: d.location.col,
-    ...(d.stepId ? { stepId: d.stepId } : {}),
-    ...(d.related
-      ? {
-          related: d.related.map((r) => ({
-            file: r.location.file,
-            line: r.location.line,
-            col: r.location.col,
-            message: r.message,
-            ...(r.stepId ? { stepId: r.stepId } : {}),
-          })),
-        }
-      : {}),
-  };
-}
+/** The JSON form of one diagnostic (validate --format json wraps them in `{ ok, files, crossFile }`). */
+export { diagnosticJson } from '../../core/diagnostic.js';
