@@ -7,6 +7,7 @@ import { checkEndpoint } from '../endpoint-option.js';
 import { resumeCommand } from '../resume-command.js';
 import { SANDBOX_ENDS_WITH_RUN, SANDBOX_RESUMED } from '../sandbox-notices.js';
 import { collect } from './validate.js';
+import { isProcessAlive } from '../process-alive.js';
 
 interface RunFlags {
   dryRun?: boolean;
@@ -95,14 +96,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
             ctx.stderr.write(`runbook: repaired the journal ${r.path}: cut off a torn last line (${r.bytes} bytes of a record never written whole)\n`),
           onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
           ...(ctx.hooks?.afterJournalWrite ? { afterJournalWrite: ctx.hooks.afterJournalWrite } : {}),
-          isAlive: (pid) => {
-            try {
-              process.kill(pid, 0);
-              return true;
-            } catch (err) {
-              return (err as NodeJS.ErrnoException).code === 'EPERM';
-            }
-          },
+          isAlive: isProcessAlive,
           pid: process.pid,
           onPlan: (plan) => {
             plannedStart = plan.event.start;

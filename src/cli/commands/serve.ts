@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
+import { isProcessAlive } from '../process-alive.js';
 
 interface ServeFlags {
   port: string;
@@ -46,14 +47,7 @@ export function defineServe(program: Command, ctx: CliContext): void {
         ...(flags.credentials ? { credentialsFile: flags.credentials } : {}),
         ...(flags.tokenFile ? { tokenFile: flags.tokenFile } : {}),
         pid: process.pid,
-        isAlive: (pid) => {
-          try {
-            process.kill(pid, 0);
-            return true;
-          } catch (err) {
-            return (err as NodeJS.ErrnoException).code === 'EPERM';
-          }
-        },
+        isAlive: isProcessAlive,
         log,
         onListening: (url) => ctx.stdout.write(`runbook serve listening on ${url}\n`),
       });
