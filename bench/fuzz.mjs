@@ -1,6 +1,6 @@
 // Issue 6: 10,000 generated and mutated playbooks (CASES) through the whole pipeline: no crash, no
 // stack trace, every diagnostic with a known code and a location.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -10,45 +10,8 @@ import { machine } from './lib-stats.mjs';
 const CASES = Number(process.env.CASES ?? 10_000);
 const dir = mkdtempSync(join(tmpdir(), 'rb-fuzzb-'));
 const codes = new Set(Object.values(DiagnosticCodes));
-const base =
-  'event: { name: Fuzz, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1h }\nchannels: { main: "1000001", side: "1000002" }\nvars: { who: 老师 }\nsteps:\n  - id: hello\n    kind: message\n    at: -5m\n    text: "你好 {{who}} {{time event.start}}"\n  - id: c1\n    kind: checkin\n    at: +10m\n    duration: 60s\n  - kind: historyExport\n    at: end+5m\n';
-const fragments = [
-  '{{',
-  '}}',
-  '{{nope}}',
-  '{{constructor}}',
-  '{{lookup this "constructor"}}',
-  ':',
-  '- ',
-  '&a ',
-  '*a',
-  '\t',
-  '"',
-  "'",
-  '[',
-  ']',
-  '{',
-  '}',
-  '\n',
-  '  ',
-  'kind: checkin',
-  'at: +9m',
-  'duration: 99999s',
-  'timezone: Mars/Base',
-  '__proto__: 1',
-  'appSecret: x',
-  'extends: ./nothing.yaml',
-  'extends: f0.yaml',
-  'channels: nope',
-  '2026-03-08T02:30',
-  '%',
-  '!!binary',
-  '? ',
-  '|',
-  '>',
-  '\u0000',
-  '\uFEFF',
-];
+// The corpus is the unit test's (test/unit/fuzz-playbooks.test.ts): one list, run 10,000 times here.
+const { valid: base, fragments } = JSON.parse(readFileSync(new URL('../test/helpers/fuzz-corpus.json', import.meta.url), 'utf8'));
 let n = 0;
 let diagnostics = 0;
 let plans = 0;

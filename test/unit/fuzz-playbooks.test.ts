@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { planFile } from '../../src/api/pipeline.js';
 import { planJson, renderPlanText } from '../../src/cli/render/plan.js';
 import { DiagnosticCodes } from '../../src/core/diagnostic.js';
+import corpus from '../helpers/fuzz-corpus.json' with { type: 'json' };
 
 /**
  * Generated and mutated playbooks: whatever the input, planning ends with a plan or with diagnostics,
@@ -15,76 +16,7 @@ import { DiagnosticCodes } from '../../src/core/diagnostic.js';
 const dir = mkdtempSync(join(tmpdir(), 'rb-fuzz-'));
 const CODES = new Set<string>(Object.values(DiagnosticCodes));
 
-const valid = `event: { name: Fuzz, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1h }
-channels: { main: "1000001", side: "1000002" }
-vars: { who: 老师 }
-steps:
-  - id: hello
-    kind: message
-    at: -5m
-    text: "你好 {{who}} {{time event.start}}"
-  - id: c1
-    kind: checkin
-    at: +10m
-    duration: 60s
-  - kind: historyExport
-    at: end+5m
-`;
-
-const fragments = [
-  '{{',
-  '}}',
-  '{{nope}}',
-  '{{constructor}}',
-  ':',
-  '- ',
-  '&a ',
-  '*a',
-  '\t',
-  '"',
-  "'",
-  '[',
-  ']',
-  '{',
-  '}',
-  '\n',
-  '  ',
-  'kind: checkin',
-  'at: +9m',
-  'duration: 99999s',
-  'timezone: Mars/Base',
-  '__proto__: 1',
-  'appSecret: x',
-  'extends: ./nothing.yaml',
-  'channels: nope',
-  '2026-03-08T02:30',
-  '%',
-  '!!binary',
-  '? ',
-  '|',
-  '>',
-  '{{#if who}}',
-  '{{/if}}',
-  '{{else}}',
-  '{{~who~}}',
-  '\\{{who}}',
-  '{{{who}}}',
-  '{{lookup event "toString"}}',
-  '{{event.start.length}}',
-  '{{add event.start "x"}}',
-  '{{log}}',
-  'log: 1',
-  '---\n',
-  'channelId: 00012345678901234567890',
-  '"0001000"',
-  'end: "2026-12-01T21:00"',
-  'image: file:///etc/passwd',
-  '99999999999999999999h',
-  'at: +9999999999999999m',
-  'end+1000000000h',
-  '+116106-01-01T10:00',
-  '1e30',
-];
+const { valid, fragments } = corpus;
 
 function check(text: string, n: number): void {
   const f = join(dir, `f${n % 16}.yaml`);
