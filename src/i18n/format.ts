@@ -11,7 +11,7 @@ import { isMsg, type DurationParam, type ListParam, type MessageKey, type Msg, t
  * A key missing from the catalog, or a parameter the message needs but was not given, is a bug in
  * runbook, not in the user's input. During a live lesson the safest answer to that bug is still to
  * say something, so the message falls back to its key and parameters; tests set
- * RUNBOOK_I18N_STRICT=1 and such a bug fails them instead.
+ * RUNBOOK_I18N_STRICT=1 (vitest and the CLI test helpers do) and such a bug fails them instead.
  */
 const compiled = new Map<string, IntlMessageFormat>();
 
