@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { RunbookError } from '../core/errors.js';
 import { t } from '../i18n/index.js';
 import type { CliContext, CliContextInput } from './context.js';
+import { localizedCommanderError, localizedHelp } from './help.js';
 import { cliLanguage, languageWithoutFlag } from './language-option.js';
 import { VERSION } from './version.js';
 import { defineValidate } from './commands/validate.js';
@@ -35,10 +36,13 @@ export async function main(argv: readonly string[], input: CliContextInput): Pro
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(localizedCommanderError(s, lang)),
     })
-    // Subcommands list the program's options too (`--lang` is accepted on every command).
-    .configureHelp({ showGlobalOptions: true })
-    .showHelpAfterError('(run with --help for usage)');
+    // Set on the program before the commands are defined: each command copies these when created.
+    .configureHelp(localizedHelp(lang))
+    .helpOption('-h, --help', t(lang, 'cli.help.helpOption'))
+    .helpCommand('help [command]', t(lang, 'cli.help.helpCommand'))
+    .showHelpAfterError(t(lang, 'cli.help.afterError'));
 
   defineValidate(program, ctx);
   definePlan(program, ctx);
