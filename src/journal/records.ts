@@ -12,6 +12,8 @@ export type JournalRecord =
       readonly host: string;
       readonly file: string;
       readonly start: number;
+      /** The event's IANA zone, so `status` shows times as the lesson's people read them (absent in older journals). */
+      readonly zone?: string;
       readonly actions: readonly JournalAction[];
     }
   | { readonly t: 'intent'; readonly unit: string; readonly at: number }
