@@ -8,7 +8,8 @@ import { PlatformLimits } from '../../polyv/limits.js';
 import { redactedCall, redactedCallLine, type RedactedCall } from '../../polyv/redacted-call.js';
 import type { ApiRequest } from '../../polyv/requests.js';
 import { diagnosticJson, renderDiagnosticsText } from './diagnostics.js';
-import { displayWidth, duration, formatTime, msg, padEnd, t, time, type Language } from '../../i18n/index.js';
+import { duration, msg, padEnd, t, time, type Language } from '../../i18n/index.js';
+import { zonedTimes } from './zoned-times.js';
 
 /**
  * A path as plans show it, by the rule diagnostics' `source` locations follow (src/load): relative to
@@ -172,7 +173,8 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
   const z = plan.event.zone;
   // With the UTC offset always: across a fall-back change the same wall time happens twice, and
   // only the offset tells which one a line means (01:45 +11:00, then 01:35 +10:30).
-  const local = (ms: number): string => formatTime(time(ms, z, 'full'), lang);
+  const zoned = zonedTimes(z, lang, 'full');
+  const local = zoned.text;
   const rel = (p: string): string => shownPath(opts.cwd, p);
   const out: string[] = [];
   out.push(bold(plan.event.name));
@@ -188,16 +190,11 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
   }
   const shown = (a: PlannedAction): number => (a.kind === 'checkin' ? a.startsAt : a.at);
   // The time column is as wide as its widest entry (a Chinese date's width varies with the month).
-  const times = new Map<number, string>();
-  const timeOf = (ms: number): string => {
-    let s = times.get(ms);
-    if (s === undefined) times.set(ms, (s = local(ms)));
-    return s;
-  };
-  for (const a of plan.actions) timeOf(shown(a));
-  for (const b of plan.checkinBatches) timeOf(b.at);
-  const timeWidth = Math.max(0, ...[...times.values()].map(displayWidth));
-  const row = (label: string, ms: number, rest: string): string => `  ${padEnd(label, 9)} ${padEnd(timeOf(ms), timeWidth)}  ${rest}`;
+  let timeWidth = 0;
+  for (const a of plan.actions) timeWidth = Math.max(timeWidth, zoned.width(shown(a)));
+  for (const b of plan.checkinBatches) timeWidth = Math.max(timeWidth, zoned.width(b.at));
+  const timeCell = (ms: number): string => local(ms) + ' '.repeat(Math.max(0, timeWidth - zoned.width(ms)));
+  const row = (label: string, ms: number, rest: string): string => `  ${padEnd(label, 9)} ${timeCell(ms)}  ${rest}`;
   for (const [alias, actions] of byChannel) {
     out.push('');
     out.push(bold(t(lang, 'cli.plan.text.channel', { alias, channelId: plan.channels[alias] ?? '' })));
