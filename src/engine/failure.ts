@@ -13,7 +13,12 @@ export function failureOf(
   err: unknown,
 ): { readonly result: 'failed' | 'ambiguous'; readonly message: string; readonly text: Msg; readonly code?: number | string } {
   const code = err instanceof PolyvApiError ? err.platformCode : (err as { code?: string } | undefined)?.code;
-  return { result: outcomeOf(endpoint, err), message: err instanceof Error ? err.message : String(err), text: textOf(err), ...(code !== undefined ? { code } : {}) };
+  return {
+    result: outcomeOf(endpoint, err),
+    message: err instanceof Error ? err.message : String(err),
+    text: textOf(err),
+    ...(code !== undefined ? { code } : {}),
+  };
 }
 
 /** An error's words as a message: a RunbookError's own; anything else (a bug, a library's error) as it said it. */

@@ -104,9 +104,7 @@ export class RunState {
         continue;
       }
       if (state?.intent && u.kind !== 'export' && policyOf(u).ambiguous !== 'resend') {
-        this.writes.push(
-          this.record(u, 'ambiguous', { text: msg('error.outcome.crashedInFlight') }),
-        );
+        this.writes.push(this.record(u, 'ambiguous', { text: msg('error.outcome.crashedInFlight') }));
         continue;
       }
       queue.push(u);

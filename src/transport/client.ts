@@ -183,7 +183,14 @@ export class PolyvClient implements PolyvApi {
     const data = (await this.call(createChatExportTaskRequest(p), o, 'utf8')).data as Record<string, unknown> | null;
     const status = data?.['status'];
     if (status !== 'todo' && status !== 'doing' && status !== 'done') {
-      throw new PolyvApiError('createChatExportTask', 200, 200, msg('error.api.unexpectedTaskStatus', { status: JSON.stringify(status) ?? 'undefined' }), undefined, o?.stepId);
+      throw new PolyvApiError(
+        'createChatExportTask',
+        200,
+        200,
+        msg('error.api.unexpectedTaskStatus', { status: JSON.stringify(status) ?? 'undefined' }),
+        undefined,
+        o?.stepId,
+      );
     }
     const url = typeof data?.['url'] === 'string' && data['url'] !== '' ? data['url'] : undefined;
     const last = typeof data?.['lastExportTime'] === 'number' ? data['lastExportTime'] : undefined;
@@ -229,8 +236,7 @@ export class PolyvClient implements PolyvApi {
     let redirects = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        if (!isHttpUrl(target))
-          throw new DownloadError(redactUrl(target.split('?')[0]!), undefined, msg('error.download.notHttp'), o?.stepId, { final: true });
+        if (!isHttpUrl(target)) throw new DownloadError(redactUrl(target.split('?')[0]!), undefined, msg('error.download.notHttp'), o?.stepId, { final: true });
         const res = await request(target, { dispatcher: this.agent, method: 'GET', signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
         if (res.statusCode >= 300 && res.statusCode < 400 && res.headers['location']) {
           await res.body.dump();
