@@ -123,7 +123,7 @@ function fileCheckpoint<T>(path: string): CheckpointPort<T> {
         text = readFileSync(path, 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw toFileError(err, 'cannot read the export checkpoint', path);
+        throw toFileError(err, msg('error.file.what.readExportCheckpoint'), path);
       }
       try {
         return JSON.parse(text) as T;

@@ -9,7 +9,7 @@ import { acquireLock, type LockHolder } from '../journal/lock.js';
 import { Journal, journalPath, readJournal, type JournalRepair } from '../journal/journal.js';
 import type { Plan } from '../plan/types.js';
 import type { ClientEvent, PolyvClient } from '../transport/client.js';
-import { describeSkew } from '../transport/clock.js';
+import { skewMsg } from '../transport/clock.js';
 import { connect, type Connection } from './connection.js';
 import { planFile, type FileResult } from './pipeline.js';
 import { lessonRunId, stateDirFor } from './lesson-id.js';
@@ -100,7 +100,7 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
           if (e.type === 'clock-ignored' && !ignoredDate) {
             ignoredDate = true;
             const text = msg('run.notice.clockIgnored', { date: e.date || msg('run.notice.unreadableDate') });
-            o.onEvent?.({ type: 'notice', code: 'clock-ignored', message: formatMessage(text, 'en') });
+            o.onEvent?.({ type: 'notice', code: 'clock-ignored', message: formatMessage(text, 'en'), text });
           }
         },
         ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
@@ -128,8 +128,8 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
     // The host picks its view from the plan; what it shows starts here.
     o.onPlan?.(plan);
     if (Math.abs(offset) >= 1000) {
-      const text = msg('run.notice.clockOffset', { skew: describeSkew(offset) });
-      o.onEvent?.({ type: 'notice', code: 'clock-offset', offsetMs: offset, message: formatMessage(text, 'en') });
+      const text = msg('run.notice.clockOffset', { skew: skewMsg(offset) });
+      o.onEvent?.({ type: 'notice', code: 'clock-offset', offsetMs: offset, message: formatMessage(text, 'en'), text });
     }
     const clock = o.clock ?? platformClock(() => client.clock.offset);
     const path = journalPath(stateDir, plan.runId);

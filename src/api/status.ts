@@ -92,7 +92,13 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
             ? 'ambiguous'
             : 'in-flight'
         : 'pending';
-    return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
+    return {
+      ...a,
+      state,
+      ...(out?.message ? { message: out.message } : {}),
+      ...(out?.text ? { text: out.text } : {}),
+      ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}),
+    };
   });
   // By planned time (a check-in's start), then the plan's order: the journal lists the actions in
   // the plan's order and the sort is stable.

@@ -91,8 +91,12 @@ export function defineExport(program: Command, ctx: CliContext): void {
         return;
       }
       ctx.stdout.write(`${t(ctx.lang, 'cli.export.wrote', { file: done.file, bytes: done.bytes, records: done.records ?? 'none' })}\n`);
-      if (done.malformed) ctx.stdout.write(`${t(ctx.lang, 'cli.export.malformed', { count: done.malformed, first: done.firstProblem ?? 'none' })}\n`);
-      if (done.unwritable) ctx.stdout.write(`${t(ctx.lang, 'cli.export.unwritable', { count: done.unwritable, first: done.firstUnwritable ?? 'none' })}\n`);
+      if (done.malformed)
+        ctx.stdout.write(`${t(ctx.lang, 'cli.export.malformed', { count: done.malformed, first: done.firstProblemText ?? done.firstProblem ?? 'none' })}\n`);
+      if (done.unwritable)
+        ctx.stdout.write(
+          `${t(ctx.lang, 'cli.export.unwritable', { count: done.unwritable, first: done.firstUnwritableText ?? done.firstUnwritable ?? 'none' })}\n`,
+        );
       ctx.exitCode = 0;
     });
 }

@@ -57,7 +57,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
             buf = '';
           }
         };
-        writePlanJson(write, result.plan, warnings, ctx.cwd, ctx.lang);
+        writePlanJson(write, result.plan, warnings, ctx.cwd);
         ctx.stdout.write(buf);
       } else ctx.stdout.write(renderPlanText(result.plan, warnings, { color: ctx.color, cwd: ctx.cwd, verbose: flags.verbose === true, lang: ctx.lang }));
       ctx.exitCode = 0;

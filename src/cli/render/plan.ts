@@ -69,7 +69,7 @@ function zoneOf(name: string): IANAZone {
  * The documented JSON form of a plan (`runbook plan --json`). Field names are stable; new fields may be
  * added. Times: `at` is ISO 8601 UTC, `atLocal` in the event's zone, `relative` against start/end.
  */
-export function planJson(plan: Plan, warnings: readonly Diagnostic[], cwd: string, lang: Language = 'en'): Record<string, unknown> {
+export function planJson(plan: Plan, warnings: readonly Diagnostic[], cwd: string): Record<string, unknown> {
   const rel = (p: string): string => shownPath(cwd, p);
   return {
     version: 1,
@@ -93,8 +93,8 @@ export function planJson(plan: Plan, warnings: readonly Diagnostic[], cwd: strin
       actionIds: b.actionIds,
       call: describeCall(b.request),
     })),
-    // The warnings' messages follow the language; everything else is the same in every language.
-    warnings: warnings.map((d) => diagnosticJson(d, lang)),
+    // Whole, the same in every language (machines read it): the warnings' messages in English.
+    warnings: warnings.map((d) => diagnosticJson(d, 'en')),
   };
 }
 
@@ -102,9 +102,9 @@ export function planJson(plan: Plan, warnings: readonly Diagnostic[], cwd: strin
  * Writes `JSON.stringify(planJson(…), null, 2)` piece by piece — the same bytes — so that a plan of
  * 10,000 actions never exists as one object tree and one string at once.
  */
-export function writePlanJson(write: (text: string) => void, plan: Plan, warnings: readonly Diagnostic[], cwd: string, lang: Language = 'en'): void {
+export function writePlanJson(write: (text: string) => void, plan: Plan, warnings: readonly Diagnostic[], cwd: string): void {
   const rel = (p: string): string => shownPath(cwd, p);
-  const { actions: _actions, ...head } = planJson({ ...plan, actions: [] }, warnings, cwd, lang);
+  const { actions: _actions, ...head } = planJson({ ...plan, actions: [] }, warnings, cwd);
   const lines = JSON.stringify(head, null, 2).split('\n');
   // Insert "actions" where it belongs: after "channels", before "checkinBatches".
   const at = lines.findIndex((l) => l.startsWith('  "checkinBatches"'));

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { EngineEvent } from '../../engine/events.js';
 import type { RunSummary } from '../../engine/engine.js';
-import { displayWidth, formatTime, list, padEnd, t, time, type Language } from '../../i18n/index.js';
+import { displayWidth, formatMessage, formatTime, list, padEnd, t, time, type Language, type Msg } from '../../i18n/index.js';
 import type { Plan } from '../../plan/types.js';
 import type { Writer } from '../context.js';
 import { inPlannedOrder } from './planned-order.js';
@@ -24,6 +24,11 @@ const RESULT = {
   skipped: 'run.result.skipped',
   pending: 'run.result.pending',
 } as const;
+
+/** What an event or a report says, in the reader's language (its English `message` when it has no `text`). */
+function shown(x: { readonly message?: string; readonly text?: Msg }, lang: Language): string | undefined {
+  return x.text ? formatMessage(x.text, lang) : x.message;
+}
 
 /** `FAILED unit: why` (or `ok unit`), as a line of progress says an outcome. */
 function outcomeLine(lang: Language, result: Result, unit: string, message: string | undefined): string {
@@ -52,14 +57,14 @@ export function lineRenderer(out: Writer, plan: Plan, dryRun: boolean, lang: Lan
         );
         break;
       case 'outcome':
-        if (!dryRun || e.result !== 'ok') out.write(`${outcomeLine(lang, e.result, e.unit, e.message)}\n`);
+        if (!dryRun || e.result !== 'ok') out.write(`${outcomeLine(lang, e.result, e.unit, shown(e, lang))}\n`);
         break;
       case 'export-progress':
         if (e.pages % 50 === 1)
           out.write(`${t(lang, 'run.progress.exportProgress', { unit: e.unit, records: e.records, pages: e.pages, rate: Math.round(e.recordsPerSecond) })}\n`);
         break;
       case 'notice':
-        out.write(`${t(lang, 'run.progress.note', { message: e.message })}\n`);
+        out.write(`${t(lang, 'run.progress.note', { message: shown(e, lang) ?? '' })}\n`);
         break;
       case 'stop':
         break;
@@ -95,12 +100,12 @@ export function liveRenderer(
   const timer = setInterval(draw, 250);
   return {
     onEvent: (e) => {
-      if (e.type === 'notice') log.push(`  ${t(lang, 'run.progress.note', { message: e.message })}`);
+      if (e.type === 'notice') log.push(`  ${t(lang, 'run.progress.note', { message: shown(e, lang) ?? '' })}`);
       if (e.type === 'outcome' || e.type === 'skip-done') {
         done.add(e.unit);
         if (e.type === 'outcome') {
           counts[e.result] += 1;
-          log.push(e.result === 'ok' ? `  ✓ ${e.unit}` : red(`  ${outcomeLine(lang, e.result, e.unit, e.message)}`));
+          log.push(e.result === 'ok' ? `  ✓ ${e.unit}` : red(`  ${outcomeLine(lang, e.result, e.unit, shown(e, lang))}`));
         }
       }
     },
@@ -149,8 +154,8 @@ export function renderSummary(summary: RunSummary, plan: Plan, where: { journal?
   );
   if (count('ambiguous')) lines.push(t(lang, 'run.summary.ambiguous', { ids: list(by('ambiguous')) }));
   for (const a of actions)
-    if ((a.result === 'failed' || a.result === 'skipped') && a.message)
-      lines.push(t(lang, 'run.summary.problem', { result: t(lang, RESULT[a.result]), id: a.id, message: a.message }));
+    if ((a.result === 'failed' || a.result === 'skipped') && (a.text || a.message))
+      lines.push(t(lang, 'run.summary.problem', { result: t(lang, RESULT[a.result]), id: a.id, message: shown(a, lang) ?? '' }));
   if (where.journal) lines.push(t(lang, 'run.summary.journal', { path: where.journal }));
   const outDirs = [
     ...new Set(plan.actions.flatMap((a) => ('outDir' in a && summary.actions.some((r) => r.id === a.id && r.result === 'ok') ? [a.outDir] : []))),
