@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/i18n/index.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { demoEnv } from '../helpers/engine-lesson.js';
 
 /**
  * The CLI's language, end to end: chosen by `--lang`, RUNBOOK_LANG or the POSIX locale, and the
@@ -75,6 +77,32 @@ describe('a sandbox rehearsal under LANG=zh_CN.UTF-8', () => {
     expect(en.stdout).toContain('times in Asia/Shanghai');
     expect(en.stdout).toMatch(/^ {2}done +[A-Z][a-z]{2} \d+, \d\d:\d\d:\d\d +message +welcome$/m);
     expect(en.stdout).not.toMatch(/\d\dZ/);
+  });
+
+  it('says what the platform refused in Chinese too: progress, summary and status', async () => {
+    // The platform knows channel 1000001 only: a message to 1000002 is refused (1097).
+    const sb = await startSandbox({ channels: ['1000001'] });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'rb-lang-'));
+      writeFileSync(
+        join(dir, 'bad.yaml'),
+        'event: { name: Bad, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1m }\nchannels: { a: "1000002" }\nsteps:\n  - { id: m1, kind: message, at: +0s, text: hello }\n',
+      );
+      const env = { ...demoEnv(), LANG: 'zh_CN.UTF-8' };
+      const r = await runCli(['run', 'bad.yaml', '--endpoint', sb.url, '--start', 'now+1s'], { cwd: dir, env });
+      expect(r.code, r.stderr).toBe(3);
+      // Once as it happens, once under the summary.
+      expect(r.stdout.match(/^失败 m1：步骤 m1：.*1097.*$/gmu)).toHaveLength(2);
+      expect(r.stdout).toMatch(/^m1 +message +1000002 +\d+月\d+日 [\d:]+ +失败 +\d+ 毫秒$/m);
+      const status = await runCli(['status', 'bad.yaml'], { cwd: dir, env });
+      expect(status.stdout).toMatch(/^ {2}失败 +\d+月\d+日 [\d:]+ +message +m1 +步骤 m1：.*1097/m);
+      // The journal keeps its English words: read in English, the same outcome says so.
+      const en = await runCli(['status', 'bad.yaml'], { cwd: dir });
+      // (The platform's own message, 非法的频道ID, is shown as the platform wrote it.)
+      expect(en.stdout).toMatch(/^ {2}failed +.* m1 +step m1: sendCustomMessage failed: .*1097/m);
+    } finally {
+      await sb.close();
+    }
   });
 
   it('speaks English with --lang en, whatever the locale', async () => {
