@@ -1,3 +1,5 @@
+import { msg, type Msg } from '../i18n/index.js';
+import type { Text } from './diagnostic.js';
 import { ExitCodes, RunbookError } from './errors.js';
 
 /**
@@ -5,41 +7,43 @@ import { ExitCodes, RunbookError } from './errors.js';
  * read-only or forbidden folder, a folder where a file should be: ordinary problems of the machine,
  * reported with what runbook was doing and the path — never as an internal error.
  */
-const MEANINGS: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'it is a folder, not a file',
-  ENOTDIR: 'a part of the path is not a folder',
-  ENOENT: 'no such file or folder',
-  EEXIST: 'something is already there',
-  ELOOP: 'it is a symbolic link (refused)',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files in the system',
-  EIO: 'an input/output error of the device',
-  ENAMETOOLONG: 'the name is too long',
-};
+const MEANINGS = {
+  ENOSPC: msg('diag.file.meaning.ENOSPC'),
+  EDQUOT: msg('diag.file.meaning.EDQUOT'),
+  EROFS: msg('diag.file.meaning.EROFS'),
+  EACCES: msg('diag.file.meaning.EACCES'),
+  EPERM: msg('diag.file.meaning.EPERM'),
+  EISDIR: msg('diag.file.meaning.EISDIR'),
+  ENOTDIR: msg('diag.file.meaning.ENOTDIR'),
+  ENOENT: msg('diag.file.meaning.ENOENT'),
+  EEXIST: msg('diag.file.meaning.EEXIST'),
+  ELOOP: msg('diag.file.meaning.ELOOP'),
+  EMFILE: msg('diag.file.meaning.EMFILE'),
+  ENFILE: msg('diag.file.meaning.ENFILE'),
+  EIO: msg('diag.file.meaning.EIO'),
+  ENAMETOOLONG: msg('diag.file.meaning.ENAMETOOLONG'),
+} as const satisfies Record<string, Msg>;
+
+/** A system error code in words: `permission denied (EACCES)`; an unknown code still says its code. */
+export function fileErrorReason(sysCode: string | undefined): Msg {
+  if (sysCode === undefined) return msg('diag.file.unknownSystemError');
+  const meaning = Object.hasOwn(MEANINGS, sysCode) ? MEANINGS[sysCode as keyof typeof MEANINGS] : msg('diag.file.unknownSystemError');
+  return msg('diag.file.systemReason', { meaning, code: sysCode });
+}
 
 /** A file or folder runbook needs could not be read or written. Exit 2 (usage or file error). */
 export class FileError extends RunbookError {
   override readonly name = 'FileError';
   constructor(
-    /** What runbook was doing, e.g. "cannot write the journal". */
-    readonly what: string,
+    /** What runbook was doing, e.g. "cannot write the journal" (a message of the caller's namespace). */
+    readonly what: Text,
     readonly path: string,
     /** The system's code (ENOSPC, EROFS, …) when there is one. */
     readonly sysCode: string | undefined,
-    detail?: string,
+    detail?: Text,
     options?: { cause?: unknown },
   ) {
-    super(
-      'E_FILE',
-      `${what} ${path}: ${detail ?? (sysCode ? `${MEANINGS[sysCode] ?? 'a file system error'} (${sysCode})` : 'a file system error')}`,
-      ExitCodes.USAGE,
-      options,
-    );
+    super('E_FILE', msg('diag.file.error', { what, path, reason: detail ?? fileErrorReason(sysCode) }), ExitCodes.USAGE, options);
   }
 }
 
@@ -50,7 +54,7 @@ export function isSystemFileError(err: unknown): err is NodeJS.ErrnoException & 
 }
 
 /** Runs `fn`; a file-system error it throws becomes a FileError saying `what` and `path`. */
-export function withFileErrors<T>(what: string, path: string, fn: () => T): T {
+export function withFileErrors<T>(what: Text, path: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
@@ -59,7 +63,7 @@ export function withFileErrors<T>(what: string, path: string, fn: () => T): T {
 }
 
 /** The async form of withFileErrors. */
-export async function withFileErrorsAsync<T>(what: string, path: string, fn: () => Promise<T>): Promise<T> {
+export async function withFileErrorsAsync<T>(what: Text, path: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -68,7 +72,7 @@ export async function withFileErrorsAsync<T>(what: string, path: string, fn: () 
 }
 
 /** A system file error as a FileError; anything else (a RunbookError, an abort) unchanged. */
-export function toFileError(err: unknown, what: string, path: string): unknown {
+export function toFileError(err: unknown, what: Text, path: string): unknown {
   if (err instanceof RunbookError || !isSystemFileError(err)) return err;
   return new FileError(what, path, err.code, undefined, { cause: err });
 }
