@@ -259,3 +259,19 @@ describe('schema errors: each ajv keyword the schema uses is one message of ours
     expect(r.zh).toContain(chinese);
   });
 });
+
+describe('Chinese text at the length limit', () => {
+  const at = (n: number): readonly Diagnostic[] =>
+    planFile(file(`len-${n}.yaml`, step(`{ id: essay, kind: message, at: start, text: "${'长'.repeat(n)}" }`)), { cwd: dir }).diagnostics;
+  it('375 Chinese characters (1125 bytes, exactly 1500 after base64) are allowed; 376 are not, said in both languages', () => {
+    expect(at(375)).toEqual([]);
+    const d = at(376);
+    expect(d).toMatchObject([{ code: 'RB4012', stepId: 'essay' }]);
+    expect(formatMessage(d[0]!.message, 'en')).toBe(
+      'text is 1504 characters after URL-safe base64 encoding; the platform allows 1500 (about 1125 bytes of UTF-8, ~375 Chinese characters)',
+    );
+    expect(formatMessage(d[0]!.message, 'zh-CN')).toBe(
+      '文本经 URL 安全的 base64 编码后有 1504 个字符；平台最多允许 1500 个（约 1125 字节 UTF-8，约 375 个汉字）',
+    );
+  });
+});
