@@ -5,37 +5,31 @@ import { ExitCodes, RunbookError } from './errors.js';
 /**
  * What the operating system's file errors mean to the person running runbook. A full disk, a
  * read-only or forbidden folder, a folder where a file should be: ordinary problems of the machine,
- * reported with what runbook was doing and the path — never as an internal error.
+ * reported with what runbook was doing and the path — never as an internal error. The words are in
+ * the catalogs (`error.file.sys.*`); the code is shown beside them.
  */
 const MEANINGS = {
-  ENOSPC: msg('diag.file.meaning.ENOSPC'),
-  EDQUOT: msg('diag.file.meaning.EDQUOT'),
-  EROFS: msg('diag.file.meaning.EROFS'),
-  EACCES: msg('diag.file.meaning.EACCES'),
-  EPERM: msg('diag.file.meaning.EPERM'),
-  EISDIR: msg('diag.file.meaning.EISDIR'),
-  ENOTDIR: msg('diag.file.meaning.ENOTDIR'),
-  ENOENT: msg('diag.file.meaning.ENOENT'),
-  EEXIST: msg('diag.file.meaning.EEXIST'),
-  ELOOP: msg('diag.file.meaning.ELOOP'),
-  EMFILE: msg('diag.file.meaning.EMFILE'),
-  ENFILE: msg('diag.file.meaning.ENFILE'),
-  EIO: msg('diag.file.meaning.EIO'),
-  ENAMETOOLONG: msg('diag.file.meaning.ENAMETOOLONG'),
-} as const satisfies Record<string, Msg>;
-
-/** A system error code in words: `permission denied (EACCES)`; an unknown code still says its code. */
-export function fileErrorReason(sysCode: string | undefined): Msg {
-  if (sysCode === undefined) return msg('diag.file.unknownSystemError');
-  const meaning = Object.hasOwn(MEANINGS, sysCode) ? MEANINGS[sysCode as keyof typeof MEANINGS] : msg('diag.file.unknownSystemError');
-  return msg('diag.file.systemReason', { meaning, code: sysCode });
-}
+  ENOSPC: 'error.file.sys.enospc',
+  EDQUOT: 'error.file.sys.edquot',
+  EROFS: 'error.file.sys.erofs',
+  EACCES: 'error.file.sys.eacces',
+  EPERM: 'error.file.sys.eperm',
+  EISDIR: 'error.file.sys.eisdir',
+  ENOTDIR: 'error.file.sys.enotdir',
+  ENOENT: 'error.file.sys.enoent',
+  EEXIST: 'error.file.sys.eexist',
+  ELOOP: 'error.file.sys.eloop',
+  EMFILE: 'error.file.sys.emfile',
+  ENFILE: 'error.file.sys.enfile',
+  EIO: 'error.file.sys.eio',
+  ENAMETOOLONG: 'error.file.sys.enametoolong',
+} as const;
 
 /** A file or folder runbook needs could not be read or written. Exit 2 (usage or file error). */
 export class FileError extends RunbookError {
   override readonly name = 'FileError';
   constructor(
-    /** What runbook was doing, e.g. "cannot write the journal" (a message of the caller's namespace). */
+    /** What runbook was doing, e.g. `msg('error.file.what.writeJournal')` ("cannot write the journal"). */
     readonly what: Text,
     readonly path: string,
     /** The system's code (ENOSPC, EROFS, …) when there is one. */
@@ -43,8 +37,15 @@ export class FileError extends RunbookError {
     detail?: Text,
     options?: { cause?: unknown },
   ) {
-    super('E_FILE', msg('diag.file.error', { what, path, reason: detail ?? fileErrorReason(sysCode) }), ExitCodes.USAGE, options);
+    super('E_FILE', msg('error.file.failed', { what, path, reason: detail ?? systemReason(sysCode) }), ExitCodes.USAGE, options);
   }
+}
+
+/** A system error code in words: `permission denied (EACCES)`; an unknown code still says its code. */
+export function systemReason(sysCode: string | undefined): Msg {
+  if (!sysCode) return msg('error.file.unknownSystem');
+  const meaning = Object.hasOwn(MEANINGS, sysCode) ? msg(MEANINGS[sysCode as keyof typeof MEANINGS]) : msg('error.file.unknownSystem');
+  return msg('error.file.system', { meaning, code: sysCode });
 }
 
 /** True for an error the file system raised (it carries a file-system code such as ENOSPC). */

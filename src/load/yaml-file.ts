@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
-import { fileErrorReason } from '../core/file-error.js';
+import { systemReason } from '../core/file-error.js';
 import type { SourceLocation } from '../core/location.js';
 import { msg, type Msg } from '../i18n/index.js';
 import type { DocPath, SourceIndex } from './types.js';
@@ -67,7 +67,7 @@ export function readYamlFile(file: string, limits: LoadLimits, displayName: stri
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? msg('diag.file.noSuchFile') : fileErrorReason(code);
+    const reason = code === 'ENOENT' ? msg('diag.file.noSuchFile') : systemReason(code);
     return { diagnostics: [diag(DiagnosticCodes.FILE_UNREADABLE, msg('diag.file.unreadable', { file: displayName, reason }), at0)], unreadable: reason };
   }
   return parseYamlText(text, displayName, limits);

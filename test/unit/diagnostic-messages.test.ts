@@ -7,7 +7,7 @@ import { renderDiagnosticsGithub, renderDiagnosticsText } from '../../src/cli/re
 import { DiagnosticCodes, diagnosticJson, type Diagnostic, type DiagnosticCode } from '../../src/core/diagnostic.js';
 import { FileError } from '../../src/core/file-error.js';
 import { loadPlaybook, type LoadOptions } from '../../src/load/load-playbook.js';
-import { formatMessage, LANGUAGES } from '../../src/i18n/index.js';
+import { formatMessage, LANGUAGES, msg } from '../../src/i18n/index.js';
 import { schemaDiagnostics } from '../../src/validate/schema-diagnostics.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -135,11 +135,11 @@ describe('every diagnostic code speaks both languages', () => {
     }
   });
 
-  it('file errors: the runtime text in both languages, the English form on err.message', () => {
-    const e = new FileError('cannot write the journal', '/state/j.jsonl', 'ENOSPC');
+  it("file errors (RB1001 aside, the error namespace's words): the runtime text in both languages, the English form on err.message", () => {
+    const e = new FileError(msg('error.file.what.writeJournal'), '/state/j.jsonl', 'ENOSPC');
     expect(e.message).toBe('cannot write the journal /state/j.jsonl: no space left on the device (ENOSPC)');
-    expect(e.textIn('zh-CN')).toBe('cannot write the journal /state/j.jsonl：设备上没有剩余空间（ENOSPC）');
-    expect(new FileError('cannot read', '/x', 'EWHAT').textIn('zh-CN')).toBe('cannot read /x：文件系统错误（EWHAT）');
+    expect(e.textIn('zh-CN')).toBe('无法写入运行日志 /state/j.jsonl：设备上没有剩余空间（ENOSPC）');
+    expect(new FileError(msg('error.file.what.write'), '/x', 'EWHAT').textIn('zh-CN')).toMatch(/ \/x：文件系统错误（EWHAT）$/);
   });
 });
 
