@@ -33,12 +33,12 @@ export function defineValidate(program: Command, ctx: CliContext): void {
       const all = [...result.files.flatMap((f) => f.diagnostics), ...result.crossFile];
       if (flags.format === 'json') {
         ctx.stdout.write(
-          `${JSON.stringify({ ok: result.ok, files: result.files.map((f) => ({ file: f.file, ok: !f.diagnostics.some((d) => d.severity === 'error'), diagnostics: f.diagnostics.map((d) => diagnosticJson(d, 'en')) })), crossFile: result.crossFile.map((d) => diagnosticJson(d, 'en')) }, null, 2)}\n`,
+          `${JSON.stringify({ ok: result.ok, files: result.files.map((f) => ({ file: f.file, ok: !f.diagnostics.some((d) => d.severity === 'error'), diagnostics: f.diagnostics.map((d) => diagnosticJson(d, ctx.lang)) })), crossFile: result.crossFile.map((d) => diagnosticJson(d, ctx.lang)) }, null, 2)}\n`,
         );
       } else if (flags.format === 'github') {
-        ctx.stdout.write(renderDiagnosticsGithub(all));
+        ctx.stdout.write(renderDiagnosticsGithub(all, ctx.lang));
       } else {
-        ctx.stdout.write(renderDiagnosticsText(all, { color: ctx.color, cwd: ctx.cwd }));
+        ctx.stdout.write(renderDiagnosticsText(all, { color: ctx.color, cwd: ctx.cwd, lang: ctx.lang }));
         const errors = all.filter((d) => d.severity === 'error').length;
         const warnings = all.length - errors;
         ctx.stdout.write(
