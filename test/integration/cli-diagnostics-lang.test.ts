@@ -15,7 +15,9 @@ describe('validate in Chinese, for machines', () => {
     const zh = await runCli(['validate', FILE, '--format', 'github'], ZH);
     expect(zh.code).toBe(1);
     expect(en.stdout).toMatch(/^::error file=examples\/invalid\/checkin-gap-4s\.yaml,line=9,col=5,title=RB4009::check-in `second` starts 4s after/m);
-    expect(zh.stdout).toMatch(/^::error file=examples\/invalid\/checkin-gap-4s\.yaml,line=9,col=5,title=RB4009::频道 1000001 上，签到 `second` 在签到 `first` 结束后4秒就开始了；/m);
+    expect(zh.stdout).toMatch(
+      /^::error file=examples\/invalid\/checkin-gap-4s\.yaml,line=9,col=5,title=RB4009::频道 1000001 上，签到 `second` 在签到 `first` 结束后4秒就开始了；/m,
+    );
     expect(zh.stdout).toMatch(/ \[步骤 second\]$/m);
     const command = (s: string): string[] => s.split('\n').map((l) => l.replace(/::[^:]*$/, ''));
     expect(command(zh.stdout)).toEqual(command(en.stdout));
