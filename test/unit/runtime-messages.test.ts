@@ -54,7 +54,7 @@ describe('run-time errors in en and zh-CN', () => {
 
   it('a refused timestamp names the measured skew, or says none was measured', () => {
     expect(both(new ClockSkewError(-603_000, 'sendCustomMessage')).zh).toBe(
-      'sendCustomMessage：平台两次拒绝了请求的时间戳，调用未生效；本机时钟比平台快 10分3秒。请校准本机时钟（NTP）后重试',
+      'sendCustomMessage：平台两次拒绝了请求的时间戳，调用未生效；本机时钟比平台时钟快 10分3秒。请校准本机时钟（NTP）后重试',
     );
     expect(both(new ClockSkewError(0, 'sendCustomMessage', false)).en).toContain('no usable Date header');
     expect(both(new ClockSkewError(200, 'sendCustomMessage', true)).en).toContain('no clock skew was measured');
