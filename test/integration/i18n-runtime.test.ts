@@ -113,4 +113,16 @@ describe('run-time messages in zh-CN and en (issue 18)', () => {
       `没有保利威凭据：请在环境变量中设置 POLYV_APP_SECRET, POLYV_USER_ID，或在 ${path} 写一个凭据文件（chmod 600），其中有名为 "default" 的 profile（appId、appSecret、userId）。要在沙箱中彩排，请用 --sandbox。`,
     );
   });
+
+  it("the CLI prints a credentials error in the reader's language; the exit code is the same", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'rb-i18n-cli-'));
+    const file = join(home, 'lesson.yaml');
+    writeFileSync(file, LESSON);
+    const args = ['run', file, '--endpoint', 'http://127.0.0.1:9', '--start', 'now+1m'];
+    const [en, zh] = await Promise.all([runCli(args, { env: { HOME: home } }), runCli(args, { env: { HOME: home, LANG: 'zh_CN.UTF-8' } })]);
+    expect([en.code, zh.code]).toEqual([5, 5]);
+    expect(en.stderr).toContain('runbook: no Polyv credentials: set POLYV_APP_ID, POLYV_APP_SECRET, POLYV_USER_ID in the environment');
+    expect(zh.stderr).toContain('runbook: 没有保利威凭据：请在环境变量中设置 POLYV_APP_ID, POLYV_APP_SECRET, POLYV_USER_ID，');
+    expect(zh.stderr).toContain(join(home, '.config', 'runbook', 'credentials.yaml'));
+  });
 });
