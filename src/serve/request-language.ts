@@ -10,7 +10,7 @@ export const LANG_COOKIE = 'runbook-lang';
  * Field names and codes are the same in every language.
  */
 export function apiLanguage(req: IncomingMessage, url: URL, server: Language): Language {
-  return fromQuery(url) ?? negotiateLanguage(header(req, 'accept-language')) ?? server;
+  return fromQuery(url) ?? fromHeader(req) ?? server;
 }
 
 /**
@@ -20,7 +20,7 @@ export function apiLanguage(req: IncomingMessage, url: URL, server: Language): L
 export function pageLanguage(req: IncomingMessage, url: URL, server: Language): { lang: Language; remember: boolean } {
   const asked = fromQuery(url);
   if (asked) return { lang: asked, remember: true };
-  return { lang: fromCookie(header(req, 'cookie')) ?? negotiateLanguage(header(req, 'accept-language')) ?? server, remember: false };
+  return { lang: fromCookie(header(req, 'cookie')) ?? fromHeader(req) ?? server, remember: false };
 }
 
 /** The Set-Cookie value that remembers the page's language for a year (this server's pages only). */
@@ -31,6 +31,18 @@ export function langCookie(lang: Language): string {
 function fromQuery(url: URL): Language | undefined {
   const q = url.searchParams.get('lang');
   return q ? parseLanguage(q) : undefined;
+}
+
+/**
+ * `Accept-Language` without its `*` entries: `*` says any language will do (Node's fetch sends
+ * `Accept-Language: *` on every request), so it leaves the choice to the server, not to English.
+ */
+function fromHeader(req: IncomingMessage): Language | undefined {
+  const named = (header(req, 'accept-language') ?? '')
+    .split(',')
+    .filter((part) => part.split(';')[0]!.trim() !== '*')
+    .join(',');
+  return negotiateLanguage(named);
 }
 
 function fromCookie(cookie: string | undefined): Language | undefined {
