@@ -68,7 +68,8 @@ export function actionViews(plan: Plan, prior: readonly JournalRecord[]): Action
           : 'pending',
     };
     if (out?.latenessMs !== undefined) view.latenessMs = out.latenessMs;
-    if (out?.message !== undefined) view.message = out.message;
+    // The journal's message is English; its `text`, when runbook wrote one, is shown in the reader's language.
+    if (out?.message !== undefined || out?.text !== undefined) view.message = out.text ?? out.message;
     if (out?.code !== undefined) view.code = out.code;
     if (!out && units.get(unit)?.intent) view.message = msg('serve.action.intentWithoutOutcome');
     return view;

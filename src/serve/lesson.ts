@@ -449,8 +449,8 @@ export class Lesson {
         if (!v) continue;
         v.state = stateOf(e.result, id, e.failedActions);
         if (e.latenessMs !== undefined) v.latenessMs = e.latenessMs;
-        if (e.message !== undefined) v.message = e.message;
-        this.host.log(outcomeLine(this.display, v, e.message));
+        if (e.message !== undefined || e.text !== undefined) v.message = e.text ?? e.message;
+        this.host.log(outcomeLine(this.display, v, e.text ?? e.message));
         this.host.changed(this, v);
       }
     }
@@ -488,7 +488,7 @@ function refuseUnlessPending(action: string, v: ActionView): void {
 const CONTROL_LOG = { pause: 'serve.log.pause', resume: 'serve.log.resume', skip: 'serve.log.skip', 'send-now': 'serve.log.sendNow' } as const;
 
 /** The log line of an action's outcome: its state, its lateness and, unless done, the platform's answer. */
-function outcomeLine(lesson: string, v: ActionView, message: string | undefined): Msg {
+function outcomeLine(lesson: string, v: ActionView, message: Msg | string | undefined): Msg {
   const params = { lesson, state: msg(`serve.state.${v.state}`), action: v.id };
   const late = v.latenessMs !== undefined ? { lateness: duration(v.latenessMs) } : undefined;
   if (message && v.state !== 'done')

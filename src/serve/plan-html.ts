@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_LANGUAGE, formatTime, t, time, type Language } from '../i18n/index.js';
+import { formatTime, t, time, type Language } from '../i18n/index.js';
 import type { Plan } from '../plan/types.js';
 import { actionViews, callOf, sourceOf } from './action-view.js';
 import { timelineModel } from './timeline-model.js';
@@ -55,7 +55,7 @@ ${rows}
 }
 
 /** Writes the plan's timeline page to `out` (folders made as needed), in `lang` (the CLI's). */
-export function writePlanHtml(out: string, plan: Plan, lang: Language = DEFAULT_LANGUAGE): void {
+export function writePlanHtml(out: string, plan: Plan, lang: Language): void {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, planTimelineHtml(plan, lang));
 }

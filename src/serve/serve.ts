@@ -1,6 +1,6 @@
 import { platformClock, type EngineClock } from '../engine/clock.js';
 import { connect, type Connection } from '../api/connection.js';
-import { DEFAULT_LANGUAGE, formatMessage, type Language, type Msg } from '../i18n/index.js';
+import { formatMessage, type Language, type Msg } from '../i18n/index.js';
 import { measureClockOffset } from '../api/run.js';
 import { startServeHttp } from './http-server.js';
 import { loadToken } from './security.js';
@@ -24,9 +24,9 @@ export interface ServeOptions {
   readonly log: (line: string) => void;
   /**
    * The language of the log (the CLI's, `ctx.lang`) and of the API and page when a request names
-   * none (no `?lang=`, no `Accept-Language` runbook has). English when not given.
+   * none (no `?lang=`, no `Accept-Language` runbook has).
    */
-  readonly lang?: Language;
+  readonly lang: Language;
   readonly clock?: EngineClock;
   /** Called as soon as the server listens, before the term is loaded (the CLI prints the URL first). */
   readonly onListening?: (url: string) => void;
@@ -47,7 +47,7 @@ export interface Serving {
  * page on `host:port`; the files watched.
  */
 export async function startServe(o: ServeOptions): Promise<Serving> {
-  const lang = o.lang ?? DEFAULT_LANGUAGE;
+  const lang = o.lang;
   const log = (m: Msg): void => o.log(formatMessage(m, lang));
   const token = loadToken({ env: o.env, host: o.host, ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}) });
   const conn: Connection = await connect(o, { seedMessages: 50 });
