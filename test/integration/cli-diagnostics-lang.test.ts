@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -38,6 +41,25 @@ describe('validate in Chinese, for machines', () => {
   it('--lang en wins over a Chinese locale', async () => {
     const r = await runCli(['validate', FILE, '--lang', 'en'], ZH);
     expect(r.stdout).toMatch(/^examples\/invalid\/checkin-gap-4s\.yaml:9:5: error RB4009 check-in `second`/m);
+  });
+});
+
+describe("plan and run show diagnostics in the reader's language too", () => {
+  it("plan: a past check-in's warning in Chinese; run: an invalid playbook's errors in Chinese", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-diag-lang-'));
+    writeFileSync(
+      join(dir, 'past.yaml'),
+      'event: { name: Past, timezone: Asia/Shanghai, start: "2020-12-01T19:30", duration: 1h }\nchannels: { main: "1000001" }\nsteps:\n  - { id: c, kind: checkin, at: +10m, duration: 60s }\n',
+    );
+    const p = await runCli(['plan', 'past.yaml'], { cwd: dir, ...ZH });
+    expect(p.code).toBe(0);
+    expect(p.stdout).toMatch(/^past\.yaml:4:\d+: 警告 RB4014 这个签到的开始时间（12月1日 19:40）已经过去 /m);
+    const bad = await runCli(['plan', 'examples/invalid/bad-timezone.yaml'], ZH);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^examples\/invalid\/bad-timezone\.yaml:2:32: 错误 RB4001 未知时区 "Asia\/Beijing"/m);
+    const run = await runCli(['run', 'examples/invalid/bad-timezone.yaml', '--dry-run'], ZH);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^examples\/invalid\/bad-timezone\.yaml:2:32: 错误 RB4001 未知时区/m);
   });
 });
 

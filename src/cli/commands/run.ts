@@ -121,7 +121,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
       }
       stopLive?.();
       if (!result.plan || !result.summary) {
-        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd }));
+        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd, lang: ctx.lang }));
         ctx.exitCode = ExitCodes.INVALID;
         return;
       }
