@@ -1,7 +1,7 @@
 import { sleep } from '../core/sleep.js';
 import { msg, type Msg } from '../i18n/index.js';
 import type { CheckinAction } from '../plan/types.js';
-import { checkinSpacingRule } from '../polyv/limits.js';
+import { checkinSpacingRuleMsg } from '../polyv/limits.js';
 import { batchCheckinRequest } from '../polyv/requests.js';
 import type { PolyvApi } from '../transport/api.js';
 import { outcomeOf } from '../transport/classify.js';
@@ -105,7 +105,7 @@ export class CheckinDispatcher {
 }
 
 function collision(c: CheckinAction): Msg {
-  return msg('error.outcome.collision', { channel: c.channelId, rule: checkinSpacingRule() });
+  return msg('error.outcome.collision', { channel: c.channelId, rule: checkinSpacingRuleMsg() });
 }
 
 function ambiguousCollision(c: CheckinAction): Msg {

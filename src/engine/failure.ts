@@ -23,6 +23,6 @@ export function failureOf(
 
 /** An error's words as a message: a RunbookError's own; anything else (a bug, a library's error) as it said it. */
 export function textOf(err: unknown): Msg {
-  if (err instanceof RunbookError) return typeof err.text === 'string' ? msg('error.plain', { message: err.text }) : err.text;
+  if (err instanceof RunbookError) return err.text;
   return msg('error.unexpected', { message: err instanceof Error ? err.message : String(err) });
 }

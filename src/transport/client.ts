@@ -385,7 +385,10 @@ export class PolyvClient implements PolyvApi {
     if (parsed.ok) return { data: parsed.data, textAs: decoded.as, sentAt };
     // An error is read by people: from a byte string, its message is decoded again.
     const env = decoded.as === 'bytes' ? { ...parsed, message: bytesToText(parsed.message) } : parsed;
-    const error = new PolyvApiError(req.endpoint, env.httpStatus, env.platformCode, env.message, env.requestId, o?.stepId);
+    // runbook's description of an answer that is not JSON (`text`) reads in the reader's language; the
+    // platform's own words stay as written. (From a byte string the description is English only.)
+    const platformMessage = decoded.as === 'bytes' ? env.message : (env.text ?? env.message);
+    const error = new PolyvApiError(req.endpoint, env.httpStatus, env.platformCode, platformMessage, env.requestId, o?.stepId);
     if (isInvalidTimestamp(error)) this.observeClock(date, sentAt, receivedAt, true);
     throw error;
   }

@@ -7,6 +7,7 @@ import { HistoryPagingError } from '../../src/export/history-export.js';
 import { ReportNotReadyError } from '../../src/export/report-export.js';
 import { insideDir } from '../../src/export/safe-path.js';
 import { formatMessage, msg } from '../../src/i18n/index.js';
+import { parseEnvelope } from '../../src/polyv/envelope.js';
 import { JournalCorruptError, JournalGoneError } from '../../src/journal/journal.js';
 import { LockHeldError } from '../../src/journal/lock.js';
 import { classifyFailure } from '../../src/transport/classify.js';
@@ -34,6 +35,11 @@ describe('run-time errors in en and zh-CN', () => {
     const own = new PolyvApiError('exportSessionStats', 200, 200, msg('error.api.noReportUrl'), undefined);
     expect(own.platformMessage).toBe('the report answer carried no URL');
     expect(both(own).zh).toBe('exportSessionStats 调用失败：HTTP 200，平台错误码 200：场次统计报表接口的应答中没有下载地址');
+    // An answer that is not JSON (a gateway's page) is described by runbook, in the reader's language.
+    const page = parseEnvelope(502, '<html>Bad Gateway</html>');
+    expect(page.ok).toBe(false);
+    const gateway = new PolyvApiError('getSpeakList', 502, 502, (!page.ok && page.text) || '', undefined);
+    expect(both(gateway).en).toContain('<html>Bad Gateway</html>');
   });
 
   it('network failures say their kind and keep their code', () => {
