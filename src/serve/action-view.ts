@@ -38,7 +38,7 @@ export interface ActionView {
   /** A person's control: who skipped it or sent it ahead, and when. */
   control?: { readonly control: string; readonly who: string; readonly at: number };
   /** An edit that could not change it (a registered check-in). */
-  refused?: string;
+  refused?: string | Msg;
 }
 
 /** The views of a plan's actions, with the state the journal records. */

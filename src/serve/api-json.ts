@@ -26,17 +26,24 @@ export function lessonSummary(l: Lesson): Record<string, unknown> {
   };
 }
 
-/** One lesson with its channels and every action; its texts in `lang`. */
+/** One lesson with its channels, every action and the parts of edits that cannot apply; its texts in `lang`. */
 export function lessonDetail(l: Lesson, lang: Language): Record<string, unknown> {
-  return { ...lessonSummary(l), channels: l.plan.channels, actions: l.views.map((v) => actionJson(v, lang)), journal: l.journalPath };
+  return {
+    ...lessonSummary(l),
+    channels: l.plan.channels,
+    actions: l.views.map((v) => actionJson(v, lang)),
+    journal: l.journalPath,
+    refused: l.refused.map((r) => ({ id: r.id, reason: r.text ? formatMessage(r.text, lang) : r.reason })),
+  };
 }
 
 /** One action; its `message` in `lang` when runbook wrote it (the platform's answers as it gave them). */
 export function actionJson(v: ActionView, lang: Language): Record<string, unknown> {
-  const { action: _a, batch: _b, message, ...rest } = v;
+  const { action: _a, batch: _b, message, refused, ...rest } = v;
   return {
     ...rest,
     ...(message !== undefined ? { message: typeof message === 'string' ? message : formatMessage(message, lang) } : {}),
+    ...(refused !== undefined ? { refused: typeof refused === 'string' ? refused : formatMessage(refused, lang) } : {}),
     source: sourceOf(v),
     call: callOf(v),
   };

@@ -79,9 +79,7 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
       if (parts[0] === 'diagnostics' && parts.length === 1) return send(res, 200, { rejected: [...term.rejected.values()].map((r) => rejectionJson(r, lang)) });
       if (parts[0] === 'lessons' && parts.length === 2) {
         const l = term.byId(parts[1]!);
-        return l
-          ? send(res, 200, { now: o.now(), ...lessonDetail(l, lang), refused: l.refused })
-          : fail(404, 'not-found', msg('serve.http.noLesson', { id: parts[1]! }));
+        return l ? send(res, 200, { now: o.now(), ...lessonDetail(l, lang) }) : fail(404, 'not-found', msg('serve.http.noLesson', { id: parts[1]! }));
       }
       if (parts[0] === 'lessons' && parts.length === 3 && parts[2] === 'timeline.svg') {
         const l = term.byId(parts[1]!);

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EngineClock } from '../engine/clock.js';
-import { duration, formatMessage, list, msg, t, type Msg } from '../i18n/index.js';
+import { duration, formatMessage, list, msg, type Msg } from '../i18n/index.js';
 import { runEngine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { Journal, journalPath, readJournal } from '../journal/journal.js';
@@ -70,7 +70,8 @@ export class Lesson {
   private pending = 0;
   paused = false;
   lockedBy?: LockHolder;
-  refused: readonly { id: string; reason: string }[] = [];
+  /** Parts of edits that cannot apply: `reason` in English (the journal's), `text` for the reader's language. */
+  refused: readonly { id: string; reason: string; text?: Msg }[] = [];
   private active?: { controller: AbortController; done: Promise<void> };
   private queue: Promise<unknown> = Promise.resolve();
   private byId = new Map<string, ActionView>();
@@ -267,7 +268,10 @@ export class Lesson {
           const sent = [...moved, ...changed, ...removed]
             .filter((id) => before.get(id) && before.get(id)!.state !== 'pending' && before.get(id)!.kind !== 'checkin')
             // The journal keeps its words in English (see src/journal/records.ts).
-            .map((id) => ({ id, reason: t('en', 'serve.edit.alreadySent', { state: msg(`serve.state.${before.get(id)!.state}`) }) }));
+            .map((id) => {
+              const text = msg('serve.edit.alreadySent', { state: msg(`serve.state.${before.get(id)!.state}`) });
+              return { id, reason: formatMessage(text, 'en'), text };
+            });
           return [{ t: 'edit', at: this.host.clock.now(), files: hashes, added, removed, moved, changed, refused: [...refused, ...sent] }];
         })[0] as EditRecord;
       } catch (err) {
@@ -316,7 +320,7 @@ export class Lesson {
       if (c) v.control = { control: c.control, who: c.who, at: c.at };
       if (c?.control === 'skip' && v.state === 'skipped') v.message = msg('serve.action.skippedBy', { who: c.who });
       const why = r.refused.find((x) => x.id === a.id);
-      if (why) v.refused = why.reason;
+      if (why) v.refused = why.text ?? why.reason;
       return v;
     });
     this.byId = new Map(this._views.map((v) => [v.id, v]));

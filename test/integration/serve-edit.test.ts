@@ -59,6 +59,12 @@ describe('runbook serve: edits while serving', () => {
     const c1 = detail.actions.find((a) => a.id === 'c1')!;
     expect(c1.refused).toMatch(/already registered on the platform/);
     expect(c1.startsAt).toBe(t + 45_000);
+    // The same refusal in the reader's language (the journal keeps the English).
+    const zh = await getJson<{ actions: { id: string; refused?: string }[]; refused: { id: string; reason: string }[] }>(
+      `${url}api/lessons/${lessons.lessons[0]!.id}?lang=zh-CN`,
+    );
+    expect(zh.actions.find((a) => a.id === 'c1')!.refused).toMatch(/^已在平台上登记为 .+ 开始；平台没有修改签到的接口/);
+    expect(zh.refused.find((r) => r.id === 'c1')!.reason).toMatch(/^已在平台上登记为/);
     expect(await serve.stop('SIGTERM')).toBe(130);
 
     const state = join(dir, 'lessons', '.runbook');
