@@ -121,7 +121,8 @@ export function defineRun(program: Command, ctx: CliContext): void {
       }
       stopLive?.();
       if (!result.plan || !result.summary) {
-        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd }));
+        const diagnosticOptions = { color: ctx.color, cwd: ctx.cwd, lang: ctx.lang };
+        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, diagnosticOptions));
         ctx.exitCode = ExitCodes.INVALID;
         return;
       }
