@@ -62,8 +62,11 @@ export interface EditRecord {
   readonly removed: readonly string[];
   readonly moved: readonly string[];
   readonly changed: readonly string[];
-  /** Parts of the edit that could not be applied (a check-in already registered), with why. */
-  readonly refused: readonly { readonly id: string; readonly reason: string }[];
+  /**
+   * Parts of the edit that could not be applied (a check-in already registered), with why: `reason`
+   * in English, `text` the same as key + params (for the reader's language; older journals lack it).
+   */
+  readonly refused: readonly { readonly id: string; readonly reason: string; readonly text?: Msg }[];
 }
 
 export type UnitResult = 'ok' | 'failed' | 'ambiguous' | 'skipped';

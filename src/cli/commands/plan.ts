@@ -47,7 +47,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
         ctx.exitCode = ExitCodes.INVALID;
         return;
       }
-      if (flags.html) (await import('../../serve/plan-html.js')).writePlanHtml(resolve(ctx.cwd, flags.html), result.plan);
+      if (flags.html) (await import('../../serve/plan-html.js')).writePlanHtml(resolve(ctx.cwd, flags.html), result.plan, ctx.lang);
       if (flags.json) {
         // Written in ~64 KB pieces: neither one huge string nor a write per action.
         let buf = '';

@@ -50,6 +50,7 @@ export function defineServe(program: Command, ctx: CliContext): void {
         pid: process.pid,
         isAlive: isProcessAlive,
         log,
+        lang: ctx.lang,
         onListening: (url) => ctx.stdout.write(`${t(ctx.lang, 'cli.serve.listening', { url })}\n`),
       });
       const term = serving.term;

@@ -35,9 +35,9 @@ export function defineValidate(program: Command, ctx: CliContext): void {
           `${JSON.stringify({ ok: result.ok, files: result.files.map((f) => ({ file: f.file, ok: !f.diagnostics.some((d) => d.severity === 'error'), diagnostics: f.diagnostics.map((d) => diagnosticJson(d, ctx.lang)) })), crossFile: result.crossFile.map((d) => diagnosticJson(d, ctx.lang)) }, null, 2)}\n`,
         );
       } else if (flags.format === 'github') {
-        ctx.stdout.write(renderDiagnosticsGithub(all));
+        ctx.stdout.write(renderDiagnosticsGithub(all, ctx.lang));
       } else {
-        ctx.stdout.write(renderDiagnosticsText(all, { color: ctx.color, cwd: ctx.cwd }));
+        ctx.stdout.write(renderDiagnosticsText(all, { color: ctx.color, cwd: ctx.cwd, lang: ctx.lang }));
         const errors = all.filter((d) => d.severity === 'error').length;
         const warnings = all.length - errors;
         ctx.stdout.write(
