@@ -42,8 +42,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
       if (result.unreadable) throw new UsageError(result.diagnostics[0]!.message);
       const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
       if (!result.plan) {
-        const diagnosticOptions = { color: ctx.color, cwd: ctx.cwd, lang: ctx.lang };
-        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, diagnosticOptions));
+        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd, lang: ctx.lang }));
         ctx.exitCode = ExitCodes.INVALID;
         return;
       }

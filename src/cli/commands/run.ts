@@ -121,8 +121,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
       }
       stopLive?.();
       if (!result.plan || !result.summary) {
-        const diagnosticOptions = { color: ctx.color, cwd: ctx.cwd, lang: ctx.lang };
-        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, diagnosticOptions));
+        ctx.stderr.write(renderDiagnosticsText(result.diagnostics, { color: ctx.color, cwd: ctx.cwd, lang: ctx.lang }));
         ctx.exitCode = ExitCodes.INVALID;
         return;
       }

@@ -217,8 +217,7 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
   if (warnings.length) {
     out.push('');
     // The same layout as `validate` prints (FILE:LINE:COL: warning CODE message), source line and all.
-    const diagnosticOptions = { color: opts.color, cwd: opts.cwd, lang };
-    out.push(renderDiagnosticsText(warnings, diagnosticOptions).replace(/\n$/, ''));
+    out.push(renderDiagnosticsText(warnings, { color: opts.color, cwd: opts.cwd, lang }).replace(/\n$/, ''));
   }
   return `${out.join('\n')}\n`;
 }
