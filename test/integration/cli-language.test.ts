@@ -174,6 +174,28 @@ describe('choosing the language', () => {
   });
 });
 
+describe('plan and run show diagnostics in the language too', () => {
+  it('an invalid playbook: plan and run print its diagnostics in Chinese (exit 1)', async () => {
+    for (const args of [['plan'], ['run', '--dry-run']]) {
+      const r = await runCli([...args, 'examples/invalid/checkin-gap-4s.yaml'], { env: { LANG: 'zh_CN.UTF-8' } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^examples\/invalid\/checkin-gap-4s\.yaml:9:5: 错误 RB4009 频道 1000001 上，签到 `second`.* \[步骤 second\]$/m);
+    }
+  });
+
+  it("the plan's timeline lists its warnings in Chinese", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-lang-'));
+    writeFileSync(
+      join(dir, 'past.yaml'),
+      'event: { name: Past, timezone: Asia/Shanghai, start: "2026-12-01T19:30", duration: 1h }\nchannels: { a: "1000001" }\nsteps:\n  - { id: c, kind: checkin, at: +1m, duration: 30s }\n',
+    );
+    const r = await runCli(['plan', 'past.yaml', '--lang', 'zh-CN'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^past\.yaml:4:\d+: 警告 RB4014 .*\[步骤 c\]$/m);
+    expect(r.stdout).toContain('签到登记');
+  });
+});
+
 describe('what machines read does not change with the language', () => {
   it('plan --json is the same, byte for byte, in both languages', async () => {
     for (const name of readdirSync(join(ROOT, 'examples', 'lessons')).filter((f) => f.endsWith('.yaml'))) {
