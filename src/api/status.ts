@@ -56,6 +56,12 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
     throw new UsageError(
       `no journal found for ${target ?? 'this folder'} in ${dirs.length ? dirs.join(', ') : `${join(resolve(o.cwd), '.runbook')} or a .runbook folder below it`}`,
     );
+  return statusOfRecords(pick.records, pick.j);
+}
+
+/** What a journal's records say of its run (`journal`: where they were read, for the heading). */
+export function statusOfRecords(records: readonly JournalRecord[], journal: string): RunStatus {
+  const pick = { j: journal, records };
   const starts = pick.records.filter((r) => r.t === 'run-start');
   const start = starts[starts.length - 1]!;
   if (start.t !== 'run-start') throw new UsageError('corrupt journal');

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { ExitCodes, RunbookError } from '../core/errors.js';
 import { FileError, isSystemFileError, toFileError, withFileErrors } from '../core/file-error.js';
 import type { JournalRecord } from './records.js';
+import type { JournalWriter } from './writer.js';
 
 export interface JournalOptions {
   /** Called after every durable write with the running count (tests use it to crash at write N). */
@@ -81,7 +82,7 @@ const WHAT_WRITE = 'cannot write the journal';
  * caller is told), so that new records never follow a fragment. The file's identity (device and
  * inode) is checked before each write: a journal deleted or replaced mid-run stops the run.
  */
-export class Journal {
+export class Journal implements JournalWriter {
   private readonly fd: number;
   private readonly dev: number;
   private readonly ino: number;

@@ -3,6 +3,7 @@ import { connect, type Connection } from '../api/connection.js';
 import { measureClockOffset } from '../api/run.js';
 import { startServeHttp } from './http-server.js';
 import { loadToken } from './security.js';
+import type { LessonStore } from './lesson-store.js';
 import { Term } from './term.js';
 import { watchTerm } from './watch.js';
 
@@ -24,6 +25,22 @@ export interface ServeOptions {
   readonly clock?: EngineClock;
   /** Called as soon as the server listens, before the term is loaded (the CLI prints the URL first). */
   readonly onListening?: (url: string) => void;
+  /** Serve as a node of a cluster (`--redis`, src/cluster/): its store and work distribution. */
+  readonly cluster?: ServeCluster;
+}
+
+/**
+ * What a node of a cluster brings to `serve` (src/cluster/ builds it): where the lessons' journals
+ * and locks live, and the work distribution that decides which node runs which lesson.
+ */
+export interface ServeCluster {
+  readonly store: LessonStore;
+  /** Starts taking the term's lessons, once it is loaded. */
+  join(term: Term): Promise<void>;
+  /** Before the lessons stop: take no more, and hand back what this node holds once its runs have stopped. */
+  beginLeave(): void;
+  /** After the lessons stopped: the lessons this node held are handed back, the connections closed. */
+  leave(): Promise<void>;
 }
 
 export interface Serving {
@@ -48,10 +65,14 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
     // every answer's Date header after.
     if (!o.clock) await measureClockOffset(conn.client, AbortSignal.timeout(10_000));
     const clock = o.clock ?? platformClock(() => conn.client.clock.offset);
+    // On a cluster a lesson's id must be the same on every node: its path relative to the folder
+    // the node serves from (the state folder's parent), whatever the checkout's absolute path.
+    const stateDir = o.stateDir ?? (o.cluster ? '.runbook' : undefined);
     const term = new Term({
       paths: o.paths,
       cwd: o.cwd,
-      ...(o.stateDir ? { stateDir: o.stateDir } : {}),
+      ...(stateDir ? { stateDir } : {}),
+      ...(o.cluster ? { store: o.cluster.store } : {}),
       api: conn.client,
       clock,
       pid: o.pid,
@@ -68,13 +89,23 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
     }
     const watcher = watchTerm(term, o.paths, o.cwd, o.log);
     term.start();
+    try {
+      await o.cluster?.join(term);
+    } catch (err) {
+      watcher.close();
+      await term.stop();
+      await http.close();
+      throw err;
+    }
     return {
       url: http.url,
       term,
       ...(conn.sandbox ? { sandboxUrl: conn.sandbox.url } : {}),
       close: async () => {
         watcher.close();
+        o.cluster?.beginLeave();
         await term.stop();
+        await o.cluster?.leave();
         await http.close();
         await conn.close();
       },

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
+import type { ClusterNode } from '../../cluster/index.js';
 import { isProcessAlive } from '../process-alive.js';
 
 interface ServeFlags {
@@ -12,6 +13,8 @@ interface ServeFlags {
   profile?: string;
   credentials?: string;
   tokenFile?: string;
+  redis?: string;
+  lockDuration?: string;
 }
 
 /** `runbook serve PATH…`: a whole term, run at its times by one process, watched and steered in a browser. */
@@ -28,11 +31,14 @@ export function defineServe(program: Command, ctx: CliContext): void {
     .option('--profile <name>', 'credentials profile (credentials file)')
     .option('--credentials <file>', 'credentials file (default ~/.config/runbook/credentials.yaml)')
     .option('--token-file <file>', 'a file (chmod 600) holding the token that API calls must carry')
+    .option('--redis <url>', 'join a cluster of serve nodes on this Redis (redis://HOST:PORT[/DB]): each action runs once across the nodes')
+    .option('--lock-duration <duration>', 'with --redis: how long a node holds a lesson without renewing (a dead node is replaced within 1.5 × this)', '10s')
     .action(async (paths: string[], flags: ServeFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${JSON.stringify(flags.port)}`);
       const { startServe } = await import('../../serve/index.js');
+      const cluster = flags.redis ? await joinCluster(flags.redis, flags.lockDuration, ctx) : undefined;
       const log = (line: string): void => ctx.stdout.write(`${new Date().toISOString()} ${line}\n`);
       const serving = await startServe({
         paths,
@@ -50,6 +56,10 @@ export function defineServe(program: Command, ctx: CliContext): void {
         isAlive: isProcessAlive,
         log,
         onListening: (url) => ctx.stdout.write(`runbook serve listening on ${url}\n`),
+        ...(cluster ? { cluster } : {}),
+      }).catch(async (err: unknown) => {
+        await cluster?.leave();
+        throw err;
       });
       const t = serving.term;
       ctx.stdout.write(
@@ -64,4 +74,24 @@ export function defineServe(program: Command, ctx: CliContext): void {
       ctx.stdout.write('stopped: every journal is consistent; run the same command again to resume\n');
       ctx.exitCode = ExitCodes.INTERRUPTED;
     });
+}
+
+/** `--redis`: this node's part of the cluster (src/cluster/), connected before the term loads. */
+async function joinCluster(url: string, lockDuration: string | undefined, ctx: CliContext): Promise<ClusterNode> {
+  const { parseDuration } = await import('../../core/duration.js');
+  const lockDurationMs = parseDuration(lockDuration ?? '10s');
+  if (lockDurationMs === undefined || lockDurationMs < 1000)
+    throw new UsageError(`--lock-duration must be a duration of at least 1s, got ${JSON.stringify(lockDuration)}`);
+  const { ClusterNode, DEFAULT_CONCURRENCY, DEFAULT_LEAD_MS, redactRedisUrl, takeoverBoundMs } = await import('../../cluster/index.js');
+  const node = await ClusterNode.connect({
+    url,
+    lockDurationMs,
+    leadMs: DEFAULT_LEAD_MS,
+    concurrency: DEFAULT_CONCURRENCY,
+    log: (line) => ctx.stdout.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  ctx.stdout.write(
+    `cluster: Redis ${redactRedisUrl(url)}; a lesson whose node is lost is taken over within ${Math.round(takeoverBoundMs(lockDurationMs) / 100) / 10} s\n`,
+  );
+  return node;
 }

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 interface StatusFlags {
   json?: boolean;
   stateDir?: string;
+  redis?: string;
 }
 
 /** `runbook status [FILE|RUN]`: planned, done, failed, ambiguous and pending actions, from the journal. */
@@ -14,10 +15,13 @@ export function defineStatus(program: Command, ctx: CliContext): void {
     .argument('[target]', 'a playbook file or a run id (default: the newest run in ./.runbook or a .runbook folder up to 3 levels below)')
     .option('--state-dir <dir>', 'where the journals live')
     .option('--json', 'print JSON')
+    .option('--redis <url>', "read the journal from a cluster's Redis (runbook serve --redis)")
     .action(async (target: string | undefined, flags: StatusFlags) => {
       const { runStatus } = await import('../../api/index.js');
       const { DateTime } = await import('luxon');
-      const st = runStatus(target, { cwd: ctx.cwd, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) });
+      const st = flags.redis
+        ? await (await import('../../cluster/index.js')).clusterRunStatus(flags.redis, target, ctx.cwd)
+        : runStatus(target, { cwd: ctx.cwd, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) });
       if (flags.json) {
         ctx.stdout.write(`${JSON.stringify(st, null, 2)}\n`);
       } else {

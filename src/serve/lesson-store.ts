@@ -1,0 +1,33 @@
+import { Journal, journalPath, readJournal } from '../journal/journal.js';
+import { acquireLock } from '../journal/lock.js';
+import type { JournalRecord } from '../journal/records.js';
+import type { JournalWriter } from '../journal/writer.js';
+
+/**
+ * Where a served lesson's journal and lock live. The default is the file journal and lock of
+ * `runbook run` (`<stateDir>/<runId>.jsonl` and `.lock`); `runbook serve --redis` gives a store on
+ * Redis (src/cluster/), where the lock is the lesson's BullMQ job and the journal a stream.
+ */
+export interface LessonStore {
+  /** The run's records, as this process knows them now (read synchronously: the page asks often). */
+  read(runId: string, stateDir: string): readonly JournalRecord[];
+  /** The run's writer lock for a control or an edit, or a LockHeldError naming who holds it. */
+  lock(runId: string, stateDir: string): { release(): void };
+  /** The journal an engine run writes, once `lock` was taken. */
+  open(runId: string, stateDir: string): JournalWriter;
+  /**
+   * Whether this process may start the lesson's engine run now. A file store always may (the lock
+   * decides); a cluster node only while it holds the lesson's job, so that the others do not even try.
+   */
+  mayStart(runId: string): boolean;
+}
+
+/** The file journal and lock: `runbook serve` without --redis, as `runbook run` has them. */
+export function fileLessonStore(pid: number, isAlive: (pid: number) => boolean): LessonStore {
+  return {
+    read: (runId, stateDir) => readJournal(journalPath(stateDir, runId)),
+    lock: (runId, stateDir) => acquireLock(stateDir, runId, isAlive, pid),
+    open: (runId, stateDir) => Journal.open(stateDir, runId),
+    mayStart: () => true,
+  };
+}
