@@ -82,6 +82,8 @@ export class ClusterNode implements ServeCluster {
   private readonly toSync = new Set<string>();
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly notHere = new Set<string>();
+  /** Connections handed to BullMQ, which closes only those it made itself. */
+  private readonly connections: Redis[] = [];
 
   private constructor(
     private readonly o: ClusterNodeOptions,
@@ -106,6 +108,12 @@ export class ClusterNode implements ServeCluster {
     return new ClusterNode(o, redis, sub);
   }
 
+  private own(connection: Redis): Redis {
+    connection.on('error', () => undefined);
+    this.connections.push(connection);
+    return connection;
+  }
+
   /** The lessons this node runs now (their run ids). */
   heldRuns(): string[] {
     return [...this.held].filter(([, h]) => !h.lost).map(([id]) => id);
@@ -123,7 +131,7 @@ export class ClusterNode implements ServeCluster {
     await this.mirror.sync(lessons.map((l) => l.id));
     for (const l of lessons) l.journalChanged();
 
-    const connection = this.redis.duplicate();
+    const connection = this.own(this.redis.duplicate());
     this.queue = new Queue(QUEUE_NAME, { connection, prefix: BULL_PREFIX });
     for (const l of lessons) await this.schedule(l);
     term.on((e) => {
@@ -133,13 +141,15 @@ export class ClusterNode implements ServeCluster {
 
     const lock = this.o.lockDurationMs;
     this.worker = new Worker<LessonJobData, string>(QUEUE_NAME, (job, token) => this.process(job, token), {
-      connection: this.redis.duplicate(),
+      connection: this.own(this.redis.duplicate()),
       prefix: BULL_PREFIX,
       concurrency: this.o.concurrency,
       lockDuration: lock,
       stalledInterval: stalledIntervalOf(lock),
       // Every takeover counts as a stall; a lesson must never be failed for having been taken over.
       maxStalledCount: 1_000_000,
+      // An idle worker's blocking wait for a job: short, so that a node stops within a second or so.
+      drainDelay: 1,
     });
     this.worker.on('lockRenewalFailed', (jobIds: string[]) => {
       for (const id of jobIds) this.lost(runIdOfJob(id));
@@ -244,12 +254,19 @@ export class ClusterNode implements ServeCluster {
     const closing = (async () => {
       await this.worker?.close();
       await this.queue?.close();
+      for (const c of this.connections) await c.quit();
       await this.sub.quit();
       await this.redis.quit();
     })();
-    const timedOut = await Promise.race([closing.then(() => false), sleep(CLOSE_TIMEOUT_MS).then(() => true)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      closing.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CLOSE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
     if (timedOut) {
       void this.worker?.close(true).catch(() => undefined);
+      for (const c of this.connections) c.disconnect();
       this.sub.disconnect();
       this.redis.disconnect();
     }

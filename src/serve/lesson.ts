@@ -185,11 +185,13 @@ export class Lesson {
   }
 
   /**
-   * The journal was written by someone else (another node of a cluster): the views are read again,
-   * unless this process runs the lesson (then it is the one writing) or keeps it packed.
+   * The journal was written by someone else (another node of a cluster): the views are read again
+   * (a packed lesson is unpacked for it), unless this process runs the lesson: then it is the one writing.
    */
   journalChanged(): void {
-    if (!this.active && !this.packed && this.pending === 0) this.refresh(this.records());
+    if (this.active || this.pending > 0) return;
+    if (this.packed) this.unpack();
+    else this.refresh(this.records());
   }
 
   /**
