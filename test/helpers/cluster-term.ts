@@ -41,3 +41,21 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The sandbox's applied sends by `channelId text`, and how many times each. */
+export function sentByChannel(s: Sandbox): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of s.log)
+    if (e.endpoint === 'sendCustomMessage' && e.effect === 'applied') {
+      const key = `${String(e.params?.['channelId'])} ${String(e.params?.['text'])}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  return counts;
+}
+
+/** The instant (ms) of the first line of `output` matching `re`, from its ISO timestamp prefix. */
+export function loggedAt(output: string, re: RegExp): number | undefined {
+  const line = output.split('\n').find((l) => re.test(l));
+  const m = line ? /^(\d{4}-\d\d-\d\dT[\d:.]+Z) /.exec(line) : null;
+  return m ? Date.parse(m[1]!) : undefined;
+}
