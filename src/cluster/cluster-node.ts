@@ -60,6 +60,8 @@ const HOLD_POLL_MS = 200;
 const NOT_HERE_DELAY_MS = 30_000;
 /** Journal notifications for one run arriving within this are read together. */
 const SYNC_COALESCE_MS = 50;
+/** The same error from BullMQ is told again only after this long. */
+const ERROR_REPEAT_MS = 10_000;
 /** Shutting down when Redis does not answer: connections are dropped after this. */
 const CLOSE_TIMEOUT_MS = 5000;
 
@@ -82,6 +84,8 @@ export class ClusterNode implements ServeCluster {
   private readonly toSync = new Set<string>();
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly notHere = new Set<string>();
+  /** When each distinct error was last told (see tell). */
+  private readonly told = new Map<string, number>();
   /** Connections handed to BullMQ, which closes only those it made itself. */
   private readonly connections: Redis[] = [];
 
@@ -154,11 +158,19 @@ export class ClusterNode implements ServeCluster {
     this.worker.on('lockRenewalFailed', (jobIds: string[]) => {
       for (const id of jobIds) this.lost(runIdOfJob(id));
     });
-    // BullMQ reports lost locks and connection trouble as errors; they are told, never fatal.
-    this.worker.on('error', (err: Error) => this.o.log(`cluster: ${err.message}`));
-    this.queue.on('error', (err: Error) => this.o.log(`cluster: ${err.message}`));
+    // BullMQ reports lost locks and connection trouble as errors; they are told, never fatal — and
+    // while Redis is away, each distinct one once in a while, not at every reconnect attempt.
+    this.worker.on('error', (err: Error) => this.tell(err));
+    this.queue.on('error', (err: Error) => this.tell(err));
     this.redis.on('error', () => undefined);
     this.sub.on('error', () => undefined);
+  }
+
+  private tell(err: Error): void {
+    const now = Date.now();
+    if ((this.told.get(err.message) ?? 0) > now - ERROR_REPEAT_MS) return;
+    this.told.set(err.message, now);
+    this.o.log(`cluster: ${err.message}`);
   }
 
   /** Adds the lesson's job (idempotent: the job id is the run's), delayed until a lead time before its next call. */
