@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { DelayedError, Queue, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { sleep } from '../core/sleep.js';
+import { msg, type Msg } from '../i18n/index.js';
 import type { Lesson } from '../serve/lesson.js';
 import type { LessonStore } from '../serve/lesson-store.js';
 import type { ServeCluster } from '../serve/serve.js';
@@ -10,7 +11,7 @@ import { clusterLessonStore, type Holding } from './cluster-store.js';
 import { JournalMirror } from './journal-mirror.js';
 import { BULL_PREFIX, JOURNAL_CHANNEL, QUEUE_NAME, RUNS_KEY, jobIdOf, runIdOfJob } from './keys.js';
 import { connectRedis } from './redis-connection.js';
-import { defineAppendScripts } from './redis-journal.js';
+import { defineAppendScripts, FencedError } from './redis-journal.js';
 
 /** What a lesson's job carries: ids and a path, never a credential (each node has its own). */
 export interface LessonJobData {
@@ -32,7 +33,8 @@ export interface ClusterNodeOptions {
   readonly leadMs: number;
   /** Lessons one node holds at once. */
   readonly concurrency: number;
-  readonly log: (line: string) => void;
+  /** Tells the operator (the CLI formats it in their language). */
+  readonly say: (m: Msg) => void;
 }
 
 export const DEFAULT_LOCK_DURATION_MS = 10_000;
@@ -140,7 +142,7 @@ export class ClusterNode implements ServeCluster {
     for (const l of lessons) await this.schedule(l);
     term.on((e) => {
       if (e.type === 'lesson' && !this.scheduled.has(e.lesson.id))
-        void this.schedule(e.lesson).catch((err: unknown) => this.o.log(`${e.lesson.display}: ${String(err)}`));
+        void this.schedule(e.lesson).catch((err: unknown) => this.tell(err instanceof Error ? err : new Error(String(err))));
     });
 
     const lock = this.o.lockDurationMs;
@@ -170,7 +172,7 @@ export class ClusterNode implements ServeCluster {
     const now = Date.now();
     if ((this.told.get(err.message) ?? 0) > now - ERROR_REPEAT_MS) return;
     this.told.set(err.message, now);
-    this.o.log(`cluster: ${err.message}`);
+    this.o.say(msg('cluster.log.error', { message: err.message }));
   }
 
   /** Adds the lesson's job (idempotent: the job id is the run's), delayed until a lead time before its next call. */
@@ -199,7 +201,7 @@ export class ClusterNode implements ServeCluster {
     if (!lesson || this.leaving || !token) {
       if (!lesson && !this.notHere.has(runId)) {
         this.notHere.add(runId);
-        this.o.log(`cluster: lesson ${job.data.file} (run ${runId}) is not served by this node; handed back`);
+        this.o.say(msg('cluster.log.notServed', { file: job.data.file, runId }));
       }
       await job.moveToDelayed(Date.now() + (lesson ? 0 : NOT_HERE_DELAY_MS), token);
       throw new DelayedError();
@@ -210,13 +212,13 @@ export class ClusterNode implements ServeCluster {
     await this.mirror.sync([runId]);
     const holding: Holding = { token, lost: false };
     this.held.set(runId, holding);
-    this.o.log(`${lesson.display}: taken by this node (${hostname()} pid ${process.pid})`);
+    this.o.say(msg('cluster.log.taken', { file: lesson.display, host: hostname(), pid: process.pid }));
     try {
       lesson.journalChanged();
       // Calls cut off on a node that died are reported now (ambiguous), not when the next one is due.
       if (lesson.hasCutOff()) await lesson.settle();
       for (;;) {
-        if (holding.lost) throw new Error(`lost the lock of run ${runId}`);
+        if (holding.lost) throw new FencedError(runId);
         if (this.leaving && !lesson.running) {
           await job.moveToWait(token);
           throw new WaitingError();
@@ -235,7 +237,7 @@ export class ClusterNode implements ServeCluster {
     if (!h || h.lost) return;
     h.lost = true;
     const lesson = this.term?.byId(runId);
-    this.o.log(`${lesson?.display ?? runId}: this node lost the lesson's lock; it sends nothing more for it (another node takes it over)`);
+    this.o.say(msg('cluster.log.lostLock', { file: lesson?.display ?? runId }));
     void lesson?.stop().catch(() => undefined);
   }
 

@@ -1,5 +1,6 @@
 import { relative, resolve, sep } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { msg } from '../i18n/index.js';
 import { statusOfRecords, type RunStatus } from '../api/status.js';
 import { readRedisJournal } from './journal-mirror.js';
 import { journalKey, RUNS_KEY } from './keys.js';
@@ -25,9 +26,14 @@ export async function clusterRunStatus(url: string, target: string | undefined, 
     );
     const byAge = last.filter((x) => x.at !== undefined).sort((a, b) => Number(b.at!.split('-')[0]) - Number(a.at!.split('-')[0]));
     const pick = byAge[0];
-    if (!pick) throw new UsageError(`no journal found for ${target ?? 'any lesson'} in the cluster's Redis at ${redactRedisUrl(url)}`);
+    if (!pick)
+      throw new UsageError(
+        target === undefined
+          ? msg('cluster.error.noJournalAny', { url: redactRedisUrl(url) })
+          : msg('cluster.error.noJournal', { target, url: redactRedisUrl(url) }),
+      );
     const records = await readRedisJournal(redis, pick.id);
-    if (!records.some((r) => r.t === 'run-start')) throw new UsageError(`the journal of run ${pick.id} has no run yet`);
+    if (!records.some((r) => r.t === 'run-start')) throw new UsageError(msg('cluster.error.noRunYet', { runId: pick.id }));
     return statusOfRecords(records, `${redactRedisUrl(url)} ${journalKey(pick.id)}`);
   } finally {
     redis.disconnect();

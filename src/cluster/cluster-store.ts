@@ -1,5 +1,6 @@
 import { LockHeldError, type LockHolder } from '../journal/lock.js';
 import type { JournalWriter } from '../journal/writer.js';
+import { formatMessage, msg } from '../i18n/index.js';
 import type { LessonStore } from '../serve/lesson-store.js';
 import type { JournalMirror } from './journal-mirror.js';
 import { RedisJournalWriter, type FencedError } from './redis-journal.js';
@@ -30,11 +31,11 @@ export function clusterLessonStore(o: {
     read: (runId) => o.mirror.read(runId),
     lock: (runId) => {
       if (holding(runId)) return { release: () => undefined };
-      throw new LockHeldError(holderOf(o.mirror, runId), `the lesson's job in Redis (run-${runId})`);
+      throw new LockHeldError(holderOf(o.mirror, runId), where(runId));
     },
     open: (runId): JournalWriter => {
       const h = holding(runId);
-      if (!h) throw new LockHeldError(holderOf(o.mirror, runId), `the lesson's job in Redis (run-${runId})`);
+      if (!h) throw new LockHeldError(holderOf(o.mirror, runId), where(runId));
       return new RedisJournalWriter(o.redis, runId, h.token, o.mirror, (err) => o.onFenced(runId, err));
     },
     mayStart: (runId) => holding(runId) !== undefined,
@@ -48,5 +49,10 @@ function holderOf(mirror: JournalMirror, runId: string): LockHolder {
     const r = records[i]!;
     if (r.t === 'run-start') return { host: r.host, pid: r.pid, since: r.at };
   }
-  return { host: 'another node of the cluster', pid: 0, since: Date.now() };
+  return { host: formatMessage(msg('cluster.lock.anotherNode'), 'en'), pid: 0, since: Date.now() };
+}
+
+/** Where the lock is, in the place of a lock file's path (LockHeldError takes a path, in English). */
+function where(runId: string): string {
+  return formatMessage(msg('cluster.lock.where', { runId }), 'en');
 }

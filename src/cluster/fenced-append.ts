@@ -8,6 +8,7 @@
  * KEYS[1] the job's lock, KEYS[2] the journal stream; ARGV[1] the lock token, ARGV[2] the
  * notification channel, ARGV[3] the run id, ARGV[4…] the records' JSON. Returns the entries' ids.
  */
+// i18n-exempt: a Lua script, read by Redis
 export const FENCED_APPEND_LUA = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return nil end
 local ids = {}
@@ -22,6 +23,7 @@ return ids
  * next reads them before it starts. Same KEYS and ARGV as FENCED_APPEND_LUA, without the token
  * (ARGV[1] is ignored).
  */
+// i18n-exempt: a Lua script, read by Redis
 export const UNHELD_APPEND_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return nil end
 local ids = {}

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { ExitCodes, RunbookError } from '../core/errors.js';
+import { msg } from '../i18n/index.js';
 
 /** How long the first connection to Redis may take before serve gives up with a clear error. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -11,7 +12,7 @@ export function redactRedisUrl(url: string): string {
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
-    return '(an invalid URL)';
+    return '(?)';
   }
 }
 
@@ -25,25 +26,23 @@ export async function connectRedis(url: string): Promise<Redis> {
   try {
     parsed = new URL(url);
   } catch {
-    throw new RunbookError('E_CLUSTER_REDIS', `--redis must be a URL like redis://127.0.0.1:6379/0, got ${JSON.stringify(url)}`, ExitCodes.USAGE);
+    throw new RunbookError('E_CLUSTER_REDIS', msg('cluster.error.urlInvalid', { value: JSON.stringify(url) }), ExitCodes.USAGE);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
-    throw new RunbookError('E_CLUSTER_REDIS', `--redis must be a redis:// or rediss:// URL, got ${redactRedisUrl(url)}`, ExitCodes.USAGE);
+    throw new RunbookError('E_CLUSTER_REDIS', msg('cluster.error.urlScheme', { url: redactRedisUrl(url) }), ExitCodes.USAGE);
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
   let lastError = '';
   redis.on('error', (err: Error) => void (lastError = err.message));
   try {
     await Promise.race([
       redis.connect().then(() => redis.ping()),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(lastError || 'no answer')), CONNECT_TIMEOUT_MS).unref()),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(lastError)), CONNECT_TIMEOUT_MS).unref()),
     ]);
   } catch (err) {
     redis.disconnect();
-    throw new RunbookError(
-      'E_CLUSTER_REDIS',
-      `cannot reach Redis at ${redactRedisUrl(url)}: ${lastError || (err instanceof Error ? err.message : String(err))}`,
-      ExitCodes.CONFIG,
-    );
+    const said = lastError || (err instanceof Error ? err.message : String(err));
+    const reason = said || msg('cluster.error.noAnswer', { seconds: CONNECT_TIMEOUT_MS / 1000 });
+    throw new RunbookError('E_CLUSTER_REDIS', msg('cluster.error.unreachable', { url: redactRedisUrl(url), reason }), ExitCodes.CONFIG);
   }
   return redis;
 }

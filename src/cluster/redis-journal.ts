@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { ExitCodes, RunbookError } from '../core/errors.js';
+import { msg } from '../i18n/index.js';
 import type { JournalRecord } from '../journal/records.js';
 import type { JournalWriter } from '../journal/writer.js';
 import { FENCED_APPEND_LUA, UNHELD_APPEND_LUA } from './fenced-append.js';
@@ -14,7 +15,7 @@ import { JOURNAL_CHANNEL, jobLockKey, journalKey } from './keys.js';
 export class FencedError extends RunbookError {
   override readonly name = 'FencedError';
   constructor(readonly runId: string) {
-    super('E_CLUSTER_FENCED', `this node lost the lock of run ${runId} (another node holds or will take it); it sends nothing more for it`, ExitCodes.LOCKED);
+    super('E_CLUSTER_FENCED', msg('cluster.error.fenced', { runId }), ExitCodes.LOCKED);
   }
 }
 
@@ -28,6 +29,7 @@ export function defineAppendScripts(redis: Redis): void {
 
 function script(redis: Redis, name: 'runbookFencedAppend' | 'runbookUnheldAppend'): AppendScript {
   const fn = (redis as unknown as Record<string, AppendScript>)[name];
+  // i18n-exempt: a programming error, never shown to a user
   if (!fn) throw new Error(`defineAppendScripts was not called on this connection (${name})`);
   return fn.bind(redis);
 }

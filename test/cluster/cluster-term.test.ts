@@ -51,7 +51,7 @@ describe('runbook serve --redis: three nodes, one term', () => {
     const { dir, texts, prompts } = term(6, 15_000, 4000);
     nodes = [0, 1, 2].map(() => startNode(dir, sb!, redis.url));
     for (const n of nodes) await n.waitFor(/lesson\(s\)/);
-    expect(nodes[0]!.output()).toMatch(/cluster: Redis redis:\/\/127\.0\.0\.1:\d+\/?; a lesson whose node is lost is taken over within 6 s/);
+    expect(nodes[0]!.output()).toMatch(/cluster: Redis redis:\/\/127\.0\.0\.1:\d+\/?; a lesson whose node is lost is taken over within 6s/);
     await until(
       'every message and check-in',
       () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import type { ClusterNode } from '../../cluster/index.js';
+import { duration, formatMessage, msg, resolveLanguage, t, type Language } from '../../i18n/index.js';
 import { isProcessAlive } from '../process-alive.js';
 
 interface ServeFlags {
@@ -31,8 +32,8 @@ export function defineServe(program: Command, ctx: CliContext): void {
     .option('--profile <name>', 'credentials profile (credentials file)')
     .option('--credentials <file>', 'credentials file (default ~/.config/runbook/credentials.yaml)')
     .option('--token-file <file>', 'a file (chmod 600) holding the token that API calls must carry')
-    .option('--redis <url>', 'join a cluster of serve nodes on this Redis (redis://HOST:PORT[/DB]): each action runs once across the nodes')
-    .option('--lock-duration <duration>', 'with --redis: how long a node holds a lesson without renewing (a dead node is replaced within 1.5 × this)', '10s')
+    .option('--redis <url>', t(languageOf(ctx), 'cluster.option.redis'))
+    .option('--lock-duration <duration>', t(languageOf(ctx), 'cluster.option.lockDuration'), '10s')
     .action(async (paths: string[], flags: ServeFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
       const port = Number(flags.port);
@@ -81,17 +82,24 @@ async function joinCluster(url: string, lockDuration: string | undefined, ctx: C
   const { parseDuration } = await import('../../core/duration.js');
   const lockDurationMs = parseDuration(lockDuration ?? '10s');
   if (lockDurationMs === undefined || lockDurationMs < 1000)
-    throw new UsageError(`--lock-duration must be a duration of at least 1s, got ${JSON.stringify(lockDuration)}`);
+    throw new UsageError(msg('cluster.option.lockDurationInvalid', { value: JSON.stringify(lockDuration) }));
   const { ClusterNode, DEFAULT_CONCURRENCY, DEFAULT_LEAD_MS, redactRedisUrl, takeoverBoundMs } = await import('../../cluster/index.js');
   const node = await ClusterNode.connect({
     url,
     lockDurationMs,
     leadMs: DEFAULT_LEAD_MS,
     concurrency: DEFAULT_CONCURRENCY,
-    log: (line) => ctx.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    say: (m) => ctx.stdout.write(`${new Date().toISOString()} ${formatMessage(m, languageOf(ctx))}\n`),
   });
-  ctx.stdout.write(
-    `cluster: Redis ${redactRedisUrl(url)}; a lesson whose node is lost is taken over within ${Math.round(takeoverBoundMs(lockDurationMs) / 100) / 10} s\n`,
-  );
+  ctx.stdout.write(`${t(languageOf(ctx), 'cluster.joined', { url: redactRedisUrl(url), bound: duration(takeoverBoundMs(lockDurationMs)) })}\n`);
   return node;
+}
+
+/** The reader's language for the cluster's words (RUNBOOK_LANG, the locale); English when it names none runbook has. */
+export function languageOf(ctx: CliContext): Language {
+  try {
+    return resolveLanguage(undefined, ctx.env).lang;
+  } catch {
+    return 'en';
+  }
 }

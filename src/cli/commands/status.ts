@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { t } from '../../i18n/index.js';
+import { languageOf } from './serve.js';
 
 interface StatusFlags {
   json?: boolean;
@@ -15,7 +17,7 @@ export function defineStatus(program: Command, ctx: CliContext): void {
     .argument('[target]', 'a playbook file or a run id (default: the newest run in ./.runbook or a .runbook folder up to 3 levels below)')
     .option('--state-dir <dir>', 'where the journals live')
     .option('--json', 'print JSON')
-    .option('--redis <url>', "read the journal from a cluster's Redis (runbook serve --redis)")
+    .option('--redis <url>', t(languageOf(ctx), 'cluster.option.statusRedis'))
     .action(async (target: string | undefined, flags: StatusFlags) => {
       const { runStatus } = await import('../../api/index.js');
       const { DateTime } = await import('luxon');
