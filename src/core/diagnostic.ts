@@ -1,14 +1,21 @@
+import { formatMessage, type Language, type Msg } from '../i18n/index.js';
 import type { SourceLocation } from './location.js';
+
+/**
+ * What a person reads: a catalog message (`msg(key, params)`), formatted in the reader's language
+ * only when shown. A plain string is accepted while the code moves to the catalogs (issue 18).
+ */
+export type Text = Msg | string;
 
 /**
  * An authoring mistake found while loading, validating, templating or planning a playbook.
  * Diagnostics are collected, never thrown, so that every problem is reported at once.
- * `code` is stable (tests and CI filters depend on it); `message` is prose and may change.
+ * `code` is stable (tests and CI filters depend on it); `message` is prose, in the reader's language.
  */
 export interface Diagnostic {
   readonly code: DiagnosticCode;
   readonly severity: 'error' | 'warning';
-  readonly message: string;
+  readonly message: Text;
   readonly location: SourceLocation;
   /** The step the problem belongs to, when there is one. */
   readonly stepId?: string;
@@ -18,7 +25,7 @@ export interface Diagnostic {
 
 export interface RelatedLocation {
   readonly location: SourceLocation;
-  readonly message: string;
+  readonly message: Text;
   readonly stepId?: string;
 }
 
@@ -77,13 +84,14 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
 
 /**
  * The stable JSON form of a diagnostic (`validate --format json`, `plan --json`'s warnings, serve's
- * API): `{code, severity, message, file, line, col, stepId?, related?}`. Fields are never renamed.
+ * API): `{code, severity, message, file, line, col, stepId?, related?}`. Fields are never renamed; the
+ * messages are in `lang`, the codes are the same in every language.
  */
-export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
+export function diagnosticJson(d: Diagnostic, lang: Language): Record<string, unknown> {
   return {
     code: d.code,
     severity: d.severity,
-    message: d.message,
+    message: formatMessage(d.message, lang),
     file: d.location.file,
     line: d.location.line,
     col: d.location.col,
@@ -94,7 +102,7 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
             file: r.location.file,
             line: r.location.line,
             col: r.location.col,
-            message: r.message,
+            message: formatMessage(r.message, lang),
             ...(r.stepId ? { stepId: r.stepId } : {}),
           })),
         }

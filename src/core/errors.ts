@@ -1,3 +1,6 @@
+import { formatMessage, type Language } from '../i18n/index.js';
+import type { Text } from './diagnostic.js';
+
 /**
  * Runtime errors (as opposed to authoring diagnostics). Every error runbook raises on purpose is a
  * RunbookError with a stable `code` and an exit-code band, so the CLI can print one clear line and
@@ -19,23 +22,34 @@ export const ExitCodes = {
 
 export type ExitCode = (typeof ExitCodes)[keyof typeof ExitCodes];
 
+/**
+ * `text` is what the CLI shows, formatted in the reader's language; `message` (the Error's) is its
+ * English form, for logs and programs that only read `Error.message`.
+ */
 export class RunbookError extends Error {
   override readonly name: string = 'RunbookError';
+  readonly text: Text;
   constructor(
     /** Stable machine-readable code, e.g. `E_USAGE`, `E_CREDENTIALS`, `E_API`. */
     readonly code: string,
-    message: string,
+    text: Text,
     readonly exitCode: ExitCode = ExitCodes.USAGE,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(formatMessage(text, 'en'), options);
+    this.text = text;
+  }
+
+  /** The message in `lang`. */
+  textIn(lang: Language): string {
+    return formatMessage(this.text, lang);
   }
 }
 
 /** A mistake in how runbook was called: bad flag, missing file. Exit 2. */
 export class UsageError extends RunbookError {
   override readonly name = 'UsageError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Text, options?: { cause?: unknown }) {
     super('E_USAGE', message, ExitCodes.USAGE, options);
   }
 }
@@ -43,7 +57,7 @@ export class UsageError extends RunbookError {
 /** Missing or unsafe configuration, e.g. credentials. Exit 5. */
 export class ConfigError extends RunbookError {
   override readonly name = 'ConfigError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Text, options?: { cause?: unknown }) {
     super('E_CONFIG', message, ExitCodes.CONFIG, options);
   }
 }

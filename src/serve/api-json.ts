@@ -36,5 +36,5 @@ export function actionJson(v: ActionView): Record<string, unknown> {
 }
 
 export function rejectionJson(r: Rejection): Record<string, unknown> {
-  return { file: r.display, at: r.at, kept: r.kept, diagnostics: r.diagnostics.map(diagnosticJson) };
+  return { file: r.display, at: r.at, kept: r.kept, diagnostics: r.diagnostics.map((d) => diagnosticJson(d, 'en')) };
 }

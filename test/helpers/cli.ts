@@ -41,7 +41,7 @@ export interface CliOptions {
 function runBin(bin: string, args: readonly string[], opts: CliOptions): Promise<CliRun> & { readonly child: ChildProcess } {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', ...opts.env },
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', RUNBOOK_I18N_STRICT: '1', ...opts.env },
     stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
     ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
   });

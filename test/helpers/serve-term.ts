@@ -54,7 +54,7 @@ export interface ServeProcess {
 export function startServeCli(args: readonly string[], opts: { cwd: string; env?: Record<string, string> }): ServeProcess {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {
     cwd: opts.cwd,
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', ...opts.env },
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', RUNBOOK_I18N_STRICT: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

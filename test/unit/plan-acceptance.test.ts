@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planFile } from '../../src/api/pipeline.js';
 import { planJson, renderPlanText } from '../../src/cli/render/plan.js';
+import { formatMessage } from '../../src/i18n/index.js';
 
 /** Problems an acceptance tester found in the front end (issues 14 and 19). */
 const dir = mkdtempSync(join(tmpdir(), 'rb-accept-'));
@@ -160,7 +161,7 @@ describe('unknown keys', () => {
       'typo.yaml',
       'event: { name: T, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duraton: 1h }\nchannels: { main: "1" }\ndefaults: { policy: { mised: skip } }\nstpes: []\nsteps:\n  - { id: c, kind: checkin, at: +1m, duraton: 60s, promt: hi }\n  - { id: m, kind: message, at: +5m, text: hi, zzzzzz: 1 }\n',
     );
-    const messages = planFile(f, { cwd: dir }).diagnostics.map((d) => d.message);
+    const messages = planFile(f, { cwd: dir }).diagnostics.map((d) => formatMessage(d.message, 'en'));
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/unknown key `duraton` in `event` \(did you mean `duration`\?\)/),

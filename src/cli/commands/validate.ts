@@ -32,7 +32,7 @@ export function defineValidate(program: Command, ctx: CliContext): void {
       const all = [...result.files.flatMap((f) => f.diagnostics), ...result.crossFile];
       if (flags.format === 'json') {
         ctx.stdout.write(
-          `${JSON.stringify({ ok: result.ok, files: result.files.map((f) => ({ file: f.file, ok: !f.diagnostics.some((d) => d.severity === 'error'), diagnostics: f.diagnostics.map(diagnosticJson) })), crossFile: result.crossFile.map(diagnosticJson) }, null, 2)}\n`,
+          `${JSON.stringify({ ok: result.ok, files: result.files.map((f) => ({ file: f.file, ok: !f.diagnostics.some((d) => d.severity === 'error'), diagnostics: f.diagnostics.map((d) => diagnosticJson(d, 'en')) })), crossFile: result.crossFile.map((d) => diagnosticJson(d, 'en')) }, null, 2)}\n`,
         );
       } else if (flags.format === 'github') {
         ctx.stdout.write(renderDiagnosticsGithub(all));

@@ -91,7 +91,7 @@ export function planJson(plan: Plan, warnings: readonly Diagnostic[], cwd: strin
       actionIds: b.actionIds,
       call: describeCall(b.request),
     })),
-    warnings: warnings.map(diagnosticJson),
+    warnings: warnings.map((d) => diagnosticJson(d, 'en')),
   };
 }
 
