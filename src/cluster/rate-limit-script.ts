@@ -18,6 +18,7 @@
  * Scores are formatted with `%.3f`: Lua's default number formatting keeps 14 digits, which would
  * round a millisecond timestamp to 0.1 ms at best.
  */
+// i18n-exempt: Lua source, read by Redis, never shown to a person
 export const RATE_LIMIT_SCRIPT = `
 local window, line, wants, seen = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local max = tonumber(ARGV[1])

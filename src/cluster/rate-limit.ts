@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ExitCodes, RunbookError } from '../core/errors.js';
+import { duration, msg } from '../i18n/index.js';
 import { sleep as defaultSleep } from '../core/sleep.js';
 import type { Limiter } from '../transport/rate-limiter.js';
 import { RATE_LIMIT_SCRIPT } from './rate-limit-script.js';
@@ -49,13 +50,13 @@ export class ClusterRateLimitError extends RunbookError {
     readonly waitedMs: number,
     options?: { cause?: unknown },
   ) {
-    super(
-      'E_CLUSTER_RATE_LIMIT',
-      `the cluster-wide rate limit could not be checked: Redis did not answer for ${Math.round(waitedMs)} ms, so the request was not sent`,
-      ExitCodes.FAILED,
-      options,
-    );
+    super('E_CLUSTER_RATE_LIMIT', msg('cluster.rateLimit.unreachable', { waited: duration(Math.round(waitedMs)) }), ExitCodes.FAILED, options);
   }
+}
+
+/** The limiter was closed (the node is stopping): nothing more is let through. */
+function closedError(): RunbookError {
+  return new RunbookError('E_CLUSTER_RATE_LIMIT', msg('cluster.rateLimit.closed'), ExitCodes.FAILED);
 }
 
 /** At most this many grants per script call (Lua's unpack has a stack limit; a burst is asked in parts). */
@@ -113,7 +114,8 @@ export class ClusterRateLimiter implements Limiter {
     url: string,
     readonly options: ClusterRateLimiterOptions,
   ) {
-    if (!(options.max >= 1) || !(options.windowMs >= 1)) throw new RangeError('a rate limit needs max ≥ 1 and windowMs ≥ 1');
+    if (!(options.max >= 1) || !(options.windowMs >= 1))
+      throw new RunbookError('E_CLUSTER_RATE_LIMIT', msg('cluster.rateLimit.badLimit', { max: options.max, windowMs: options.windowMs }), ExitCodes.CONFIG);
     this.key = options.key ?? DEFAULT_CLUSTER_RATE_LIMIT_KEY;
     this.unreachableMs = options.unreachableMs ?? 5000;
     this.sleep = options.sleep ?? defaultSleep;
@@ -141,7 +143,7 @@ export class ClusterRateLimiter implements Limiter {
 
   /** Resolves when one more request may start, cluster-wide; rejects if Redis stays unreachable. */
   acquire(signal?: AbortSignal): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('the cluster rate limiter is closed'));
+    if (this.closed) return Promise.reject(closedError());
     if (signal?.aborted) return Promise.reject(aborted(signal));
     return new Promise<void>((resolve, reject) => {
       // An aborted caller leaves the line at once, not when the pump next wakes.
@@ -172,7 +174,7 @@ export class ClusterRateLimiter implements Limiter {
   async close(): Promise<void> {
     this.closed = true;
     this.stopping.abort();
-    for (const w of this.waiters.splice(0)) w.reject(new Error('the cluster rate limiter is closed'));
+    for (const w of this.waiters.splice(0)) w.reject(closedError());
     if (this.inLine) await this.ask(0).catch(() => undefined);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

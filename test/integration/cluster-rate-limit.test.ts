@@ -119,6 +119,8 @@ describe('ClusterRateLimiter (real Redis)', () => {
       );
       expect(err).toBeInstanceOf(ClusterRateLimitError);
       expect((err as ClusterRateLimitError).code).toBe('E_CLUSTER_RATE_LIMIT');
+      expect((err as ClusterRateLimitError).message).toMatch(/Redis did not answer for .*not sent/);
+      expect((err as ClusterRateLimitError).textIn('zh-CN')).toMatch(/Redis 已 .* 无应答，请求未发送/);
       expect(performance.now() - t).toBeGreaterThanOrEqual(700);
     } finally {
       await redis.restart();
@@ -176,6 +178,6 @@ describe('ClusterRateLimiter (real Redis)', () => {
   });
 
   it('rejects a limit that admits nothing', () => {
-    expect(() => new ClusterRateLimiter(redis.url, { max: 0, windowMs: 1000 })).toThrow(RangeError);
+    expect(() => new ClusterRateLimiter(redis.url, { max: 0, windowMs: 1000 })).toThrow(/at least 1 request/);
   });
 });
