@@ -25,6 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   engine: ['core', 'export', 'journal', 'plan', 'polyv', 'transport'],
   sandbox: ['core', 'polyv'],
   api: ['core', 'engine', 'export', 'journal', 'load', 'plan', 'polyv', 'sandbox', 'template', 'transport', 'validate'],
+  cluster: ['core', 'transport'],
   serve: ['api', 'core', 'engine', 'journal', 'load', 'plan', 'polyv', 'transport'],
   cluster: ['api', 'core', 'journal', 'serve'],
   cli: ['api', 'cluster', 'core', 'engine', 'plan', 'polyv', 'sandbox', 'serve'],
