@@ -10,7 +10,9 @@ import type { Term } from '../serve/term.js';
 import { clusterLessonStore, type Holding } from './cluster-store.js';
 import { JournalMirror } from './journal-mirror.js';
 import { BULL_PREFIX, JOURNAL_CHANNEL, QUEUE_NAME, RUNS_KEY, jobIdOf, runIdOfJob } from './keys.js';
+import { ClusterRateLimiter } from './rate-limit.js';
 import { connectRedis } from './redis-connection.js';
+import { DEFAULT_RATE_LIMIT } from '../transport/rate-limiter.js';
 import { defineAppendScripts, FencedError } from './redis-journal.js';
 
 /** What a lesson's job carries: ids and a path, never a credential (each node has its own). */
@@ -33,6 +35,12 @@ export interface ClusterNodeOptions {
   readonly leadMs: number;
   /** Lessons one node holds at once. */
   readonly concurrency: number;
+  /**
+   * One rate limit for every node (they reach the platform through one address: a NAT, one machine),
+   * kept in Redis (src/cluster/rate-limit.ts); otherwise each node paces itself, as the platform
+   * limits per address.
+   */
+  readonly clusterRateLimit?: boolean;
   /** Tells the operator (the CLI formats it in their language). */
   readonly say: (m: Msg) => void;
 }
@@ -76,6 +84,7 @@ const CLOSE_TIMEOUT_MS = 5000;
  */
 export class ClusterNode implements ServeCluster {
   readonly store: LessonStore;
+  readonly limiter?: ClusterRateLimiter;
   private readonly held = new Map<string, Holding>();
   private readonly mirror: JournalMirror;
   private queue: Queue | undefined;
@@ -98,6 +107,7 @@ export class ClusterNode implements ServeCluster {
   ) {
     this.mirror = new JournalMirror(redis);
     defineAppendScripts(redis);
+    if (o.clusterRateLimit) this.limiter = new ClusterRateLimiter(o.url, DEFAULT_RATE_LIMIT);
     this.store = clusterLessonStore({ redis, mirror: this.mirror, held: this.held, onFenced: (runId) => this.lost(runId) });
   }
 
@@ -268,6 +278,7 @@ export class ClusterNode implements ServeCluster {
     const closing = (async () => {
       await this.worker?.close();
       await this.queue?.close();
+      await this.limiter?.close();
       for (const c of this.connections) await c.quit();
       await this.sub.quit();
       await this.redis.quit();

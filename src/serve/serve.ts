@@ -3,6 +3,7 @@ import { connect, type Connection } from '../api/connection.js';
 import { measureClockOffset } from '../api/run.js';
 import { startServeHttp } from './http-server.js';
 import { loadToken } from './security.js';
+import type { Limiter } from '../transport/rate-limiter.js';
 import type { LessonStore } from './lesson-store.js';
 import { Term } from './term.js';
 import { watchTerm } from './watch.js';
@@ -35,6 +36,8 @@ export interface ServeOptions {
  */
 export interface ServeCluster {
   readonly store: LessonStore;
+  /** The cluster-wide rate limit for this node's calls, when the nodes share one address (else the process's own). */
+  readonly limiter?: Limiter;
   /** Starts taking the term's lessons, once it is loaded. */
   join(term: Term): Promise<void>;
   /** Before the lessons stop: take no more, and hand back what this node holds once its runs have stopped. */
@@ -59,7 +62,7 @@ export interface Serving {
  */
 export async function startServe(o: ServeOptions): Promise<Serving> {
   const token = loadToken({ env: o.env, host: o.host, ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}) });
-  const conn: Connection = await connect(o, { seedMessages: 50 });
+  const conn: Connection = await connect(o, { seedMessages: 50 }, o.cluster?.limiter ? { limiter: o.cluster.limiter } : {});
   try {
     // As for `run`: the lessons run on the platform's clock, measured once here and corrected by
     // every answer's Date header after.

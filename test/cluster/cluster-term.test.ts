@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -45,11 +46,12 @@ function term(n: number, first: number, gap: number): { dir: string; texts: stri
 }
 
 describe('runbook serve --redis: three nodes, one term', () => {
-  it('runs every message and check-in exactly once across the nodes; status and every node show one journal', async () => {
+  it('runs every message and check-in exactly once across the nodes, under one cluster-wide rate limit; status and every node show one journal', async () => {
     sb = await startSandbox({ channels: ['1000001', '1000002'] });
     // Lessons 4 s apart; check-ins alternate channels, so each channel's are 8 s apart.
     const { dir, texts, prompts } = term(6, 15_000, 4000);
-    nodes = [0, 1, 2].map(() => startNode(dir, sb!, redis.url));
+    // As nodes behind one NAT address: one rate limit for all three, in Redis.
+    nodes = [0, 1, 2].map(() => startNode(dir, sb!, redis.url, ['--cluster-rate-limit']));
     for (const n of nodes) await n.waitFor(/lesson\(s\)/);
     expect(nodes[0]!.output()).toMatch(/cluster: Redis redis:\/\/127\.0\.0\.1:\d+\/?; a lesson whose node is lost is taken over within 6s/);
     await until(
@@ -67,6 +69,13 @@ describe('runbook serve --redis: three nodes, one term', () => {
     for (const t of texts) expect(s.get(t), t).toBe(t.endsWith('n1') ? 2 : 1);
     const c = registeredCheckins(sb);
     for (const p of prompts) expect(c.get(p), p).toBe(1);
+    // Every call was granted by the limit in Redis: its window holds the latest grants.
+    const r = new Redis(redis.url);
+    try {
+      expect(await r.zcard('runbook:rate-limit')).toBeGreaterThan(0);
+    } finally {
+      r.disconnect();
+    }
     // Each lesson was taken by exactly one node.
     const taken = nodes.map((n) => (n.output().match(/: taken by this node/g) ?? []).length);
     expect(taken.reduce((a, b) => a + b, 0)).toBe(6);
@@ -93,4 +102,15 @@ describe('runbook serve --redis: three nodes, one term', () => {
 
     for (const n of nodes) expect(await n.stop('SIGTERM')).toBe(130);
   }, 150_000);
+
+  it('refuses a cluster-wide rate limit without --redis, and an unreachable Redis, with a clear error', async () => {
+    const alone = await runCli(['serve', '.', '--cluster-rate-limit']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--cluster-rate-limit needs --redis');
+    const dir = writeTerm({});
+    const nowhere = await runCli(['serve', '.', '--port', '0', '--sandbox', '--redis', 'redis://:hunter2@127.0.0.1:1/0'], { cwd: dir });
+    expect(nowhere.code).toBe(5);
+    expect(nowhere.stderr).toMatch(/cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0/);
+    expect(nowhere.stderr + nowhere.stdout).not.toContain('hunter2');
+  });
 });

@@ -25,9 +25,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   engine: ['core', 'export', 'journal', 'plan', 'polyv', 'transport'],
   sandbox: ['core', 'polyv'],
   api: ['core', 'engine', 'export', 'journal', 'load', 'plan', 'polyv', 'sandbox', 'template', 'transport', 'validate'],
-  cluster: ['core', 'transport'],
   serve: ['api', 'core', 'engine', 'journal', 'load', 'plan', 'polyv', 'transport'],
-  cluster: ['api', 'core', 'journal', 'serve'],
+  cluster: ['api', 'core', 'journal', 'serve', 'transport'],
   cli: ['api', 'cluster', 'core', 'engine', 'plan', 'polyv', 'sandbox', 'serve'],
   'index.ts': ['api', 'core', 'engine', 'journal', 'plan', 'polyv', 'sandbox', 'transport'],
 };

@@ -16,6 +16,7 @@ interface ServeFlags {
   tokenFile?: string;
   redis?: string;
   lockDuration?: string;
+  clusterRateLimit?: boolean;
 }
 
 /** `runbook serve PATH…`: a whole term, run at its times by one process, watched and steered in a browser. */
@@ -34,12 +35,14 @@ export function defineServe(program: Command, ctx: CliContext): void {
     .option('--token-file <file>', 'a file (chmod 600) holding the token that API calls must carry')
     .option('--redis <url>', t(languageOf(ctx), 'cluster.option.redis'))
     .option('--lock-duration <duration>', t(languageOf(ctx), 'cluster.option.lockDuration'), '10s')
+    .option('--cluster-rate-limit', t(languageOf(ctx), 'cluster.option.clusterRateLimit'))
     .action(async (paths: string[], flags: ServeFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${JSON.stringify(flags.port)}`);
       const { startServe } = await import('../../serve/index.js');
-      const cluster = flags.redis ? await joinCluster(flags.redis, flags.lockDuration, ctx) : undefined;
+      if (flags.clusterRateLimit && !flags.redis) throw new UsageError(msg('cluster.option.rateLimitNeedsRedis'));
+      const cluster = flags.redis ? await joinCluster(flags.redis, flags, ctx) : undefined;
       const log = (line: string): void => ctx.stdout.write(`${new Date().toISOString()} ${line}\n`);
       const serving = await startServe({
         paths,
@@ -78,7 +81,8 @@ export function defineServe(program: Command, ctx: CliContext): void {
 }
 
 /** `--redis`: this node's part of the cluster (src/cluster/), connected before the term loads. */
-async function joinCluster(url: string, lockDuration: string | undefined, ctx: CliContext): Promise<ClusterNode> {
+async function joinCluster(url: string, flags: ServeFlags, ctx: CliContext): Promise<ClusterNode> {
+  const lockDuration = flags.lockDuration;
   const { parseDuration } = await import('../../core/duration.js');
   const lockDurationMs = parseDuration(lockDuration ?? '10s');
   if (lockDurationMs === undefined || lockDurationMs < 1000)
@@ -89,6 +93,7 @@ async function joinCluster(url: string, lockDuration: string | undefined, ctx: C
     lockDurationMs,
     leadMs: DEFAULT_LEAD_MS,
     concurrency: DEFAULT_CONCURRENCY,
+    ...(flags.clusterRateLimit ? { clusterRateLimit: true } : {}),
     say: (m) => ctx.stdout.write(`${new Date().toISOString()} ${formatMessage(m, languageOf(ctx))}\n`),
   });
   ctx.stdout.write(`${t(languageOf(ctx), 'cluster.joined', { url: redactRedisUrl(url), bound: duration(takeoverBoundMs(lockDurationMs)) })}\n`);
