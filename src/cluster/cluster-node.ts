@@ -8,6 +8,7 @@ import type { LessonStore } from '../serve/lesson-store.js';
 import type { ServeCluster } from '../serve/serve.js';
 import type { Term } from '../serve/term.js';
 import { clusterLessonStore, type Holding } from './cluster-store.js';
+import { ControlRelay } from './control-relay.js';
 import { JournalMirror } from './journal-mirror.js';
 import { BULL_PREFIX, JOURNAL_CHANNEL, QUEUE_NAME, RUNS_KEY, jobIdOf, runIdOfJob } from './keys.js';
 import { ClusterRateLimiter } from './rate-limit.js';
@@ -87,6 +88,7 @@ export class ClusterNode implements ServeCluster {
   readonly limiter?: ClusterRateLimiter;
   private readonly held = new Map<string, Holding>();
   private readonly mirror: JournalMirror;
+  private readonly relay: ControlRelay;
   private queue: Queue | undefined;
   private worker: Worker | undefined;
   private term: Term | undefined;
@@ -108,7 +110,14 @@ export class ClusterNode implements ServeCluster {
     this.mirror = new JournalMirror(redis);
     defineAppendScripts(redis);
     if (o.clusterRateLimit) this.limiter = new ClusterRateLimiter(o.url, DEFAULT_RATE_LIMIT);
-    this.store = clusterLessonStore({ redis, mirror: this.mirror, held: this.held, onFenced: (runId) => this.lost(runId) });
+    this.relay = new ControlRelay(redis, (runId) => this.heldRuns().includes(runId));
+    this.store = clusterLessonStore({
+      redis,
+      mirror: this.mirror,
+      held: this.held,
+      onFenced: (runId) => this.lost(runId),
+      controlElsewhere: (runId, request) => this.relay.elsewhere(runId, request),
+    });
   }
 
   /** Connects (a clear error when Redis cannot be reached) and subscribes to journal changes. */
@@ -137,12 +146,13 @@ export class ClusterNode implements ServeCluster {
 
   async join(term: Term): Promise<void> {
     this.term = term;
-    this.sub.on('message', (_channel: string, runId: string) => this.journalGrew(runId));
+    this.relay.attach(term);
+    this.sub.on('message', (channel: string, text: string) => (channel === JOURNAL_CHANNEL ? this.journalGrew(text) : this.relay.received(channel, text)));
     // A reconnect after an outage may have missed notifications: every journal is read again.
     this.sub.on('ready', () => {
       for (const l of term.lessons.values()) this.journalGrew(l.id);
     });
-    await this.sub.subscribe(JOURNAL_CHANNEL);
+    await this.sub.subscribe(JOURNAL_CHANNEL, ...this.relay.channels());
     const lessons = [...term.lessons.values()];
     await this.mirror.sync(lessons.map((l) => l.id));
     for (const l of lessons) l.journalChanged();

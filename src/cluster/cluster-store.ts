@@ -1,9 +1,12 @@
 import { LockHeldError, type LockHolder } from '../journal/lock.js';
 import type { JournalWriter } from '../journal/writer.js';
 import { formatMessage, msg } from '../i18n/index.js';
-import type { LessonStore } from '../serve/lesson-store.js';
+import type { JournalRecord } from '../journal/records.js';
+import { ControlRefused } from '../serve/lesson.js';
+import type { ControlRequest, LessonStore } from '../serve/lesson-store.js';
+import type { ControlRecord } from '../journal/records.js';
 import type { JournalMirror } from './journal-mirror.js';
-import { RedisJournalWriter, type FencedError } from './redis-journal.js';
+import { appendUnheld, RedisJournalWriter, type FencedError } from './redis-journal.js';
 import type { Redis } from 'ioredis';
 
 /** A lesson this node holds: its job's lock token, and whether the lock was lost since. */
@@ -22,6 +25,7 @@ export function clusterLessonStore(o: {
   readonly mirror: JournalMirror;
   readonly held: ReadonlyMap<string, Holding>;
   readonly onFenced: (runId: string, err: FencedError) => void;
+  readonly controlElsewhere: (runId: string, request: ControlRequest) => Promise<ControlRecord | undefined>;
 }): LessonStore {
   const holding = (runId: string): Holding | undefined => {
     const h = o.held.get(runId);
@@ -29,17 +33,27 @@ export function clusterLessonStore(o: {
   };
   return {
     read: (runId) => o.mirror.read(runId),
-    lock: (runId) => {
-      if (holding(runId)) return { release: () => undefined };
+    lock: (runId, _stateDir, purpose) => {
+      // A control on a lesson no node holds is written from here, if still none holds it then (see open).
+      if (holding(runId) || purpose === 'control') return { release: () => undefined };
       throw new LockHeldError(holderOf(o.mirror, runId), where(runId));
     },
     open: (runId): JournalWriter => {
       const h = holding(runId);
-      if (!h) throw new LockHeldError(holderOf(o.mirror, runId), where(runId));
+      if (!h) return unheldWriter(o.redis, o.mirror, runId);
       return new RedisJournalWriter(o.redis, runId, h.token, o.mirror, (err) => o.onFenced(runId, err));
     },
     mayStart: (runId) => holding(runId) !== undefined,
+    controlElsewhere: o.controlElsewhere,
   };
+}
+
+/** Writes a control to a lesson no node holds; refused (nothing written) if a node took it meanwhile. */
+function unheldWriter(redis: Redis, mirror: JournalMirror, runId: string): JournalWriter {
+  const append = async (records: readonly JournalRecord[]): Promise<void> => {
+    if (!(await appendUnheld(redis, mirror, runId, records))) throw new ControlRefused(409, formatMessage(msg('cluster.control.justTaken'), 'en'));
+  };
+  return { appendDurable: append, appendLater: (r) => append([r]), close: async () => undefined };
 }
 
 /** Who ran the lesson last, as its journal says (the newest run-start). */

@@ -20,3 +20,8 @@ export const runIdOfJob = (jobId: string): string => jobId.replace(/^run-/, '');
 
 /** The lock BullMQ keeps on an active job (its value: the holding worker's token). */
 export const jobLockKey = (runId: string): string => `${BULL_PREFIX}:${QUEUE_NAME}:${jobIdOf(runId)}:lock`;
+
+/** Where a node asks for a control on a lesson another node runs (see ControlRelay). */
+export const CONTROL_CHANNEL = 'runbook:control';
+/** Where the node that ran a control answers the node that asked. */
+export const controlReplyChannel = (node: string): string => `runbook:control-reply:${node}`;

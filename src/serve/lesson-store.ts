@@ -1,6 +1,6 @@
 import { Journal, journalPath, readJournal } from '../journal/journal.js';
 import { acquireLock } from '../journal/lock.js';
-import type { JournalRecord } from '../journal/records.js';
+import type { ControlRecord, JournalRecord } from '../journal/records.js';
 import type { JournalWriter } from '../journal/writer.js';
 
 /**
@@ -11,8 +11,12 @@ import type { JournalWriter } from '../journal/writer.js';
 export interface LessonStore {
   /** The run's records, as this process knows them now (read synchronously: the page asks often). */
   read(runId: string, stateDir: string): readonly JournalRecord[];
-  /** The run's writer lock for a control or an edit, or a LockHeldError naming who holds it. */
-  lock(runId: string, stateDir: string): { release(): void };
+  /**
+   * The run's writer lock — for its engine run, a person's control or an applied edit — or a
+   * LockHeldError naming who holds it. (A cluster node lets a control write to a lesson no node
+   * holds; its append is refused if a node took the lesson meanwhile.)
+   */
+  lock(runId: string, stateDir: string, purpose: LockPurpose): { release(): void };
   /** The journal an engine run writes, once `lock` was taken. */
   open(runId: string, stateDir: string): JournalWriter;
   /**
@@ -20,6 +24,20 @@ export interface LessonStore {
    * decides); a cluster node only while it holds the lesson's job, so that the others do not even try.
    */
   mayStart(runId: string): boolean;
+  /**
+   * A control for a lesson another process runs: that process's answer (a cluster node forwards it
+   * to the node that holds the lesson), or undefined when it is applied here.
+   */
+  controlElsewhere?(runId: string, request: ControlRequest): Promise<ControlRecord | undefined>;
+}
+
+export type LockPurpose = 'run' | 'control' | 'edit';
+
+/** A person's control as the API takes it. */
+export interface ControlRequest {
+  readonly control: ControlRecord['control'];
+  readonly who: string;
+  readonly action?: string;
 }
 
 /** The file journal and lock: `runbook serve` without --redis, as `runbook run` has them. */

@@ -12,7 +12,7 @@ import type { PolyvApi } from '../transport/api.js';
 import { lessonRunId } from '../api/lesson-id.js';
 import { reconcilePlan } from '../api/reconcile.js';
 import { actionViews, stateOf, type ActionView } from './action-view.js';
-import { fileLessonStore, type LessonStore } from './lesson-store.js';
+import { fileLessonStore, type LessonStore, type LockPurpose } from './lesson-store.js';
 
 /** What a lesson needs from the process that serves it. */
 export interface LessonHost {
@@ -232,7 +232,10 @@ export class Lesson {
   }
 
   /** pause | resume | skip ACTION | send-now ACTION, journaled with time and who. */
-  control(control: ControlRecord['control'], who: string, action?: string): Promise<ControlRecord> {
+  async control(control: ControlRecord['control'], who: string, action?: string): Promise<ControlRecord> {
+    // On a cluster, the node that runs the lesson applies it (and answers).
+    const elsewhere = await this.store.controlElsewhere?.(this.id, { control, who, ...(action !== undefined ? { action } : {}) });
+    if (elsewhere) return elsewhere;
     return this.serial(async () => {
       if (control === 'pause' && this.paused) throw new ControlRefused(409, 'the lesson is already paused');
       if (control === 'resume' && !this.paused) throw new ControlRefused(409, 'the lesson is not paused');
@@ -251,7 +254,7 @@ export class Lesson {
             refuseUnlessPending(action, v);
           }
           return [record];
-        });
+        }, 'control');
       } finally {
         if (wasRunning && !this.paused) this.start();
       }
@@ -301,7 +304,7 @@ export class Lesson {
             .filter((id) => before.get(id) && before.get(id)!.state !== 'pending' && before.get(id)!.kind !== 'checkin')
             .map((id) => ({ id, reason: `already ${before.get(id)!.state}: an edit never sends it again` }));
           return [{ t: 'edit', at: this.host.clock.now(), files: hashes, added, removed, moved, changed, refused: [...refused, ...sent] }];
-        })) as [EditRecord];
+        }, 'edit')) as [EditRecord];
       } catch (err) {
         if (!(err instanceof ControlRefused)) throw err;
         // Another process (a `runbook run`) runs the lesson from the files as it read them; this one
@@ -356,8 +359,8 @@ export class Lesson {
    * Appends records to the journal under the lesson's lock (taken for the write when no engine run
    * holds it), then refreshes. `make` sees the journal as it is and may refuse by throwing.
    */
-  private async write(make: (prior: readonly JournalRecord[]) => JournalRecord[]): Promise<JournalRecord[]> {
-    const lock = this.takeLock();
+  private async write(make: (prior: readonly JournalRecord[]) => JournalRecord[], purpose: LockPurpose): Promise<JournalRecord[]> {
+    const lock = this.takeLock(purpose);
     try {
       const prior = this.records();
       const records = make(prior);
@@ -374,9 +377,9 @@ export class Lesson {
     }
   }
 
-  private takeLock(): { release: () => void } {
+  private takeLock(purpose: LockPurpose): { release: () => void } {
     try {
-      const lock = this.store.lock(this.id, this.stateDir);
+      const lock = this.store.lock(this.id, this.stateDir, purpose);
       this.lockedBy = undefined;
       return lock;
     } catch (err) {
@@ -391,7 +394,7 @@ export class Lesson {
   private start(): void {
     let lock: { release: () => void };
     try {
-      lock = this.store.lock(this.id, this.stateDir);
+      lock = this.store.lock(this.id, this.stateDir, 'run');
     } catch (err) {
       if (!(err instanceof LockHeldError)) throw err;
       if (!this.lockedBy) this.host.log(`${this.display}: not started, another process runs it (pid ${err.holder.pid} on ${err.holder.host}); trying again`);
