@@ -93,7 +93,8 @@ export class ClusterNode implements ServeCluster {
   private worker: Worker | undefined;
   private term: Term | undefined;
   private leaving = false;
-  private readonly scheduled = new Set<string>();
+  /** Each lesson's job, as far as this node knows: when it wakes a node (ms), undefined when it needs none. */
+  private readonly scheduled = new Map<string, number | undefined>();
   private readonly toSync = new Set<string>();
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly notHere = new Set<string>();
@@ -160,9 +161,16 @@ export class ClusterNode implements ServeCluster {
     const connection = this.own(this.redis.duplicate());
     this.queue = new Queue(QUEUE_NAME, { connection, prefix: BULL_PREFIX });
     for (const l of lessons) await this.schedule(l);
+    // A new lesson (or one whose start moved: a new run id) gets its job; an edit that brings a call
+    // ahead of its job's wake-up moves the job earlier.
     term.on((e) => {
-      if (e.type === 'lesson' && !this.scheduled.has(e.lesson.id))
-        void this.schedule(e.lesson).catch((err: unknown) => this.tell(err instanceof Error ? err : new Error(String(err))));
+      if (e.type !== 'lesson' || this.leaving) return;
+      const id = e.lesson.id;
+      const next = e.lesson.nextDue();
+      const wake = this.scheduled.get(id);
+      if (this.scheduled.has(id) && (next === undefined || (wake !== undefined && next - this.o.leadMs >= wake - 1000))) return;
+      this.scheduled.set(id, next === undefined ? undefined : next - this.o.leadMs);
+      void this.schedule(e.lesson).catch((err: unknown) => this.tell(err instanceof Error ? err : new Error(String(err))));
     });
 
     const lock = this.o.lockDurationMs;
@@ -197,9 +205,11 @@ export class ClusterNode implements ServeCluster {
 
   /** Adds the lesson's job (idempotent: the job id is the run's), delayed until a lead time before its next call. */
   private async schedule(lesson: Lesson): Promise<void> {
-    this.scheduled.add(lesson.id);
     const next = lesson.nextDue();
-    if (next === undefined && !lesson.hasCutOff()) return;
+    if (next === undefined && !lesson.hasCutOff()) {
+      this.scheduled.set(lesson.id, undefined);
+      return;
+    }
     await this.redis.hset(RUNS_KEY, lesson.id, lesson.display);
     const delay = Math.max(0, (next ?? 0) - this.o.leadMs - Date.now());
     const data: LessonJobData = { runId: lesson.id, file: lesson.display };
@@ -210,8 +220,12 @@ export class ClusterNode implements ServeCluster {
       attempts: 1_000_000,
       backoff: { type: 'fixed', delay: 5000 },
     });
+    const state = await job.getState();
     // A lesson finished earlier that an edit gave new work: its job is run again.
-    if ((await job.getState()) === 'completed') await job.retry('completed').catch(() => undefined);
+    if (state === 'completed') await job.retry('completed').catch(() => undefined);
+    // Added earlier (by any node) to wake later than this lesson now needs: woken earlier.
+    else if (state === 'delayed' && job.timestamp + (job.opts.delay ?? 0) > Date.now() + delay + 1000) await job.changeDelay(delay).catch(() => undefined);
+    this.scheduled.set(lesson.id, Math.min(job.timestamp + (job.opts.delay ?? 0), Date.now() + delay));
   }
 
   /** The worker holds a lesson's job: the lesson runs here until it is done, this node leaves, or the lock is lost. */
