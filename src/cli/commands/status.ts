@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import type { CliContext } from '../context.js';
 import { t } from '../../i18n/index.js';
-import { languageOf } from './serve.js';
+import type { CliContext } from '../context.js';
 
 interface StatusFlags {
   json?: boolean;
@@ -13,11 +12,11 @@ interface StatusFlags {
 export function defineStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('show what a run did and has left, from its journal')
-    .argument('[target]', 'a playbook file or a run id (default: the newest run in ./.runbook or a .runbook folder up to 3 levels below)')
-    .option('--state-dir <dir>', 'where the journals live')
-    .option('--json', 'print JSON')
-    .option('--redis <url>', t(languageOf(ctx), 'cluster.option.statusRedis'))
+    .description(t(ctx.lang, 'cli.status.help.description'))
+    .argument('[target]', t(ctx.lang, 'cli.status.help.target'))
+    .option('--state-dir <dir>', t(ctx.lang, 'cli.status.help.stateDir'))
+    .option('--json', t(ctx.lang, 'cli.status.help.json'))
+    .option('--redis <url>', t(ctx.lang, 'cluster.option.statusRedis'))
     .action(async (target: string | undefined, flags: StatusFlags) => {
       const { runStatus } = await import('../../api/index.js');
       const { DateTime } = await import('luxon');
