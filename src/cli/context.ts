@@ -1,3 +1,5 @@
+import type { Language } from '../i18n/index.js';
+
 /**
  * Everything a command may touch of the outside world, passed in so tests can run the CLI in-process
  * and so that only the CLI reads `process`.
@@ -6,6 +8,8 @@ export interface CliContext {
   readonly stdout: Writer;
   readonly stderr: Writer;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The language everything the CLI shows a person is in: `--lang`, else RUNBOOK_LANG, else the locale (main.ts). */
+  readonly lang: Language;
   readonly cwd: string;
   /** True when stdout is an interactive terminal (live views, colour). */
   readonly isTTY: boolean;
@@ -22,6 +26,9 @@ export interface CliContext {
 }
 
 /** Called by `run` after each durable journal write and by `export history` after each page. */
+/** What the process entry gives `main`; main adds the language, which it resolves from argv and env. */
+export type CliContextInput = Omit<CliContext, 'lang'>;
+
 export interface CliHooks {
   readonly afterJournalWrite?: (count: number) => void;
   readonly afterPage?: (pages: number) => void;

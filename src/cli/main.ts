@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { RunbookError } from '../core/errors.js';
-import type { CliContext } from './context.js';
+import { t } from '../i18n/index.js';
+import type { CliContext, CliContextInput } from './context.js';
+import { localizedCommanderError, localizedHelp } from './help.js';
+import { cliLanguage, languageWithoutFlag } from './language-option.js';
 import { VERSION } from './version.js';
 import { defineValidate } from './commands/validate.js';
 import { definePlan } from './commands/plan.js';
@@ -15,17 +18,31 @@ import { defineServe } from './commands/serve.js';
  * exit codes. Command files define their flags here but load their implementation lazily inside the
  * action, so `runbook --version` and `--help` never pay for ajv, luxon or undici.
  */
-export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+export async function main(argv: readonly string[], input: CliContextInput): Promise<number> {
+  let ctx: CliContext;
+  try {
+    ctx = { ...input, lang: cliLanguage(argv, input.env) };
+  } catch (err) {
+    return reportError(err, { ...input, lang: languageWithoutFlag(input.env) });
+  }
+  const { lang } = ctx;
   const program = new Command()
     .name('runbook')
-    .description('Run live events on Polyv from YAML playbooks.')
-    .version(VERSION, '-V, --version')
+    .description(t(lang, 'cli.help.program'))
+    .version(VERSION, '-V, --version', t(lang, 'cli.help.version'))
+    // Read by cliLanguage before the program is built; declared so every command accepts it and lists it.
+    .option('--lang <language>', t(lang, 'cli.help.lang'))
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(localizedCommanderError(s, lang)),
     })
-    .showHelpAfterError('(run with --help for usage)');
+    // Set on the program before the commands are defined: each command copies these when created.
+    .configureHelp(localizedHelp(lang))
+    .helpOption('-h, --help', t(lang, 'cli.help.helpOption'))
+    .helpCommand('help [command]', t(lang, 'cli.help.helpCommand'))
+    .showHelpAfterError(t(lang, 'cli.help.afterError'));
 
   defineValidate(program, ctx);
   definePlan(program, ctx);
@@ -50,12 +67,12 @@ function reportError(err: unknown, ctx: CliContext): number {
     return 2;
   }
   if (err instanceof RunbookError) {
-    ctx.stderr.write(`runbook: ${err.message}\n`);
+    ctx.stderr.write(`runbook: ${err.textIn(ctx.lang)}\n`);
     return err.exitCode;
   }
   // An error nobody anticipated: one line for the user, the stack only on request.
   const message = err instanceof Error ? err.message : String(err);
-  ctx.stderr.write(`runbook: internal error: ${message}\n`);
+  ctx.stderr.write(`runbook: ${t(ctx.lang, 'cli.error.internal', { message })}\n`);
   if (ctx.env['RUNBOOK_DEBUG'] && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
   return 70;
 }

@@ -1,4 +1,4 @@
-import { colorEnabled, type CliContext, type CliHooks, type Writer } from './context.js';
+import { colorEnabled, type CliContextInput, type CliHooks, type Writer } from './context.js';
 import { executableRealPath, launcherWords, realPath } from './launcher.js';
 import { main } from './main.js';
 
@@ -19,7 +19,7 @@ export async function start(hooks?: CliHooks): Promise<void> {
   // A closed terminal (SIGHUP) stops a run as SIGTERM does: cleanly, journal consistent, lock released.
   process.on('SIGHUP', onSignal);
   const isTTY = Boolean(process.stdout.isTTY);
-  const ctx: CliContext = {
+  const ctx: CliContextInput = {
     stdout: quietOnClose(process.stdout),
     stderr: quietOnClose(process.stderr),
     env: process.env,

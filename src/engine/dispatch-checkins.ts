@@ -1,4 +1,5 @@
 import { sleep } from '../core/sleep.js';
+import { msg, type Msg } from '../i18n/index.js';
 import type { CheckinAction } from '../plan/types.js';
 import { checkinSpacingRule } from '../polyv/limits.js';
 import { batchCheckinRequest } from '../polyv/requests.js';
@@ -46,8 +47,8 @@ export class CheckinDispatcher {
       results.set(
         id,
         verifying
-          ? { result: 'ambiguous', message: 'the check-in had started before its registration could be confirmed' }
-          : { result: 'skipped', message: 'missed: the check-in had already started when it could be registered' },
+          ? { result: 'ambiguous', text: msg('error.outcome.checkinStartedUnconfirmed') }
+          : { result: 'skipped', text: msg('error.outcome.checkinStarted') },
       );
     let pending = u.checkins.filter((c) => !drop.includes(c.id));
     let resent = verifying;
@@ -61,15 +62,14 @@ export class CheckinDispatcher {
         for (const c of pending)
           results.set(c.id, {
             result: 'ok',
-            ...(resent ? { message: 'registered (sent again after a lost answer; the platform refuses duplicates, so nothing was registered twice)' } : {}),
+            ...(resent ? { text: msg('error.outcome.registeredOnResend') } : {}),
           });
         pending = [];
       } catch (err) {
         lastError = err;
         const named = err instanceof PolyvApiError && err.platformCode === 1099 ? namedBy(err, pending) : undefined;
         if (named && named.length > 0) {
-          for (const c of named)
-            results.set(c.id, verifying ? { result: 'ambiguous', message: ambiguousCollision(c) } : { result: 'failed', message: collision(c) });
+          for (const c of named) results.set(c.id, verifying ? { result: 'ambiguous', text: ambiguousCollision(c) } : { result: 'failed', text: collision(c) });
           pending = pending.filter((c) => !named.includes(c));
           continue;
         }
@@ -84,19 +84,19 @@ export class CheckinDispatcher {
         const f = failureOf('batchCheckin', err);
         // A 1099 that names no index: every check-in left is refused (or, after a lost answer, unknown).
         const result = named ? (verifying ? 'ambiguous' : 'failed') : verifying && f.result === 'failed' ? 'ambiguous' : f.result;
-        for (const c of pending) results.set(c.id, { result, message: f.message });
+        for (const c of pending) results.set(c.id, { result, message: f.message, text: f.text });
         pending = [];
       }
     }
     // Interrupted while settling a lost answer: what is left may have been registered.
-    for (const c of pending) results.set(c.id, { result: 'ambiguous', message: 'the run stopped before this batch could be settled after a lost answer' });
+    for (const c of pending) results.set(c.id, { result: 'ambiguous', text: msg('error.outcome.batchInterrupted') });
     const f = lastError !== undefined ? failureOf('batchCheckin', lastError) : undefined;
     const notOk = [...results.entries()].filter(([, r]) => r.result !== 'ok' && r.result !== 'skipped').map(([id]) => id);
     await this.state.recordBatch(u, results, {
       latenessMs,
       ...(notOk.length > 0 && f
         ? {
-            message: `${notOk.length} of ${u.checkins.length} check-in(s) not registered: ${notOk.join(', ')}`,
+            text: msg('error.outcome.batchNotRegistered', { failed: String(notOk.length), total: String(u.checkins.length), ids: notOk.join(', ') }),
             ...(f.code !== undefined ? { code: f.code } : {}),
           }
         : {}),
@@ -104,12 +104,12 @@ export class CheckinDispatcher {
   }
 }
 
-function collision(c: CheckinAction): string {
-  return `rejected by the platform (1099): it collides with a check-in already on channel ${c.channelId} (${checkinSpacingRule()}); not registered`;
+function collision(c: CheckinAction): Msg {
+  return msg('error.outcome.collision', { channel: c.channelId, rule: checkinSpacingRule() });
 }
 
-function ambiguousCollision(c: CheckinAction): string {
-  return `the platform refused it as overlapping on channel ${c.channelId} (1099) after an earlier send's answer was lost: either that send registered it or another check-in is there; the documented calls cannot tell which`;
+function ambiguousCollision(c: CheckinAction): Msg {
+  return msg('error.outcome.ambiguousCollision', { channel: c.channelId });
 }
 
 /** "签到失败: 序号为[0,2],…": the check-ins at those indices of the call. */

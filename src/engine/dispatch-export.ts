@@ -34,7 +34,7 @@ export class ExportDispatcher {
       if (this.signal.aborted) return;
       // An export reads (or only polls): whatever went wrong, nothing was changed twice — it failed.
       const f = failureOf('getSpeakList', err);
-      await this.state.record(u, 'failed', { latenessMs, message: f.message, ...(f.code !== undefined ? { code: f.code } : {}) });
+      await this.state.record(u, 'failed', { latenessMs, message: f.message, text: f.text, ...(f.code !== undefined ? { code: f.code } : {}) });
     }
   }
 

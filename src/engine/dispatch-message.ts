@@ -1,3 +1,4 @@
+import { msg, type Msg } from '../i18n/index.js';
 import type { PolyvApi } from '../transport/api.js';
 import type { RunState } from './run-state.js';
 import { failureOf } from './failure.js';
@@ -21,7 +22,7 @@ export class MessageDispatcher {
     /** The engine's time (the platform's) of a local `Date.now()` reading. */
     private readonly engineTime: (localMs: number) => number,
     /** Why a message this late is not sent any more (its `missed` policy), or undefined. */
-    private readonly missed: (u: MessageUnit, latenessMs: number) => string | undefined,
+    private readonly missed: (u: MessageUnit, latenessMs: number) => Msg | undefined,
   ) {}
 
   /** `latenessMs`: how late it was fired (reported if it fails: no attempt was accepted). */
@@ -43,7 +44,7 @@ export class MessageDispatcher {
   private async sendAfterWaiting(u: MessageUnit): Promise<void> {
     const latenessMs = this.engineTime(Date.now()) - u.at;
     const skip = this.missed(u, latenessMs);
-    if (skip) return this.state.record(u, 'skipped', { latenessMs, message: `${skip}, waiting for the message before it on channel ${u.action.channelId}` });
+    if (skip) return this.state.record(u, 'skipped', { latenessMs, text: msg('error.outcome.missedWaiting', { missed: skip, channel: u.action.channelId }) });
     return this.send(u, latenessMs);
   }
 
@@ -55,7 +56,7 @@ export class MessageDispatcher {
       await this.state.record(u, 'ok', { latenessMs: this.engineTime(delivered.sentAt) - u.at });
     } catch (err) {
       const f = failureOf('sendCustomMessage', err);
-      await this.state.record(u, f.result, { latenessMs: firedLateness, message: f.message, ...(f.code !== undefined ? { code: f.code } : {}) });
+      await this.state.record(u, f.result, { latenessMs: firedLateness, message: f.message, text: f.text, ...(f.code !== undefined ? { code: f.code } : {}) });
     }
   }
 }

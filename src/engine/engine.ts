@@ -1,3 +1,4 @@
+import { msg, type Msg } from '../i18n/index.js';
 import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/records.js';
 import type { Plan } from '../plan/types.js';
@@ -61,10 +62,10 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   const engineTime = (localMs: number): number => localMs + (clock.now() - Date.now());
   const missedAfter = o.missedAfterMs ?? 2000;
   /** Why a unit this late is not sent (its step's `missed` policy), or undefined when it still goes. */
-  const missed = (u: Unit, latenessMs: number): string | undefined => {
+  const missed = (u: Unit, latenessMs: number): Msg | undefined => {
     const p = policyOf(u);
     const skip = latenessMs > missedAfter && (p.missed === 'skip' || (p.missed === 'grace' && latenessMs > p.graceSeconds * 1000));
-    return skip ? `missed: ${Math.round(latenessMs / 1000)} s late (policy missed: ${p.missed})` : undefined;
+    return skip ? msg('error.outcome.missedLate', { seconds: String(Math.round(latenessMs / 1000)), policy: p.missed }) : undefined;
   };
   const messages = api ? new MessageDispatcher(api, state, engineTime, missed) : undefined;
   const checkins = api ? new CheckinDispatcher(api, state, restored.verify, signal) : undefined;
@@ -97,7 +98,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       // check-ins are still ahead (those already started are dropped).
       const skip = u.kind === 'message' ? missed(u, latenessMs) : undefined;
       if (skip) {
-        writes.push(state.record(u, 'skipped', { latenessMs, message: skip }));
+        writes.push(state.record(u, 'skipped', { latenessMs, text: skip }));
         continue;
       }
       // Check-ins whose start has passed cannot be registered (the platform needs a future delayTime).
@@ -106,8 +107,8 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
         // After a crash the cut-off call may have registered them: unknown, not skipped.
         writes.push(
           restored.verify.has(u.id)
-            ? state.record(u, 'ambiguous', { latenessMs, message: 'every check-in of this batch had started before its registration could be confirmed' })
-            : state.record(u, 'skipped', { latenessMs, message: 'missed: every check-in of this batch has already started' }),
+            ? state.record(u, 'ambiguous', { latenessMs, text: msg('error.outcome.batchStartedUnconfirmed') })
+            : state.record(u, 'skipped', { latenessMs, text: msg('error.outcome.batchStarted') }),
         );
         continue;
       }
@@ -130,7 +131,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
     if (!api) {
       for (const g of go) {
         announce(g);
-        writes.push(state.record(g.u, 'ok', { latenessMs: g.latenessMs, message: 'dry run: not sent' }));
+        writes.push(state.record(g.u, 'ok', { latenessMs: g.latenessMs, text: msg('error.outcome.dryRun') }));
       }
       return;
     }

@@ -1,3 +1,4 @@
+import { formatMessage, msg, type Msg } from '../i18n/index.js';
 import type { Journal } from '../journal/journal.js';
 import { replay } from '../journal/replay.js';
 import type { JournalRecord, UnitResult } from '../journal/records.js';
@@ -14,7 +15,10 @@ export interface ActionReport {
   readonly plannedAt: number;
   result: UnitResult | 'pending';
   latenessMs?: number;
+  /** English (as journaled). */
   message?: string;
+  /** The message as key + params: the CLI and serve show `formatMessage(text, lang)`. */
+  text?: Msg;
 }
 
 export interface RunSummary {
@@ -27,7 +31,9 @@ export interface RunSummary {
 /** What an outcome says besides its result. */
 export interface OutcomeDetail {
   readonly latenessMs?: number;
+  /** English; set from `text` when only that is given (see RunState.write). */
   readonly message?: string;
+  readonly text?: Msg;
   readonly code?: number | string;
 }
 
@@ -35,6 +41,7 @@ export interface OutcomeDetail {
 export interface ActionOutcome {
   readonly result: UnitResult;
   readonly message?: string;
+  readonly text?: Msg;
 }
 
 /** Where the run starts from: what is left to do, and what the journal already settled. */
@@ -82,7 +89,11 @@ export class RunState {
       const state = past.get(u.id);
       if (state?.outcome) {
         const o = state.outcome;
-        const detail = { ...(o.latenessMs !== undefined ? { latenessMs: o.latenessMs } : {}), ...(o.message ? { message: o.message } : {}) };
+        const detail = {
+          ...(o.latenessMs !== undefined ? { latenessMs: o.latenessMs } : {}),
+          ...(o.message ? { message: o.message } : {}),
+          ...(o.text ? { text: o.text } : {}),
+        };
         this.apply(u, o.result, detail, o.actionResults ?? legacyResults(u, o.result, o.failedActions));
         this.emit({ type: 'skip-done', unit: u.id, actions: actionIdsOf(u) });
         continue;
@@ -93,11 +104,7 @@ export class RunState {
         continue;
       }
       if (state?.intent && u.kind !== 'export' && policyOf(u).ambiguous !== 'resend') {
-        this.writes.push(
-          this.record(u, 'ambiguous', {
-            message: 'the previous run crashed after sending this call and before recording its answer; not resent (policy ambiguous: report)',
-          }),
-        );
+        this.writes.push(this.record(u, 'ambiguous', { text: msg('error.outcome.crashedInFlight') }));
         continue;
       }
       queue.push(u);
@@ -130,7 +137,8 @@ export class RunState {
     return { runId, actions: [...this.reports.values()], interrupted, resumed };
   }
 
-  private write(u: Unit, result: UnitResult, detail: OutcomeDetail, actions: Readonly<Record<string, ActionOutcome>> | undefined): Promise<void> {
+  private write(u: Unit, result: UnitResult, given: OutcomeDetail, actions: Readonly<Record<string, ActionOutcome>> | undefined): Promise<void> {
+    const detail = withEnglish(given);
     this.apply(u, result, detail, actions);
     const failedActions = actions
       ? Object.entries(actions)
@@ -149,13 +157,22 @@ export class RunState {
     for (const id of actionIdsOf(u)) {
       const r = this.reports.get(id)!;
       const own = actions?.[id];
-      const one = typeof own === 'string' ? { result: own } : own;
+      const one: ActionOutcome | undefined = typeof own === 'string' ? { result: own } : own;
       r.result = one?.result ?? result;
       if (detail.latenessMs !== undefined) r.latenessMs = detail.latenessMs;
-      const message = one?.message ?? detail.message;
-      if (message !== undefined) r.message = message;
+      // An action's own words replace the unit's (both forms together: never one's English with another's key).
+      const said = one && (one.message !== undefined || one.text !== undefined) ? withEnglish(one) : detail;
+      if (said.message !== undefined) r.message = said.message;
+      if (said.text !== undefined) r.text = said.text;
     }
   }
+}
+
+/** The English `message` of a detail given as `text` (the journal and programs read English). */
+const englishOf = (m: Msg): string => formatMessage(m, 'en');
+
+function withEnglish<T extends { readonly message?: string; readonly text?: Msg }>(d: T): T {
+  return d.text && d.message === undefined ? { ...d, message: englishOf(d.text) } : d;
 }
 
 const SEVERITY: Record<UnitResult, number> = { ok: 0, skipped: 1, ambiguous: 2, failed: 3 };

@@ -5,6 +5,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileError, toFileError } from '../core/file-error.js';
+import { msg } from '../i18n/index.js';
+
+const CANNOT_WRITE = msg('error.file.what.write');
 
 /**
  * The one home of atomic writes: into a hidden temporary file in the same folder — created
@@ -28,7 +31,7 @@ export async function writeAtomically(body: Readable, finalPath: string, signal?
     return bytes;
   } catch (err) {
     await rm(tmp, { force: true });
-    throw toFileError(err, 'cannot write', finalPath);
+    throw toFileError(err, CANNOT_WRITE, finalPath);
   }
 }
 
@@ -50,7 +53,7 @@ export async function writeFileAtomically(path: string, data: string | Buffer, m
     await fsyncFolder(dirname(path));
   } catch (err) {
     await rm(tmp, { force: true });
-    throw toFileError(err, 'cannot write', path);
+    throw toFileError(err, CANNOT_WRITE, path);
   }
 }
 
@@ -71,7 +74,7 @@ async function exclusiveTemp(finalPath: string, mode = 0o644): Promise<string> {
     await fh.close();
     return tmp;
   } catch (err) {
-    throw toFileError(err, 'cannot write', finalPath);
+    throw toFileError(err, CANNOT_WRITE, finalPath);
   }
 }
 
@@ -107,7 +110,7 @@ export async function fsyncFolder(path: string): Promise<void> {
  * a process watching the folder (`runbook serve` watches its lessons' folders) sees no change.
  */
 export async function ensureWritableFolder(dir: string): Promise<void> {
-  const what = 'cannot write to the output folder';
+  const what = msg('error.file.what.writeOutputFolder');
   let at = resolve(dir);
   let st;
   for (;;) {

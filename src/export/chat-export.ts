@@ -1,7 +1,8 @@
 import { ExitCodes, RunbookError } from '../core/errors.js';
 import type { ChatExportTask } from '../polyv/types.js';
 import type { PolyvApi } from '../transport/api.js';
-import { PolyvApiError, TransportError } from '../transport/errors.js';
+import { msg, type Msg } from '../i18n/index.js';
+import { inStep, PolyvApiError, TransportError } from '../transport/errors.js';
 import { isRateLimit } from '../transport/classify.js';
 import { abortableSleep } from '../transport/rate-limiter.js';
 import { DEFAULT_RETRY } from '../transport/limits.js';
@@ -17,10 +18,13 @@ export interface ExportDone {
   readonly malformed?: number;
   /** History: entries of a page that were not records at all (e.g. `null`): counted, not written. */
   readonly unwritable?: number;
-  /** History: where the first such record was, and what was wrong with it. */
+  /** History: where the first such record was, and what was wrong with it (English). */
   readonly firstProblem?: string;
-  /** History: where the first entry that is not a record was. */
+  /** The same as key + params, for the reader's language (absent in checkpoints of older runs). */
+  readonly firstProblemText?: Msg;
+  /** History: where the first entry that is not a record was (English). */
   readonly firstUnwritable?: string;
+  readonly firstUnwritableText?: Msg;
 }
 
 export interface ChatExportOptions {
@@ -40,7 +44,7 @@ export interface ChatExportOptions {
 /** The chat-export task did not finish in time. */
 export class ExportTimeoutError extends RunbookError {
   override readonly name = 'ExportTimeoutError';
-  constructor(message: string) {
+  constructor(message: Msg) {
     super('E_EXPORT_TIMEOUT', message, ExitCodes.FAILED);
   }
 }
@@ -92,7 +96,7 @@ export async function runChatExport(api: PolyvApi, o: ChatExportOptions, checkpo
     }
     if (Date.now() - started > maxWait)
       throw new ExportTimeoutError(
-        `${o.stepId ? `step ${o.stepId}: ` : ''}chat export of channel ${o.channelId} still "${task.status}" after ${Math.round(maxWait / 1000)} s`,
+        inStep(o.stepId, msg('error.export.chatTimeout', { channel: o.channelId, status: task.status, seconds: String(Math.round(maxWait / 1000)) })),
       );
     await sleep(delay, o.signal);
     delay = Math.min(delay * 2, o.pollMaxMs ?? 30_000);

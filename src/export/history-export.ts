@@ -3,6 +3,8 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExitCodes, RunbookError } from '../core/errors.js';
 import { FileError, toFileError, withFileErrorsAsync } from '../core/file-error.js';
+import { formatMessage, msg, type Msg } from '../i18n/index.js';
+import { inStep } from '../transport/errors.js';
 import type { SpeakListBytesPage, SpeakRecord } from '../polyv/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { bytesToText } from '../transport/body-text.js';
@@ -10,7 +12,7 @@ import { fsyncFolder } from './atomic-file.js';
 import type { ExportDone } from './chat-export.js';
 import type { CheckpointPort } from './checkpoint.js';
 import { LineBuffer } from './line-buffer.js';
-import { csvHeader, csvRow, jsonlRow, shapeProblem, speakerOf } from './record-format.js';
+import { csvHeader, csvRow, jsonlRow, NOT_AN_OBJECT, shapeProblem, speakerOf } from './record-format.js';
 import { exportFileName, insideDir } from './safe-path.js';
 
 export interface HistoryCheckpoint {
@@ -25,10 +27,13 @@ export interface HistoryCheckpoint {
   readonly malformed?: number;
   /** Entries of `list` that are not records at all (not objects): counted, nothing to write. */
   readonly unwritable?: number;
-  /** Where the first malformed record was and what was wrong with it, for the report. */
+  /** Where the first malformed record was and what was wrong with it, for the report (English). */
   readonly firstProblem?: string;
-  /** Where the first entry that is not a record was. */
+  /** The same as key + params (checkpoints of older runs lack it). */
+  readonly firstProblemText?: Msg;
+  /** Where the first entry that is not a record was (English). */
   readonly firstUnwritable?: string;
+  readonly firstUnwritableText?: Msg;
   readonly done?: ExportDone;
 }
 
@@ -74,15 +79,16 @@ export class HistoryPagingError extends RunbookError {
     readonly partial: string,
     stepId?: string,
   ) {
-    const why: Record<PagingFault, string> = {
-      repeated: `get-speak-list answered the page at cursor ${JSON.stringify(cursor)} with the same cursor again`,
-      cycle: `get-speak-list pointed back to cursor ${JSON.stringify(cursor)}, a page already read: the pages go round in a loop`,
-      missing: `get-speak-list answered a page of records with no cursor to the next page${cursor ? ` (the page at cursor ${JSON.stringify(cursor)})` : ' (the first page)'}`,
-      'no-new': `the pages up to cursor ${JSON.stringify(cursor)} brought no record that was not already written, twice in a row`,
+    const at = { cursor: JSON.stringify(cursor) };
+    const why: Record<PagingFault, Msg> = {
+      repeated: msg('error.export.paging.repeated', at),
+      cycle: msg('error.export.paging.cycle', at),
+      missing: cursor ? msg('error.export.paging.missing', at) : msg('error.export.paging.missingFirst'),
+      'no-new': msg('error.export.paging.noNew', at),
     };
     super(
       'E_HISTORY_PAGING',
-      `${stepId ? `step ${stepId}: ` : ''}${why[fault]}; the history export stopped after ${pages} page(s) and ${records} record(s), kept in ${partial}`,
+      inStep(stepId, msg('error.export.paging.stopped', { why: why[fault], pages: String(pages), records: String(records), partial })),
       ExitCodes.FAILED,
     );
   }
@@ -144,8 +150,9 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
     let records = state.records;
     let malformed = state.malformed ?? 0;
     let unwritable = state.unwritable ?? 0;
-    let firstProblem = state.firstProblem;
-    let firstUnwritable = state.firstUnwritable;
+    let firstProblem = state.firstProblemText ?? (state.firstProblem !== undefined ? msg('error.plain', { message: state.firstProblem }) : undefined);
+    let firstUnwritable =
+      state.firstUnwritableText ?? (state.firstUnwritable !== undefined ? msg('error.plain', { message: state.firstUnwritable }) : undefined);
     let cursor = state.cursor;
     let prevIds = new Set(state.lastIds);
     // Every cursor asked for in this process: one coming back means the pages go round.
@@ -159,8 +166,7 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
       lastIds: [...prevIds],
       ...(malformed ? { malformed } : {}),
       ...(unwritable ? { unwritable } : {}),
-      ...(firstProblem ? { firstProblem } : {}),
-      ...(firstUnwritable ? { firstUnwritable } : {}),
+      ...problemFields(firstProblem, firstUnwritable),
     });
     // fsync flushes everything written so far; the checkpoint then records exactly that much.
     const saveCheckpoint = (cp: HistoryCheckpoint): Promise<void> =>
@@ -207,10 +213,10 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
         if (k % 100 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const r = page.list[k] as SpeakRecord | null;
         const problem = shapeProblem(r);
-        if (problem === 'not an object') {
+        if (problem === NOT_AN_OBJECT) {
           fresh += 1;
           unwritable += 1;
-          firstUnwritable ??= `page ${pages + 1}, entry ${k + 1}`;
+          firstUnwritable ??= msg('error.export.record.where', { page: String(pages + 1), entry: String(k + 1) });
           continue;
         }
         const rec = r!;
@@ -228,10 +234,11 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
         const room = rec.roomId === undefined || rec.roomId === null ? undefined : String(rec.roomId);
         if (o.channelId !== undefined && room !== undefined && room !== o.channelId) continue;
         const speaker = speakerOf(rec);
-        const flaw = problem ?? (room === undefined ? 'no roomId' : speaker === undefined ? '`user` is not a JSON object' : undefined);
+        const flaw = problem ?? (room === undefined ? NO_ROOM : speaker === undefined ? USER_NOT_JSON : undefined);
         if (flaw) {
           malformed += 1;
-          firstProblem ??= `page ${pages + 1}, entry ${k + 1}${id !== undefined ? ` (id ${id})` : ''}: ${flaw}`;
+          const where = { page: String(pages + 1), entry: String(k + 1), problem: flaw };
+          firstProblem ??= id !== undefined ? msg('error.export.record.problemWithId', { ...where, id }) : msg('error.export.record.problem', where);
         }
         lines.append(o.format === 'csv' ? csvRow(rec, speaker) : jsonlRow(rec, speaker), encoding);
         records += 1;
@@ -271,16 +278,30 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
       records,
       ...(malformed ? { malformed } : {}),
       ...(unwritable ? { unwritable } : {}),
-      ...(firstProblem ? { firstProblem } : {}),
-      ...(firstUnwritable ? { firstUnwritable } : {}),
+      ...problemFields(firstProblem, firstUnwritable),
     };
     state = { ...snapshot(), done };
     await checkpoint.save(state);
     return done;
   } catch (err) {
     await fh.close().catch(() => undefined);
-    throw toFileError(err, 'cannot write the history export', partial);
+    throw toFileError(err, WHAT_WRITE, partial);
   }
+}
+
+const WHAT_WRITE = msg('error.file.what.writeHistory');
+const NO_ROOM = msg('error.export.record.noRoomId');
+const USER_NOT_JSON = msg('error.export.record.userNotJson');
+
+/** The first problems, in English (as checkpoints always held them) and as messages. */
+function problemFields(
+  firstProblem: Msg | undefined,
+  firstUnwritable: Msg | undefined,
+): Pick<HistoryCheckpoint, 'firstProblem' | 'firstProblemText' | 'firstUnwritable' | 'firstUnwritableText'> {
+  return {
+    ...(firstProblem ? { firstProblem: formatMessage(firstProblem, 'en'), firstProblemText: firstProblem } : {}),
+    ...(firstUnwritable ? { firstUnwritable: formatMessage(firstUnwritable, 'en'), firstUnwritableText: firstUnwritable } : {}),
+  };
 }
 
 /**
@@ -289,14 +310,14 @@ export async function runHistoryExport(api: PolyvApi, o: HistoryExportOptions, c
  * exclusively; a resumed one opens the existing file and checks it is a regular file.
  */
 async function openPartial(partial: string, resume: boolean): Promise<FileHandle> {
-  return withFileErrorsAsync('cannot write the history export', partial, async () => {
+  return withFileErrorsAsync(WHAT_WRITE, partial, async () => {
     await mkdir(dirname(partial), { recursive: true });
     if (!resume) await rm(partial, { force: true });
     const flags = resume ? constants.O_RDWR | constants.O_NOFOLLOW : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
     const fh = await open(partial, flags, 0o644);
     if (!(await fh.stat()).isFile()) {
       await fh.close();
-      throw new FileError('cannot write the history export', partial, undefined, 'it is not a regular file');
+      throw new FileError(WHAT_WRITE, partial, undefined, msg('error.file.notRegular'));
     }
     return fh;
   });

@@ -1,3 +1,4 @@
+import { msg, type Msg } from '../i18n/index.js';
 import type { SpeakRecord } from '../polyv/types.js';
 
 export const CSV_COLUMNS = [
@@ -46,18 +47,24 @@ export function parseUser(user: unknown): Record<string, unknown> | undefined {
  * (as it came, where the format allows) and counted: a history export never stops on one bad record,
  * and never drops one silently.
  */
-export function recordProblem(r: unknown): string | undefined {
-  return shapeProblem(r) ?? (cachedUser((r as Record<string, unknown>)['user']) === undefined ? '`user` is not a JSON object' : undefined);
+export function recordProblem(r: unknown): Msg | undefined {
+  return shapeProblem(r) ?? (cachedUser((r as Record<string, unknown>)['user']) === undefined ? msg('error.export.record.userNotJson') : undefined);
 }
 
+/** shapeProblem's answer for an entry that is not a record at all (nothing of it can be written). */
+export const NOT_AN_OBJECT = msg('error.export.record.notObject');
+
 /** recordProblem without the `user` check (the exporter looks its speaker up once, for the row). */
-export function shapeProblem(r: unknown): string | undefined {
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not an object';
+export function shapeProblem(r: unknown): Msg | undefined {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return NOT_AN_OBJECT;
   const rec = r as Record<string, unknown>;
-  if (typeof rec['id'] !== 'string' && typeof rec['id'] !== 'number') return 'no id';
-  if (typeof rec['time'] !== 'number' || !Number.isFinite(rec['time'])) return 'no time';
+  if (typeof rec['id'] !== 'string' && typeof rec['id'] !== 'number') return NO_ID;
+  if (typeof rec['time'] !== 'number' || !Number.isFinite(rec['time'])) return NO_TIME;
   return undefined;
 }
+
+const NO_ID = msg('error.export.record.noId');
+const NO_TIME = msg('error.export.record.noTime');
 
 /** ISO 8601 of an epoch-ms time, or '' when there is no valid time. */
 function isoTime(t: unknown): string {

@@ -1,7 +1,8 @@
 import { ExitCodes, RunbookError } from '../core/errors.js';
 import type { PolyvApi } from '../transport/api.js';
 import { isNotReady } from '../transport/classify.js';
-import { PolyvApiError } from '../transport/errors.js';
+import { msg } from '../i18n/index.js';
+import { inStep, PolyvApiError } from '../transport/errors.js';
 import { abortableSleep } from '../transport/rate-limiter.js';
 import { ensureWritableFolder, writeAtomically } from './atomic-file.js';
 import type { ExportDone } from './chat-export.js';
@@ -34,7 +35,7 @@ export class ReportNotReadyError extends RunbookError {
   ) {
     super(
       'E_REPORT_NOT_READY',
-      `${stepId ? `step ${stepId}: ` : ''}the session report of channel ${channelId}, session ${sessionId} was still not ready at the deadline (${attempts} attempts); run \`runbook export report --channel ${channelId} --session ${sessionId}\` later`,
+      inStep(stepId, msg('error.export.reportNotReady', { channel: channelId, session: sessionId, attempts: String(attempts) })),
       ExitCodes.FAILED,
     );
   }

@@ -1,5 +1,6 @@
 import { resolve, sep } from 'node:path';
 import { RunbookError, ExitCodes } from '../core/errors.js';
+import { msg } from '../i18n/index.js';
 
 /**
  * Joins a file name runbook chose to the output folder, and proves the result is inside it. Names
@@ -8,10 +9,10 @@ import { RunbookError, ExitCodes } from '../core/errors.js';
 export function insideDir(dir: string, name: string): string {
   const root = resolve(dir);
   if (name.includes('/') || name.includes('\\') || name === '..' || name === '.' || name.includes('\0')) {
-    throw new RunbookError('E_EXPORT_PATH', `refusing an output file name ${JSON.stringify(name)}`, ExitCodes.FAILED);
+    throw new RunbookError('E_EXPORT_PATH', msg('error.export.badFileName', { name: JSON.stringify(name) }), ExitCodes.FAILED);
   }
   const full = resolve(root, name);
-  if (!full.startsWith(root + sep)) throw new RunbookError('E_EXPORT_PATH', `refusing to write ${full} outside ${root}`, ExitCodes.FAILED);
+  if (!full.startsWith(root + sep)) throw new RunbookError('E_EXPORT_PATH', msg('error.export.outsideFolder', { path: full, dir: root }), ExitCodes.FAILED);
   return full;
 }
 

@@ -16,6 +16,7 @@ import {
 import { join } from 'node:path';
 import { ExitCodes, RunbookError } from '../core/errors.js';
 import { FileError, isSystemFileError, toFileError, withFileErrors } from '../core/file-error.js';
+import { msg } from '../i18n/index.js';
 import type { JournalRecord } from './records.js';
 
 export interface JournalOptions {
@@ -41,11 +42,7 @@ export class JournalGoneError extends RunbookError {
     readonly path: string,
     how: 'deleted' | 'replaced',
   ) {
-    super(
-      'E_JOURNAL_GONE',
-      `the journal ${path} was ${how} while the run was writing it; the run stopped and sends nothing more. Restore the journal before running again: without it, a new run would send again what this one sent`,
-      ExitCodes.USAGE,
-    );
+    super('E_JOURNAL_GONE', msg('error.journal.gone', { path, how }), ExitCodes.USAGE);
   }
 }
 
@@ -57,16 +54,11 @@ export class JournalCorruptError extends RunbookError {
     readonly line: number,
     options?: { cause?: unknown },
   ) {
-    super(
-      'E_JOURNAL_CORRUPT',
-      `the journal ${path} is damaged at line ${line} (not a JSON record); runbook will not guess what was sent. Restore it from a backup, or move it away to start the run afresh`,
-      ExitCodes.USAGE,
-      options,
-    );
+    super('E_JOURNAL_CORRUPT', msg('error.journal.corrupt', { path, line: String(line) }), ExitCodes.USAGE, options);
   }
 }
 
-const WHAT_WRITE = 'cannot write the journal';
+const WHAT_WRITE = msg('error.file.what.writeJournal');
 
 /**
  * An append-only, fsynced JSON-lines file per run (`<stateDir>/<runId>.jsonl`).
@@ -103,12 +95,12 @@ export class Journal {
     private readonly options: JournalOptions,
   ) {
     // O_NOFOLLOW: a symbolic link planted where the journal goes is refused, not written through.
-    this.fd = withFileErrors('cannot open the journal', path, () =>
+    this.fd = withFileErrors(msg('error.file.what.openJournal'), path, () =>
       openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600),
     );
     try {
       const st = fstatSync(this.fd);
-      if (!st.isFile()) throw new FileError('cannot open the journal', path, undefined, 'it is not a regular file');
+      if (!st.isFile()) throw new FileError(msg('error.file.what.openJournal'), path, undefined, msg('error.file.notRegular'));
       this.dev = st.dev;
       this.ino = st.ino;
       this.size = st.size;
@@ -120,7 +112,7 @@ export class Journal {
   }
 
   static open(stateDir: string, runId: string, options: JournalOptions = {}): Journal {
-    withFileErrors('cannot create the state folder', stateDir, () => mkdirSync(stateDir, { recursive: true }));
+    withFileErrors(msg('error.file.what.createStateFolder'), stateDir, () => mkdirSync(stateDir, { recursive: true }));
     return new Journal(journalPath(stateDir, runId), options);
   }
 
@@ -145,7 +137,7 @@ export class Journal {
       end = start;
     }
     if (end === size) return undefined;
-    withFileErrors('cannot repair the journal', this.path, () => {
+    withFileErrors(msg('error.file.what.repairJournal'), this.path, () => {
       ftruncateSync(this.fd, end);
       fdatasyncSync(this.fd);
     });
@@ -287,7 +279,7 @@ export function readJournal(path: string): JournalRecord[] {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw toFileError(err, 'cannot read the journal', path);
+    throw toFileError(err, msg('error.file.what.readJournal'), path);
   }
   const lines = text.split('\n');
   const out: JournalRecord[] = [];

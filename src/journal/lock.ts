@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCodes, RunbookError } from '../core/errors.js';
 import { FileError, withFileErrors } from '../core/file-error.js';
+import { msg } from '../i18n/index.js';
 
 export interface LockHolder {
   readonly host: string;
@@ -19,7 +20,7 @@ export class LockHeldError extends RunbookError {
   ) {
     super(
       'E_LOCKED',
-      `another runbook run of this run is active: pid ${holder.pid} on ${holder.host}, since ${new Date(holder.since).toISOString()} (lock ${path})`,
+      msg('error.journal.lockHeld', { pid: String(holder.pid), host: holder.host, since: new Date(holder.since).toISOString(), path }),
       ExitCodes.LOCKED,
     );
   }
@@ -31,9 +32,9 @@ export class LockHeldError extends RunbookError {
  * another host, is respected.
  */
 export function acquireLock(stateDir: string, runId: string, isAlive: (pid: number) => boolean, pid: number): { release: () => void; recovered?: LockHolder } {
-  withFileErrors('cannot create the state folder', stateDir, () => mkdirSync(stateDir, { recursive: true }));
+  withFileErrors(msg('error.file.what.createStateFolder'), stateDir, () => mkdirSync(stateDir, { recursive: true }));
   const path = join(stateDir, `${runId}.lock`);
-  return withFileErrors('cannot take the lock', path, () => takeLock(path, isAlive, pid));
+  return withFileErrors(msg('error.file.what.takeLock'), path, () => takeLock(path, isAlive, pid));
 }
 
 function takeLock(path: string, isAlive: (pid: number) => boolean, pid: number): { release: () => void; recovered?: LockHolder } {
@@ -66,7 +67,7 @@ function takeLock(path: string, isAlive: (pid: number) => boolean, pid: number):
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       // Something that is not a file (a folder, say) where the lock goes is no lock: say so.
-      if (!lstatSync(path).isFile()) throw new FileError('cannot take the lock', path, undefined, 'something that is not a file is in its place; remove it');
+      if (!lstatSync(path).isFile()) throw new FileError(msg('error.file.what.takeLock'), path, undefined, msg('error.file.notAFileInPlace'));
       let holder: LockHolder;
       try {
         holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
@@ -83,5 +84,5 @@ function takeLock(path: string, isAlive: (pid: number) => boolean, pid: number):
       throw new LockHeldError(holder, path);
     }
   }
-  throw new RunbookError('E_LOCKED', `could not take the lock ${path}`, ExitCodes.LOCKED);
+  throw new RunbookError('E_LOCKED', msg('error.journal.lockNotTaken', { path }), ExitCodes.LOCKED);
 }

@@ -1,3 +1,5 @@
+import type { Msg } from '../i18n/index.js';
+
 /**
  * The journal's records, one JSON object per line. A *unit* is what one call does: a message action,
  * a check-in batch registration, or an export action. Nothing secret is ever written: no appSecret,
@@ -25,7 +27,10 @@ export type JournalRecord =
       readonly at: number;
       readonly result: UnitResult;
       readonly code?: number | string;
+      /** Always English: machines, old runs and `grep` read it. */
       readonly message?: string;
+      /** The same message as its catalog key and parameters, so `status` and serve show it in the reader's language. */
+      readonly text?: Msg;
       readonly latenessMs?: number;
       readonly failedActions?: readonly string[];
       readonly actionResults?: Readonly<Record<string, UnitResult>>;

@@ -1,3 +1,4 @@
+import type { Msg } from '../i18n/index.js';
 import type { JournalRecord, UnitResult } from './records.js';
 
 export interface UnitState {
@@ -6,6 +7,7 @@ export interface UnitState {
     readonly result: UnitResult;
     readonly code?: number | string;
     readonly message?: string;
+    readonly text?: Msg;
     readonly latenessMs?: number;
     readonly failedActions?: readonly string[];
     readonly actionResults?: Readonly<Record<string, UnitResult>>;

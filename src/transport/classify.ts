@@ -1,3 +1,4 @@
+import { msg, type Msg } from '../i18n/index.js';
 import { Endpoints, type EndpointName } from '../polyv/types.js';
 import { AnswerTooLargeError, ClockSkewError, PolyvApiError, TransportError } from './errors.js';
 
@@ -34,9 +35,9 @@ import { AnswerTooLargeError, ClockSkewError, PolyvApiError, TransportError } fr
  *   rate limit, with exponential backoff and full jitter, within the client's RetryBudget.
  */
 export type Verdict =
-  | { readonly action: 'retry'; readonly reason: string }
-  | { readonly action: 'resync'; readonly reason: string }
-  | { readonly action: 'fail'; readonly reason: string; readonly outcome: 'failed' | 'ambiguous' };
+  | { readonly action: 'retry'; readonly reason: Msg }
+  | { readonly action: 'resync'; readonly reason: Msg }
+  | { readonly action: 'fail'; readonly reason: Msg; readonly outcome: 'failed' | 'ambiguous' };
 
 const RATE_LIMIT_TEXT = /too (many|frequent)|frequen|rate.?limit|limit exceeded|\bqps\b|number of calls|频繁|频率|限流/i;
 
@@ -54,29 +55,29 @@ export function isNotReady(e: PolyvApiError): boolean {
 
 export function classifyFailure(endpoint: EndpointName, err: unknown): Verdict {
   const mutating = Endpoints[endpoint].mutating;
-  if (err instanceof ClockSkewError) return { action: 'fail', outcome: 'failed', reason: 'timestamp refused twice: not applied' };
-  if (err instanceof AnswerTooLargeError) return { action: 'fail', outcome: mutating ? 'ambiguous' : 'failed', reason: 'answer too large' };
+  if (err instanceof ClockSkewError) return { action: 'fail', outcome: 'failed', reason: msg('error.verdict.timestampRefusedTwice') };
+  if (err instanceof AnswerTooLargeError) return { action: 'fail', outcome: mutating ? 'ambiguous' : 'failed', reason: msg('error.verdict.answerTooLarge') };
   if (err instanceof TransportError) {
-    if (err.delivery === 'not-sent') return { action: 'retry', reason: 'the request never reached the platform' };
+    if (err.delivery === 'not-sent') return { action: 'retry', reason: msg('error.verdict.neverReached') };
     return mutating
-      ? { action: 'fail', outcome: 'ambiguous', reason: 'the request may have reached the platform; not resent' }
-      : { action: 'retry', reason: 'network failure on a read' };
+      ? { action: 'fail', outcome: 'ambiguous', reason: msg('error.verdict.mayHaveReached') }
+      : { action: 'retry', reason: msg('error.verdict.networkOnRead') };
   }
   if (err instanceof PolyvApiError) {
-    if (isInvalidTimestamp(err)) return { action: 'resync', reason: 'timestamp refused: re-sync the clock' };
+    if (isInvalidTimestamp(err)) return { action: 'resync', reason: msg('error.verdict.timestampRefused') };
     if (isRateLimit(err)) {
       return mutating
-        ? { action: 'fail', outcome: 'failed', reason: 'rate limit: refused by the platform, not resent' }
-        : { action: 'retry', reason: 'rate limit' };
+        ? { action: 'fail', outcome: 'failed', reason: msg('error.verdict.rateLimitRefused') }
+        : { action: 'retry', reason: msg('error.verdict.rateLimit') };
     }
     if (err.httpStatus >= 500 || (err.platformCode >= 500 && err.platformCode < 600)) {
       return mutating
-        ? { action: 'fail', outcome: 'ambiguous', reason: 'server error after the request arrived; not resent' }
-        : { action: 'retry', reason: 'server error on a read' };
+        ? { action: 'fail', outcome: 'ambiguous', reason: msg('error.verdict.serverErrorAfterArrival') }
+        : { action: 'retry', reason: msg('error.verdict.serverErrorOnRead') };
     }
-    return { action: 'fail', outcome: 'failed', reason: 'refused by the platform' };
+    return { action: 'fail', outcome: 'failed', reason: msg('error.verdict.refused') };
   }
-  return { action: 'fail', outcome: mutating ? 'ambiguous' : 'failed', reason: 'unexpected error' };
+  return { action: 'fail', outcome: mutating ? 'ambiguous' : 'failed', reason: msg('error.verdict.unexpected') };
 }
 
 /** Whether a call that threw this error may have changed the platform's state. */

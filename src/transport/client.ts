@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { UsageError } from '../core/errors.js';
+import { msg, type Msg } from '../i18n/index.js';
 import { parseEnvelope } from '../polyv/envelope.js';
 import {
   batchCheckinRequest,
@@ -55,7 +56,7 @@ export type ClientEvent =
       readonly durationMs: number;
       readonly stepId?: string;
     }
-  | { readonly type: 'retry'; readonly endpoint: string; readonly attempt: number; readonly delayMs: number; readonly reason: string; readonly stepId?: string }
+  | { readonly type: 'retry'; readonly endpoint: string; readonly attempt: number; readonly delayMs: number; readonly reason: Msg; readonly stepId?: string }
   | { readonly type: 'clock'; readonly offsetMs: number }
   /** An answer's `Date` header too far from the local clock to be believed; the clock was not moved. */
   | { readonly type: 'clock-ignored'; readonly date: string };
@@ -124,9 +125,9 @@ export class PolyvClient implements PolyvApi {
     try {
       url = new URL(this.baseUrl);
     } catch {
-      throw new UsageError(`the endpoint ${this.shownBase} is not a URL; give one like https://api.polyv.net`);
+      throw new UsageError(msg('error.endpoint.notUrl', { endpoint: this.shownBase }));
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`the endpoint ${this.shownBase} is not an http(s) URL`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(msg('error.endpoint.notHttp', { endpoint: this.shownBase }));
     this.origin = url.origin;
     this.clock = options.clock ?? new PlatformClock();
     this.limiter = options.limiter ?? sharedRateLimiter();
@@ -182,7 +183,14 @@ export class PolyvClient implements PolyvApi {
     const data = (await this.call(createChatExportTaskRequest(p), o, 'utf8')).data as Record<string, unknown> | null;
     const status = data?.['status'];
     if (status !== 'todo' && status !== 'doing' && status !== 'done') {
-      throw new PolyvApiError('createChatExportTask', 200, 200, `unexpected task status ${JSON.stringify(status)}`, undefined, o?.stepId);
+      throw new PolyvApiError(
+        'createChatExportTask',
+        200,
+        200,
+        msg('error.api.unexpectedTaskStatus', { status: JSON.stringify(status) ?? 'undefined' }),
+        undefined,
+        o?.stepId,
+      );
     }
     const url = typeof data?.['url'] === 'string' && data['url'] !== '' ? data['url'] : undefined;
     const last = typeof data?.['lastExportTime'] === 'number' ? data['lastExportTime'] : undefined;
@@ -206,7 +214,7 @@ export class PolyvClient implements PolyvApi {
   async exportSessionStats(p: ExportSessionStatsParams, o?: CallOptions): Promise<string> {
     const data = (await this.call(exportSessionStatsRequest(p), o, 'utf8')).data;
     if (typeof data !== 'string' || data === '') {
-      throw new PolyvApiError('exportSessionStats', 200, 200, 'the report answer carried no URL', undefined, o?.stepId);
+      throw new PolyvApiError('exportSessionStats', 200, 200, msg('error.api.noReportUrl'), undefined, o?.stepId);
     }
     return data;
   }
@@ -228,19 +236,18 @@ export class PolyvClient implements PolyvApi {
     let redirects = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        if (!isHttpUrl(target))
-          throw new DownloadError(redactUrl(target.split('?')[0]!), undefined, 'only http(s) URLs are downloaded', o?.stepId, { final: true });
+        if (!isHttpUrl(target)) throw new DownloadError(redactUrl(target.split('?')[0]!), undefined, msg('error.download.notHttp'), o?.stepId, { final: true });
         const res = await request(target, { dispatcher: this.agent, method: 'GET', signal, headersTimeout: this.timeout, bodyTimeout: this.timeout });
         if (res.statusCode >= 300 && res.statusCode < 400 && res.headers['location']) {
           await res.body.dump();
-          if (++redirects > 5) throw new DownloadError(shown, res.statusCode, 'too many redirects', o?.stepId, { final: true });
+          if (++redirects > 5) throw new DownloadError(shown, res.statusCode, msg('error.download.tooManyRedirects'), o?.stepId, { final: true });
           target = new URL(String(res.headers['location']), target).toString();
           attempt -= 1;
           continue;
         }
         if (res.statusCode !== 200) {
           await res.body.dump();
-          throw new DownloadError(shown, res.statusCode, `HTTP ${res.statusCode}`, o?.stepId);
+          throw new DownloadError(shown, res.statusCode, msg('error.download.http', { status: String(res.statusCode) }), o?.stepId);
         }
         return res.body;
       } catch (err) {
@@ -251,9 +258,7 @@ export class PolyvClient implements PolyvApi {
             : new DownloadError(
                 shown,
                 undefined,
-                timedOut
-                  ? `not complete within ${this.limits.downloadDeadlineMs} ms (the download deadline)`
-                  : ((err as { code?: string }).code ?? String(err)),
+                timedOut ? msg('error.download.deadline', { ms: String(this.limits.downloadDeadlineMs) }) : networkReason(err),
                 o?.stepId,
                 { cause: err, final: timedOut },
               );
@@ -322,7 +327,7 @@ export class PolyvClient implements PolyvApi {
       try {
         await this.limiter.acquire(o?.signal);
       } catch (err) {
-        throw new TransportError(req.endpoint, 'not-sent', 'aborted before sending', o?.stepId, { cause: err });
+        throw new TransportError(req.endpoint, 'not-sent', msg('error.transport.abortedBeforeSending'), o?.stepId, { cause: err });
       }
     }
     const wire = ready ?? this.sign(req);
@@ -351,6 +356,7 @@ export class PolyvClient implements PolyvApi {
       const timer = setTimeout(
         () => {
           pastDeadline = true;
+          // i18n-exempt: never shown; `pastDeadline` makes the TransportError say it (toTransportError)
           res.body.destroy(new Error('request deadline'));
         },
         sentAt + this.limits.requestDeadlineMs - Date.now(),
@@ -395,12 +401,14 @@ export class PolyvClient implements PolyvApi {
   private toTransportError(endpoint: ApiRequest['endpoint'], err: unknown, o: CallOptions | undefined, pastDeadline: boolean): TransportError {
     const code = (err as { code?: string } | undefined)?.code ?? '';
     const notSent = !pastDeadline && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
-    const what = pastDeadline
-      ? `no complete answer within ${this.limits.requestDeadlineMs} ms (the request deadline)`
+    const reason = pastDeadline
+      ? msg('error.transport.deadline', { ms: String(this.limits.requestDeadlineMs) })
       : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
-        ? `no answer within ${this.timeout} ms`
-        : code || (err instanceof Error ? err.name : 'network error');
-    return new TransportError(endpoint, notSent ? 'not-sent' : 'unknown', `${what} (${this.shownBase})`, o?.stepId, { cause: err });
+        ? msg('error.transport.noAnswer', { ms: String(this.timeout) })
+        : networkReason(err);
+    return new TransportError(endpoint, notSent ? 'not-sent' : 'unknown', msg('error.transport.at', { reason, base: this.shownBase }), o?.stepId, {
+      cause: err,
+    });
   }
 }
 
@@ -409,15 +417,51 @@ function speakPage(data: unknown, stepId: string | undefined): { size: number; c
   // `data: null` or a `list` that is not an array is not "no records": the answer is not a page.
   if (typeof data !== 'object' || data === null || !Array.isArray((data as Record<string, unknown>)['list'])) {
     const d = data as Record<string, unknown> | null;
-    const what =
+    const why =
       typeof d !== 'object' || d === null
-        ? `data is ${JSON.stringify(d ?? null).slice(0, 40)}`
-        : `data.list is ${d['list'] === undefined ? 'missing' : typeof d['list']}`;
-    throw new PolyvApiError('getSpeakList', 200, 200, `not a page of records (${what})`, undefined, stepId);
+        ? msg('error.api.dataIs', { value: JSON.stringify(d ?? null).slice(0, 40) })
+        : d['list'] === undefined
+          ? msg('error.api.dataListMissing')
+          : msg('error.api.dataListIs', { type: typeof d['list'] });
+    throw new PolyvApiError('getSpeakList', 200, 200, msg('error.api.notAPage', { why }), undefined, stepId);
   }
   const d = data as Record<string, unknown>;
   const list = d['list'] as unknown[];
   return { size: Number(d['size'] ?? list.length), cursor: d['cursor'] === undefined || d['cursor'] === null ? '' : String(d['cursor']), list };
+}
+
+/** What kind of network failure a system or undici error code is: connection, DNS, TLS… (the code itself is kept). */
+const NETWORK_KINDS: Readonly<Record<string, 'refused' | 'dns' | 'connectTimeout' | 'unreachable' | 'reset' | 'closed' | 'tls'>> = {
+  ECONNREFUSED: 'refused',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  UND_ERR_CONNECT_TIMEOUT: 'connectTimeout',
+  ETIMEDOUT: 'connectTimeout',
+  EHOSTUNREACH: 'unreachable',
+  ENETUNREACH: 'unreachable',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'closed',
+  UND_ERR_CLOSED: 'closed',
+  CERT_HAS_EXPIRED: 'tls',
+  CERT_NOT_YET_VALID: 'tls',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'tls',
+  SELF_SIGNED_CERT_IN_CHAIN: 'tls',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'tls',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'tls',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'tls',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'tls',
+  EPROTO: 'tls',
+};
+
+/** A network error in words: its kind when known, always with its code (what people search for). */
+export function networkReason(err: unknown): Msg {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && code !== '') {
+    const kind = NETWORK_KINDS[code];
+    return kind ? msg(`error.transport.net.${kind}`, { code }) : msg('error.transport.net.other', { code });
+  }
+  return err instanceof Error ? msg('error.transport.net.other', { code: err.name }) : msg('error.transport.net.unknown');
 }
 
 /** The answer's body, at most `max` bytes: past that, the exchange is given up (AnswerTooLargeError). */

@@ -1,3 +1,5 @@
+import { formatMessage, msg, type Msg } from '../i18n/index.js';
+
 /** A Date header further than this from the local clock is ignored (see PlatformClock.observe). */
 export const MAX_PLAUSIBLE_SKEW_MS = 24 * 3600 * 1000;
 
@@ -62,11 +64,26 @@ export class PlatformClock {
   }
 }
 
-/** "10m 3s ahead of" / "behind": for an error that names the measured skew. */
-export function describeSkew(offsetMs: number): string {
+/** "this machine's clock is 10m 3s ahead of the platform's" / "behind": for an error or a notice that names the measured skew. */
+export function skewMsg(offsetMs: number): Msg {
   const abs = Math.abs(offsetMs);
   const m = Math.floor(abs / 60000);
   const s = Math.round((abs % 60000) / 1000);
-  const text = m > 0 ? `${m}m ${s}s` : `${s}s`;
-  return offsetMs > 0 ? `this machine's clock is ${text} behind the platform's` : `this machine's clock is ${text} ahead of the platform's`;
+  const skew = m > 0 ? msg('error.clock.minutesSeconds', { m: String(m), s: String(s) }) : msg('error.clock.seconds', { s: String(s) });
+  return msg(offsetMs > 0 ? 'error.clock.behind' : 'error.clock.ahead', { skew });
+}
+
+/** skewMsg in English (for callers that still build English text). */
+export function describeSkew(offsetMs: number): string {
+  return formatMessage(skewMsg(offsetMs), 'en');
+}
+
+/** The notice a run shows when the platform's clock differs from this machine's by a second or more. */
+export function clockOffsetNotice(offsetMs: number): Msg {
+  return msg('error.clock.offsetNotice', { skew: skewMsg(offsetMs) });
+}
+
+/** The notice a run shows when an answer's `Date` header is too far off to be believed (see PlatformClock.observe). */
+export function clockIgnoredNotice(date: string): Msg {
+  return msg('error.clock.ignoredNotice', { date: date || msg('error.clock.unreadableDate') });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { parse } from 'yaml';
 import { ConfigError } from '../core/errors.js';
+import { msg } from '../i18n/index.js';
 import { polyvSign, type SignValue } from '../polyv/sign.js';
 
 const REDACTED = '<redacted>';
@@ -81,13 +82,14 @@ export function loadCredentials(o: LoadCredentialsOptions): Credentials {
   try {
     doc = parse(text);
   } catch (err) {
-    throw new ConfigError(`cannot read credentials file ${file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    // The YAML parser's own words (English), as it wrote them: where in the file, and what.
+    throw new ConfigError(msg('error.credentials.unreadable', { file, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) }));
   }
   const profiles = isRecord(doc) && isRecord(doc['profiles']) ? doc['profiles'] : doc;
   const p = isRecord(profiles) ? profiles[profile] : undefined;
-  if (!isRecord(p)) throw new ConfigError(`credentials file ${file} has no profile "${profile}"`);
+  if (!isRecord(p)) throw new ConfigError(msg('error.credentials.noProfile', { file, profile }));
   const missing = ['appId', 'appSecret', 'userId'].filter((k) => typeof p[k] !== 'string' || p[k] === '');
-  if (missing.length > 0) throw new ConfigError(`profile "${profile}" in ${file} lacks ${missing.join(', ')}`);
+  if (missing.length > 0) throw new ConfigError(msg('error.credentials.incomplete', { profile, file, fields: missing.join(', ') }));
   return new Credentials(p['appId'] as string, p['appSecret'] as string, p['userId'] as string, `file ${file}, profile ${profile}`);
 }
 
@@ -105,19 +107,16 @@ function readCredentialsFile(file: string, profile: string, env: Readonly<Record
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new ConfigError(`cannot read credentials file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new ConfigError(msg('error.credentials.unreadable', { file, reason: (err as NodeJS.ErrnoException).code ?? String(err) }));
     const partial = ['POLYV_APP_ID', 'POLYV_APP_SECRET', 'POLYV_USER_ID'].filter((k) => !env[k]);
-    throw new ConfigError(
-      `no Polyv credentials: set ${partial.join(', ')} in the environment, or write a credentials file at ${file} (chmod 600) with a "${profile}" profile (appId, appSecret, userId). For a rehearsal, use --sandbox.`,
-    );
+    throw new ConfigError(msg('error.credentials.missing', { vars: partial.join(', '), file, profile }));
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new ConfigError(`refusing to read credentials file ${file}: it is not a regular file (a pipe, a device or a folder)`);
-    if ((st.mode & 0o077) !== 0)
-      throw new ConfigError(`refusing to read ${file}: other users may read it (mode ${(st.mode & 0o777).toString(8)}). Run: chmod 600 ${file}`);
+    if (!st.isFile()) throw new ConfigError(msg('error.credentials.notRegularFile', { file }));
+    if ((st.mode & 0o077) !== 0) throw new ConfigError(msg('error.credentials.readableByOthers', { file, mode: (st.mode & 0o777).toString(8) }));
     if (st.size > MAX_CREDENTIALS_BYTES)
-      throw new ConfigError(`refusing to read credentials file ${file}: ${st.size} bytes is too large for one (at most ${MAX_CREDENTIALS_BYTES})`);
+      throw new ConfigError(msg('error.credentials.tooLarge', { file, size: String(st.size), max: String(MAX_CREDENTIALS_BYTES) }));
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);

@@ -1,6 +1,12 @@
 import { ExitCodes, RunbookError } from '../core/errors.js';
+import { formatMessage, msg, type Msg } from '../i18n/index.js';
 import type { EndpointName } from '../polyv/types.js';
-import { describeSkew } from './clock.js';
+import { skewMsg } from './clock.js';
+
+/** `step <id>: …` when the call was made for a step (the CLI then names it), else the message alone. */
+export function inStep(stepId: string | undefined, m: Msg): Msg {
+  return stepId ? msg('error.inStep', { step: stepId, message: m }) : m;
+}
 
 /**
  * The platform answered and said no: a non-2xx status, or HTTP 200 with a non-200 `code` in the body.
@@ -9,21 +15,25 @@ import { describeSkew } from './clock.js';
  */
 export class PolyvApiError extends RunbookError {
   override readonly name = 'PolyvApiError';
+  /** The platform's own words, as it wrote them (never translated); English when runbook wrote them (an answer it cannot use). */
+  readonly platformMessage: string;
   constructor(
     readonly endpoint: EndpointName,
     readonly httpStatus: number,
     /** v4 `error.code` when present, otherwise the envelope's `code`. */
     readonly platformCode: number,
-    readonly platformMessage: string,
+    /** The platform's message; a `Msg` when runbook describes an answer the platform gave without one. */
+    platformMessage: string | Msg,
     readonly requestId: string | undefined,
     readonly stepId?: string,
   ) {
+    const params = { endpoint, httpStatus: String(httpStatus), code: String(platformCode), platformMessage };
     super(
       'E_API',
-      `${stepId ? `step ${stepId}: ` : ''}${endpoint} failed: HTTP ${httpStatus}, code ${platformCode}: ${platformMessage}` +
-        (requestId ? ` (requestId ${requestId})` : ''),
+      inStep(stepId, requestId ? msg('error.api.failedWithRequestId', { ...params, requestId }) : msg('error.api.failed', params)),
       ExitCodes.FAILED,
     );
+    this.platformMessage = typeof platformMessage === 'string' ? platformMessage : formatMessage(platformMessage, 'en');
   }
 }
 
@@ -38,11 +48,12 @@ export class TransportError extends RunbookError {
   constructor(
     readonly endpoint: EndpointName,
     readonly delivery: 'not-sent' | 'unknown',
-    message: string,
+    /** What went wrong (`error.transport.*`); a string only from callers outside runbook. */
+    reason: Msg | string,
     readonly stepId?: string,
     options?: { cause?: unknown },
   ) {
-    super('E_TRANSPORT', `${stepId ? `step ${stepId}: ` : ''}${endpoint}: ${message}`, ExitCodes.FAILED, options);
+    super('E_TRANSPORT', inStep(stepId, msg('error.transport.failed', { endpoint, reason })), ExitCodes.FAILED, options);
   }
 }
 
@@ -53,11 +64,11 @@ export class DownloadError extends RunbookError {
     /** The URL without its query string (which may carry tokens). */
     readonly url: string,
     readonly httpStatus: number | undefined,
-    message: string,
+    reason: Msg,
     readonly stepId?: string,
     options?: { readonly cause?: unknown; readonly final?: boolean },
   ) {
-    super('E_DOWNLOAD', `${stepId ? `step ${stepId}: ` : ''}download of ${url} failed: ${message}`, ExitCodes.FAILED, options);
+    super('E_DOWNLOAD', inStep(stepId, msg('error.download.failed', { url, reason })), ExitCodes.FAILED, options);
     this.final = options?.final ?? false;
   }
 
@@ -77,7 +88,7 @@ export class AnswerTooLargeError extends RunbookError {
     readonly maxBytes: number,
     readonly stepId?: string,
   ) {
-    super('E_ANSWER_TOO_LARGE', `${stepId ? `step ${stepId}: ` : ''}${endpoint}: the answer is larger than ${maxBytes} bytes; not read`, ExitCodes.FAILED);
+    super('E_ANSWER_TOO_LARGE', inStep(stepId, msg('error.answerTooLarge', { endpoint, maxBytes: String(maxBytes) })), ExitCodes.FAILED);
   }
 }
 
@@ -93,15 +104,11 @@ export class ClockSkewError extends RunbookError {
     measured = true,
     readonly stepId?: string,
   ) {
-    super(
-      'E_CLOCK',
-      `${stepId ? `step ${stepId}: ` : ''}${endpoint}: the platform refused the timestamp twice, so nothing was applied; ` +
-        (!measured
-          ? 'its answers carried no usable Date header, so the skew could not be measured'
-          : Math.abs(offsetMs) >= 1000
-            ? `${describeSkew(offsetMs)}. Fix the machine's clock (NTP) and retry`
-            : 'no clock skew was measured'),
-      ExitCodes.FAILED,
-    );
+    const why = !measured
+      ? msg('error.clock.unmeasured')
+      : Math.abs(offsetMs) >= 1000
+        ? msg('error.clock.fix', { skew: skewMsg(offsetMs) })
+        : msg('error.clock.noSkew');
+    super('E_CLOCK', inStep(stepId, msg('error.clock.refusedTwice', { endpoint, why })), ExitCodes.FAILED);
   }
 }

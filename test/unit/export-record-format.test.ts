@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { csvRow, jsonlRow, recordProblem } from '../../src/export/record-format.js';
 import type { SpeakRecord } from '../../src/polyv/types.js';
+import { formatMessage, type Msg } from '../../src/i18n/index.js';
+
+/** A record problem as the English reader sees it (the problem itself is a message: key + params). */
+const english = (m: Msg | undefined): string | undefined => (m ? formatMessage(m, 'en') : undefined);
 
 const record = (over: Partial<SpeakRecord> = {}): SpeakRecord =>
   ({
@@ -41,15 +45,15 @@ describe('history record formats', () => {
     expect(JSON.parse(jsonlRow(record({ user: '[1]' })))['user']).toBe('[1]');
     expect('user' in JSON.parse(jsonlRow(record({ user: undefined as unknown as string })))).toBe(false);
     expect(csvRow(record({ user: '{not json' }))).toContain('"大家好, ""quoted"""');
-    expect(recordProblem(record({ user: '{not json' }))).toBe('`user` is not a JSON object');
+    expect(english(recordProblem(record({ user: '{not json' })))).toBe('`user` is not a JSON object');
   });
 
   it('names what keeps a record from being read as documented; a record without a time still makes a CSV row', () => {
     expect(recordProblem(record())).toBeUndefined();
-    expect(recordProblem(null)).toBe('not an object');
-    expect(recordProblem([1])).toBe('not an object');
-    expect(recordProblem(record({ id: undefined as unknown as string }))).toBe('no id');
-    expect(recordProblem(record({ time: undefined as unknown as number }))).toBe('no time');
+    expect(english(recordProblem(null))).toBe('not an object');
+    expect(english(recordProblem([1]))).toBe('not an object');
+    expect(english(recordProblem(record({ id: undefined as unknown as string })))).toBe('no id');
+    expect(english(recordProblem(record({ time: undefined as unknown as number })))).toBe('no time');
     expect(
       csvRow(record({ time: undefined as unknown as number }))
         .split(',')

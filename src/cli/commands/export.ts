@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
+import { t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 import { checkEndpoint } from '../endpoint-option.js';
 
@@ -21,19 +22,19 @@ interface ExportFlags {
 export function defineExport(program: Command, ctx: CliContext): void {
   program
     .command('export')
-    .description('export the chat (export task), the full chat history, or the session report of a channel')
-    .argument('<kind>', 'chat, history or report')
-    .requiredOption('--channel <id>', 'the channel id')
-    .option('--session <id>', 'the session id (report)')
-    .option('--from <time>', 'history window start: ISO 8601 with offset, or epoch ms (default: 24 h ago)')
-    .option('--to <time>', 'history window end: ISO 8601 with offset, or epoch ms (default: now)')
-    .option('--format <format>', 'history format: jsonl or csv', 'jsonl')
-    .option('--out <dir>', 'output folder', 'exports')
-    .option('--endpoint <url>', 'the platform base URL (default https://api.polyv.net)')
-    .option('--sandbox', 'export from the built-in sandbox (seeded demo data)')
-    .option('--profile <name>', 'credentials profile (credentials file)')
-    .option('--credentials <file>', 'credentials file')
-    .option('--wait <duration>', 'report: keep retrying "not ready" this long (default 10m)')
+    .description(t(ctx.lang, 'cli.export.help.description'))
+    .argument('<kind>', t(ctx.lang, 'cli.export.help.kind'))
+    .requiredOption('--channel <id>', t(ctx.lang, 'cli.export.help.channel'))
+    .option('--session <id>', t(ctx.lang, 'cli.export.help.session'))
+    .option('--from <time>', t(ctx.lang, 'cli.export.help.from'))
+    .option('--to <time>', t(ctx.lang, 'cli.export.help.to'))
+    .option('--format <format>', t(ctx.lang, 'cli.export.help.format'), 'jsonl')
+    .option('--out <dir>', t(ctx.lang, 'cli.export.help.out'), 'exports')
+    .option('--endpoint <url>', t(ctx.lang, 'cli.option.endpoint'))
+    .option('--sandbox', t(ctx.lang, 'cli.export.help.sandbox'))
+    .option('--profile <name>', t(ctx.lang, 'cli.option.profile'))
+    .option('--credentials <file>', t(ctx.lang, 'cli.option.credentials'))
+    .option('--wait <duration>', t(ctx.lang, 'cli.export.help.wait'))
     .action(async (kind: string, flags: ExportFlags) => {
       if (kind !== 'chat' && kind !== 'history' && kind !== 'report')
         throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);

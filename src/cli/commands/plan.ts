@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
+import { t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 import { collect } from './validate.js';
 
@@ -17,14 +18,14 @@ interface PlanFlags {
 export function definePlan(program: Command, ctx: CliContext): void {
   program
     .command('plan')
-    .description('show the resolved timeline: every action, its time and the exact call it will make')
-    .argument('<file>', 'playbook file')
-    .option('--json', 'print the plan as JSON (stable, documented in README)')
-    .option('--verbose', 'also show the exact call of every action (as --json does)')
-    .option('--start <when>', 'move the event start: ISO time, now, or now+DURATION')
-    .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
-    .option('--vars <file>', 'a YAML/JSON file of variables')
-    .option('--html <out>', 'also write the timeline picture as a static HTML page (for review in a pull request)')
+    .description(t(ctx.lang, 'cli.plan.help.description'))
+    .argument('<file>', t(ctx.lang, 'cli.plan.help.file'))
+    .option('--json', t(ctx.lang, 'cli.plan.help.json'))
+    .option('--verbose', t(ctx.lang, 'cli.plan.help.verbose'))
+    .option('--start <when>', t(ctx.lang, 'cli.option.start'))
+    .option('--var <name=value>', t(ctx.lang, 'cli.option.var'), collect, [])
+    .option('--vars <file>', t(ctx.lang, 'cli.option.vars'))
+    .option('--html <out>', t(ctx.lang, 'cli.plan.help.html'))
     .action(async (file: string, flags: PlanFlags) => {
       const { planFile } = await import('../../api/pipeline.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
 import { FileError } from '../../core/file-error.js';
 import type { EngineEvent } from '../../engine/events.js';
+import { t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 import { checkEndpoint } from '../endpoint-option.js';
 import { resumeCommand } from '../resume-command.js';
@@ -27,19 +28,19 @@ interface RunFlags {
 export function defineRun(program: Command, ctx: CliContext): void {
   program
     .command('run')
-    .description('run a playbook: send each action at its time, journal it, resume after a crash')
-    .argument('<file>', 'playbook file')
-    .option('--dry-run', 'run on a virtual clock: no network, no journal; print every call it would make')
-    .option('--sandbox', 'start the built-in sandbox and run against it with its demo credentials')
-    .option('--endpoint <url>', 'the platform base URL (default https://api.polyv.net)')
-    .option('--start <when>', 'move the event start: ISO time, now, or now+DURATION')
-    .option('--state-dir <dir>', 'where the journal and lock live (default .runbook/ beside the playbook)')
-    .option('--json', 'print progress as JSON lines')
-    .option('--request-timeout <ms>', 'give up waiting for an answer after this many ms (default 15000); a send that times out is ambiguous')
-    .option('--profile <name>', 'credentials profile (credentials file)')
-    .option('--credentials <file>', 'credentials file (default ~/.config/runbook/credentials.yaml)')
-    .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
-    .option('--vars <file>', 'a YAML/JSON file of variables')
+    .description(t(ctx.lang, 'cli.run.help.description'))
+    .argument('<file>', t(ctx.lang, 'cli.run.help.file'))
+    .option('--dry-run', t(ctx.lang, 'cli.run.help.dryRun'))
+    .option('--sandbox', t(ctx.lang, 'cli.option.sandbox'))
+    .option('--endpoint <url>', t(ctx.lang, 'cli.option.endpoint'))
+    .option('--start <when>', t(ctx.lang, 'cli.option.start'))
+    .option('--state-dir <dir>', t(ctx.lang, 'cli.run.help.stateDir'))
+    .option('--json', t(ctx.lang, 'cli.run.help.json'))
+    .option('--request-timeout <ms>', t(ctx.lang, 'cli.run.help.requestTimeout'))
+    .option('--profile <name>', t(ctx.lang, 'cli.option.profile'))
+    .option('--credentials <file>', t(ctx.lang, 'cli.option.credentialsDefault'))
+    .option('--var <name=value>', t(ctx.lang, 'cli.option.var'), collect, [])
+    .option('--vars <file>', t(ctx.lang, 'cli.option.vars'))
     .action(async (file: string, flags: RunFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
       if (flags.endpoint) checkEndpoint(flags.endpoint);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
+import { t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 import { shellQuote } from '../resume-command.js';
 
@@ -16,21 +17,23 @@ interface SandboxFlags {
   log?: string;
 }
 
+const FAULTS_EXAMPLE = '5xx=0.1,reset-before=0.05,reset-after=0.05,slow=0.05:3000,break-download=0.1,endpoints=sendCustomMessage|batchCheckin';
+
 /** `runbook sandbox`: the built-in Polyv-compatible server, until Ctrl-C. */
 export function defineSandbox(program: Command, ctx: CliContext): void {
   program
     .command('sandbox')
-    .description('serve the built-in Polyv-compatible sandbox on loopback (demo credentials unless given)')
-    .option('--port <n>', 'port (0 picks a free one)', '0')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--app-id <id>', 'accept this appId instead of the demo one')
-    .option('--app-secret <secret>', 'and this secret (for a local rehearsal only; prefer the demo credentials)')
-    .option('--user-id <id>', 'and this userId')
-    .option('--channels <ids>', 'comma-separated known channel ids (default: any numeric id)')
-    .option('--faults <spec>', "e.g. '5xx=0.1,reset-before=0.05,reset-after=0.05,slow=0.05:3000,break-download=0.1,endpoints=sendCustomMessage|batchCheckin'")
-    .option('--seed <n>', 'seed for faults and generated chat records', '1')
-    .option('--seed-messages <n>', 'generated chat records served by get-speak-list', '100')
-    .option('--log <file>', 'append one JSON line per request to this file')
+    .description(t(ctx.lang, 'cli.sandbox.help.description'))
+    .option('--port <n>', t(ctx.lang, 'cli.option.port'), '0')
+    .option('--host <host>', t(ctx.lang, 'cli.option.host'), '127.0.0.1')
+    .option('--app-id <id>', t(ctx.lang, 'cli.sandbox.help.appId'))
+    .option('--app-secret <secret>', t(ctx.lang, 'cli.sandbox.help.appSecret'))
+    .option('--user-id <id>', t(ctx.lang, 'cli.sandbox.help.userId'))
+    .option('--channels <ids>', t(ctx.lang, 'cli.sandbox.help.channels'))
+    .option('--faults <spec>', t(ctx.lang, 'cli.sandbox.help.faults', { example: FAULTS_EXAMPLE }))
+    .option('--seed <n>', t(ctx.lang, 'cli.sandbox.help.seed'), '1')
+    .option('--seed-messages <n>', t(ctx.lang, 'cli.sandbox.help.seedMessages'), '100')
+    .option('--log <file>', t(ctx.lang, 'cli.sandbox.help.log'))
     .action(async (flags: SandboxFlags) => {
       const { startSandbox, DEMO_CREDENTIALS, parseFaultSpec } = await import('../../sandbox/index.js');
       const num = (v: string, name: string): number => {

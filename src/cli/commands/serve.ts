@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
+import { t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 import { isProcessAlive } from '../process-alive.js';
 
@@ -18,16 +19,16 @@ interface ServeFlags {
 export function defineServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
-    .description('run every lesson under the paths at its time, follow edits, and serve a page and an API to watch and steer them')
-    .argument('<paths...>', 'playbook files or folders (searched recursively)')
-    .option('--port <n>', 'port of the page and the API (0 picks a free one)', '8330')
-    .option('--host <host>', 'address to listen on; beyond loopback a token is required (RUNBOOK_SERVE_TOKEN or --token-file)', '127.0.0.1')
-    .option('--state-dir <dir>', 'where journals and locks live (default .runbook/ beside each playbook, as for run)')
-    .option('--endpoint <url>', 'the platform base URL (default https://api.polyv.net)')
-    .option('--sandbox', 'start the built-in sandbox and run against it with its demo credentials')
-    .option('--profile <name>', 'credentials profile (credentials file)')
-    .option('--credentials <file>', 'credentials file (default ~/.config/runbook/credentials.yaml)')
-    .option('--token-file <file>', 'a file (chmod 600) holding the token that API calls must carry')
+    .description(t(ctx.lang, 'cli.serve.help.description'))
+    .argument('<paths...>', t(ctx.lang, 'cli.serve.help.paths'))
+    .option('--port <n>', t(ctx.lang, 'cli.serve.help.port'), '8330')
+    .option('--host <host>', t(ctx.lang, 'cli.serve.help.host'), '127.0.0.1')
+    .option('--state-dir <dir>', t(ctx.lang, 'cli.serve.help.stateDir'))
+    .option('--endpoint <url>', t(ctx.lang, 'cli.option.endpoint'))
+    .option('--sandbox', t(ctx.lang, 'cli.option.sandbox'))
+    .option('--profile <name>', t(ctx.lang, 'cli.option.profile'))
+    .option('--credentials <file>', t(ctx.lang, 'cli.option.credentialsDefault'))
+    .option('--token-file <file>', t(ctx.lang, 'cli.serve.help.tokenFile'))
     .action(async (paths: string[], flags: ServeFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
       const port = Number(flags.port);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 
 interface StatusFlags {
@@ -10,10 +11,10 @@ interface StatusFlags {
 export function defineStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('show what a run did and has left, from its journal')
-    .argument('[target]', 'a playbook file or a run id (default: the newest run in ./.runbook or a .runbook folder up to 3 levels below)')
-    .option('--state-dir <dir>', 'where the journals live')
-    .option('--json', 'print JSON')
+    .description(t(ctx.lang, 'cli.status.help.description'))
+    .argument('[target]', t(ctx.lang, 'cli.status.help.target'))
+    .option('--state-dir <dir>', t(ctx.lang, 'cli.status.help.stateDir'))
+    .option('--json', t(ctx.lang, 'cli.status.help.json'))
     .action(async (target: string | undefined, flags: StatusFlags) => {
       const { runStatus } = await import('../../api/index.js');
       const { DateTime } = await import('luxon');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
+import { t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 
 interface ValidateFlags {
@@ -16,11 +17,11 @@ export function collect(value: string, previous: string[]): string[] {
 export function defineValidate(program: Command, ctx: CliContext): void {
   program
     .command('validate')
-    .description('check playbooks against the schema and every rule (no network, no credentials)')
-    .argument('<files...>', 'playbook files')
-    .option('--format <format>', 'text, json or github (GitHub Actions annotations)', 'text')
-    .option('--var <name=value>', 'set a variable (repeatable; highest precedence)', collect, [])
-    .option('--vars <file>', 'a YAML/JSON file of variables')
+    .description(t(ctx.lang, 'cli.validate.help.description'))
+    .argument('<files...>', t(ctx.lang, 'cli.validate.help.files'))
+    .option('--format <format>', t(ctx.lang, 'cli.validate.help.format'), 'text')
+    .option('--var <name=value>', t(ctx.lang, 'cli.validate.help.var'), collect, [])
+    .option('--vars <file>', t(ctx.lang, 'cli.option.vars'))
     .action(async (files: string[], flags: ValidateFlags) => {
       if (!['text', 'json', 'github'].includes(flags.format))
         throw new UsageError(`--format must be text, json or github, got ${JSON.stringify(flags.format)}`);
