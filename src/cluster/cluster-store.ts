@@ -51,7 +51,7 @@ export function clusterLessonStore(o: {
 /** Writes a control to a lesson no node holds; refused (nothing written) if a node took it meanwhile. */
 function unheldWriter(redis: Redis, mirror: JournalMirror, runId: string): JournalWriter {
   const append = async (records: readonly JournalRecord[]): Promise<void> => {
-    if (!(await appendUnheld(redis, mirror, runId, records))) throw new ControlRefused(409, formatMessage(msg('cluster.control.justTaken'), 'en'));
+    if (!(await appendUnheld(redis, mirror, runId, records))) throw new ControlRefused(409, msg('cluster.control.justTaken'));
   };
   return { appendDurable: append, appendLater: (r) => append([r]), close: async () => undefined };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { formatMessage, msg } from '../i18n/index.js';
+import { msg, type Msg } from '../i18n/index.js';
 import type { ControlRecord } from '../journal/records.js';
 import { ControlRefused } from '../serve/lesson.js';
 import type { ControlRequest } from '../serve/lesson-store.js';
@@ -16,7 +16,7 @@ interface Asked extends ControlRequest {
   readonly runId: string;
 }
 
-type Answer = { readonly id: string; readonly record: ControlRecord } | { readonly id: string; readonly status: 404 | 409; readonly message: string };
+type Answer = { readonly id: string; readonly record: ControlRecord } | { readonly id: string; readonly status: 404 | 409; readonly text: Msg };
 
 /**
  * Controls from any node reach the node that runs the lesson: a person's pause, skip or send-now on
@@ -53,7 +53,7 @@ export class ControlRelay {
       this.waiting.set(id, { resolve, reject });
       setTimeout(() => {
         if (!this.waiting.delete(id)) return;
-        reject(new ControlRefused(409, formatMessage(msg('cluster.control.noAnswer', { seconds: ANSWER_TIMEOUT_MS / 1000 }), 'en')));
+        reject(new ControlRefused(409, msg('cluster.control.noAnswer', { seconds: ANSWER_TIMEOUT_MS / 1000 })));
       }, ANSWER_TIMEOUT_MS).unref();
     });
     const asked: Asked = { id, from: this.node, runId, ...request };
@@ -70,7 +70,7 @@ export class ControlRelay {
       if (!w) return;
       this.waiting.delete(a.id);
       if ('record' in a) w.resolve(a.record);
-      else w.reject(new ControlRefused(a.status, a.message));
+      else w.reject(new ControlRefused(a.status, a.text));
     }
   }
 
@@ -83,7 +83,12 @@ export class ControlRelay {
     try {
       answer = { id: asked.id, record: await lesson.control(asked.control, asked.who, asked.action) };
     } catch (err) {
-      answer = { id: asked.id, status: err instanceof ControlRefused ? err.status : 409, message: err instanceof Error ? err.message : String(err) };
+      // The refusal travels as a message (key and parameters): the asking node answers in its reader's language.
+      answer = {
+        id: asked.id,
+        status: err instanceof ControlRefused ? err.status : 409,
+        text: err instanceof ControlRefused ? err.text : msg('cluster.log.error', { message: err instanceof Error ? err.message : String(err) }),
+      };
     }
     await this.redis.publish(controlReplyChannel(asked.from), JSON.stringify(answer)).catch(() => undefined);
   }

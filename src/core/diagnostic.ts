@@ -1,11 +1,11 @@
-import { formatMessage, type Language, type Msg } from '../i18n/index.js';
+import { formatMessage, msg, type Language, type Msg } from '../i18n/index.js';
 import type { SourceLocation } from './location.js';
 
 /**
  * What a person reads: a catalog message (`msg(key, params)`), formatted in the reader's language
- * only when shown. A plain string is accepted while the code moves to the catalogs (issue 18).
+ * only when shown. Never a plain string: a test holds src/ to no prose literals outside the catalogs.
  */
-export type Text = Msg | string;
+export type Text = Msg;
 
 /**
  * An authoring mistake found while loading, validating, templating or planning a playbook.
@@ -108,4 +108,13 @@ export function diagnosticJson(d: Diagnostic, lang: Language): Record<string, un
         }
       : {}),
   };
+}
+
+/**
+ * Names (channel aliases, params) as a diagnostic lists them: the first `max` joined with commas
+ * (they are identifiers, written as they are in every language), then how many more there are.
+ */
+export function nameList(names: readonly string[], max = 10): string | Msg {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? msg('diag.common.namesAndMore', { names: shown, more: names.length - max }) : shown;
 }
