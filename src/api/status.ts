@@ -65,6 +65,12 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
         dirs: dirs.length ? dirs.join(', ') : msg('run.api.folderOrBelow', { dir: join(resolve(o.cwd), '.runbook') }),
       }),
     );
+  return statusOfRecords(pick.records, pick.j);
+}
+
+/** What a journal's records say of its run (`journal`: where they were read, for the heading). */
+export function statusOfRecords(records: readonly JournalRecord[], journal: string): RunStatus {
+  const pick = { j: journal, records };
   const starts = pick.records.filter((r) => r.t === 'run-start');
   const start = starts[starts.length - 1]!;
   if (start.t !== 'run-start') throw new UsageError(msg('run.api.corruptJournal'));

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Journal } from '../journal/journal.js';
+import type { JournalWriter } from '../journal/writer.js';
 import type { Plan } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import type { CheckpointPort } from '../export/checkpoint.js';
@@ -19,7 +19,7 @@ export class ExportDispatcher {
     private readonly api: PolyvApi,
     private readonly plan: Plan,
     private readonly state: RunState,
-    private readonly journal: Journal | undefined,
+    private readonly journal: JournalWriter | undefined,
     private readonly checkpoints: Map<string, unknown>,
     private readonly signal: AbortSignal,
     private readonly emit: (e: EngineEvent) => void,

@@ -1,5 +1,5 @@
 import { msg, type Msg } from '../i18n/index.js';
-import type { Journal } from '../journal/journal.js';
+import type { JournalWriter } from '../journal/writer.js';
 import type { JournalRecord } from '../journal/records.js';
 import type { Plan } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
@@ -21,7 +21,7 @@ export interface EngineOptions {
   /** Absent in a dry run: nothing is sent. */
   readonly api?: PolyvApi;
   /** Absent in a dry run: nothing is written. */
-  readonly journal?: Journal;
+  readonly journal?: JournalWriter;
   /** The journal's records from earlier runs of the same run id (resume). */
   readonly prior?: readonly JournalRecord[];
   /** The lesson's clock: the platform's (see platformClock), or a virtual one for dry runs. */
@@ -75,11 +75,15 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   const committed = new Set<string>();
   const fired = new Set<string>();
 
-  const commit = (batch: readonly Unit[]): void => {
+  // A journal that writes synchronously (the file) is not awaited: no extra turn before a burst. One
+  // that cannot (Redis) returns a promise, and nothing is sent before it resolves.
+  const commit = (batch: readonly Unit[]): void | Promise<void> => {
     const fresh = batch.filter((u) => !committed.has(u.id));
     if (fresh.length === 0) return;
-    journal?.appendDurable(fresh.map((u) => ({ t: 'intent' as const, unit: u.id, at: Date.now() })));
-    for (const u of fresh) committed.add(u.id);
+    const written = journal?.appendDurable(fresh.map((u) => ({ t: 'intent' as const, unit: u.id, at: Date.now() })));
+    const note = (): void => void fresh.forEach((u) => committed.add(u.id));
+    if (written) return written.then(note);
+    note();
   };
 
   const writes: Promise<void>[] = [];
@@ -115,7 +119,21 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
       go.push({ u, latenessMs, drop });
     }
     // Anything not committed ahead (a late start, a resume) is committed now, before any call goes out.
-    commit(go.map((g) => g.u));
+    const writing = commit(go.map((g) => g.u));
+    if (writing) {
+      await writing;
+      // A journal that took its time (Redis coming back from an outage): a message that became too
+      // late meanwhile follows its missed policy — its intent is written, nothing was sent, and its
+      // outcome says so.
+      const after = clock.now();
+      for (let i = go.length - 1; i >= 0; i -= 1) {
+        const g = go[i]!;
+        const skip = g.u.kind === 'message' ? missed(g.u, after - g.u.at) : undefined;
+        if (!skip) continue;
+        writes.push(state.record(g.u, 'skipped', { latenessMs: after - g.u.at, text: skip }));
+        go.splice(i, 1);
+      }
+    }
     const at = clock.now();
     const announce = (g: (typeof go)[number]): void =>
       emit({
@@ -164,7 +182,7 @@ export async function runEngine(o: EngineOptions): Promise<RunSummary> {
   // withdrawn, so a resumed run sends them rather than reporting them ambiguous.
   const withdrawn = [...committed].filter((id) => !fired.has(id));
   try {
-    journal?.appendDurable(withdrawn.map((unit) => ({ t: 'withdrawn' as const, unit, at: Date.now() })));
+    await journal?.appendDurable(withdrawn.map((unit) => ({ t: 'withdrawn' as const, unit, at: Date.now() })));
   } catch {
     // The journal cannot be written: the intents stay, and a resumed run reports those units
     // ambiguous — the safe side.

@@ -1,5 +1,5 @@
 import { formatMessage, msg, type Msg } from '../i18n/index.js';
-import type { Journal } from '../journal/journal.js';
+import type { JournalWriter } from '../journal/writer.js';
 import { replay } from '../journal/replay.js';
 import type { JournalRecord, UnitResult } from '../journal/records.js';
 import type { Plan } from '../plan/types.js';
@@ -65,7 +65,7 @@ export class RunState {
 
   constructor(
     plan: Plan,
-    private readonly journal: Journal | undefined,
+    private readonly journal: JournalWriter | undefined,
     private readonly emit: (e: EngineEvent) => void,
   ) {
     for (const a of plan.actions) {

@@ -18,7 +18,7 @@ export interface Schedule {
   /** Seconds ahead of an instant: the units due in its window (the transport gets ready for them). */
   prepare(units: readonly Unit[]): void;
   /** INTENT_AHEAD_MS ahead of an instant: the units due at it (their intents are made durable). */
-  commit(units: readonly Unit[]): void;
+  commit(units: readonly Unit[]): void | Promise<void>;
   /** At the instant, never before: the units due by `now`. Resolves when they may be left to run. */
   fire(due: readonly Unit[], now: number): Promise<void>;
 }
@@ -49,7 +49,10 @@ export async function runSchedule(queue: readonly Unit[], clock: EngineClock, si
       await clock.sleepUntil(at - INTENT_AHEAD_MS, signal);
       // Committed ahead only when this is still ahead of the instant (not on a late start or resume:
       // then each unit is committed as it fires).
-      if (!signal.aborted && at - clock.now() <= INTENT_AHEAD_MS + 5) s.commit(dueBy(at));
+      if (!signal.aborted && at - clock.now() <= INTENT_AHEAD_MS + 5) {
+        const writing = s.commit(dueBy(at));
+        if (writing) await writing;
+      }
       await clock.sleepUntil(at, signal);
     } catch {
       return true;

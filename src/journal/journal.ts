@@ -18,6 +18,7 @@ import { ExitCodes, RunbookError } from '../core/errors.js';
 import { FileError, isSystemFileError, toFileError, withFileErrors } from '../core/file-error.js';
 import { msg } from '../i18n/index.js';
 import type { JournalRecord } from './records.js';
+import type { JournalWriter } from './writer.js';
 
 export interface JournalOptions {
   /** Called after every durable write with the running count (tests use it to crash at write N). */
@@ -73,7 +74,7 @@ const WHAT_WRITE = msg('error.file.what.writeJournal');
  * caller is told), so that new records never follow a fragment. The file's identity (device and
  * inode) is checked before each write: a journal deleted or replaced mid-run stops the run.
  */
-export class Journal {
+export class Journal implements JournalWriter {
   private readonly fd: number;
   private readonly dev: number;
   private readonly ino: number;

@@ -4,14 +4,16 @@ import type { EngineClock } from '../engine/clock.js';
 import { duration, formatMessage, list, msg, type Msg } from '../i18n/index.js';
 import { runEngine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
-import { Journal, journalPath, readJournal } from '../journal/journal.js';
-import { acquireLock, LockHeldError, type LockHolder } from '../journal/lock.js';
+import { journalPath } from '../journal/journal.js';
+import { LockHeldError, type LockHolder } from '../journal/lock.js';
 import type { ControlRecord, EditRecord, JournalRecord } from '../journal/records.js';
+import { replay } from '../journal/replay.js';
 import type { CheckinAction, Plan, PlanEvent, PlannedAction } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { lessonRunId } from '../api/lesson-id.js';
 import { reconcilePlan } from '../api/reconcile.js';
 import { actionViews, stateOf, type ActionView } from './action-view.js';
+import { fileLessonStore, type LessonStore, type LockPurpose } from './lesson-store.js';
 
 /** What a lesson needs from the process that serves it. */
 export interface LessonHost {
@@ -23,6 +25,8 @@ export interface LessonHost {
   readonly changed: (lesson: Lesson, action?: ActionView) => void;
   /** A line of the serve log, as a message (serve formats it in the CLI's language). */
   readonly log: (line: Msg) => void;
+  /** Where its journal and lock live: the files (default), or a cluster's Redis (src/cluster/). */
+  readonly store?: LessonStore;
 }
 
 /** A lesson's planned source: its file (absolute), the plan of its last good version, the files it is made of. */
@@ -75,6 +79,7 @@ export class Lesson {
   private active?: { controller: AbortController; done: Promise<void> };
   private queue: Promise<unknown> = Promise.resolve();
   private byId = new Map<string, ActionView>();
+  private readonly store: LessonStore;
   private lockRetryAt = 0;
 
   constructor(
@@ -84,10 +89,11 @@ export class Lesson {
   ) {
     this._source = source;
     this.outline = outlineOf(source);
+    this.store = host.store ?? fileLessonStore(host.pid, host.isAlive);
     this.id = lessonRunId(source.file, stateDir, source.plan.event.start);
     this.journalPath = journalPath(stateDir, this.id);
     this.touched = host.clock.now();
-    this.refresh(readJournal(this.journalPath));
+    this.refresh(this.records());
   }
 
   get display(): string {
@@ -162,7 +168,7 @@ export class Lesson {
     if (!p) return;
     this.packed = undefined;
     this._source = { ...this._source, plan: JSON.parse(inflateRawSync(p.plan).toString('utf8')) as Plan };
-    this.refresh(readJournal(this.journalPath));
+    this.refresh(this.records());
   }
 
   get running(): boolean {
@@ -177,16 +183,46 @@ export class Lesson {
     return next;
   }
 
+  /** The run's journal records, from its store. */
+  private records(): readonly JournalRecord[] {
+    return this.store.read(this.id, this.stateDir);
+  }
+
+  /**
+   * The journal was written by someone else (another node of a cluster): the views are read again
+   * (a packed lesson is unpacked for it), unless this process runs the lesson: then it is the one writing.
+   */
+  journalChanged(): void {
+    if (this.active || this.pending > 0) return;
+    if (this.packed) this.unpack();
+    else this.refresh(this.records());
+  }
+
+  /**
+   * Whether its journal has calls cut off — an intent without an outcome — that no engine run has
+   * settled yet (a cluster node that died mid-call: the node taking the lesson over reports them).
+   */
+  hasCutOff(): boolean {
+    return [...replay(this.records()).units.values()].some((u) => u.intent && !u.outcome);
+  }
+
+  /** Starts the engine run now, whatever is due when (unless paused or running): it settles what was cut off. */
+  settle(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.active && !this.paused && this.store.mayStart(this.id)) this.start();
+    });
+  }
+
   /** Whether anything of this lesson has been sent, or may have been. */
   hasProgress(): boolean {
-    return this.views.some((v) => v.state !== 'pending') || readJournal(this.journalPath).some((r) => r.t === 'intent' || r.t === 'outcome');
+    return this.views.some((v) => v.state !== 'pending') || this.records().some((r) => r.t === 'intent' || r.t === 'outcome');
   }
 
   /** Starts the engine run if something is due within `aheadMs`, unless paused, running or locked. */
   maybeStart(now: number, aheadMs: number): Promise<void> {
     // An operation queued or under way (a control, an edit) restarts the run itself when it ends:
     // a start queued behind it would be a second restart for one operation.
-    if (this.active || this.paused || this.pending > 0 || now < this.lockRetryAt) return Promise.resolve();
+    if (this.active || this.paused || this.pending > 0 || now < this.lockRetryAt || !this.store.mayStart(this.id)) return Promise.resolve();
     const next = this.nextDue();
     if (next === undefined || next > now + aheadMs) return Promise.resolve();
     return this.serial(async () => {
@@ -200,7 +236,10 @@ export class Lesson {
   }
 
   /** pause | resume | skip ACTION | send-now ACTION, journaled with time and who. */
-  control(control: ControlRecord['control'], who: string, action?: string): Promise<ControlRecord> {
+  async control(control: ControlRecord['control'], who: string, action?: string): Promise<ControlRecord> {
+    // On a cluster, the node that runs the lesson applies it (and answers).
+    const elsewhere = await this.store.controlElsewhere?.(this.id, { control, who, ...(action !== undefined ? { action } : {}) });
+    if (elsewhere) return elsewhere;
     return this.serial(async () => {
       if (control === 'pause' && this.paused) throw new ControlRefused(409, msg('serve.refused.alreadyPaused'));
       if (control === 'resume' && !this.paused) throw new ControlRefused(409, msg('serve.refused.notPaused'));
@@ -212,14 +251,14 @@ export class Lesson {
       await this.halt();
       const record: ControlRecord = { t: 'control', at: this.host.clock.now(), control, who, ...(action !== undefined ? { action } : {}) };
       try {
-        this.write((prior) => {
+        await this.write((prior) => {
           // Checked again once the engine run has stopped: an action may have been sent meanwhile.
           if (action !== undefined) {
             const v = actionViews(reconcilePlan(this.planWithId(), prior).plan, prior).find((x) => x.id === action) ?? this.byId.get(action)!;
             refuseUnlessPending(action, v);
           }
           return [record];
-        });
+        }, 'control');
       } finally {
         if (wasRunning && !this.paused) this.start();
       }
@@ -253,7 +292,7 @@ export class Lesson {
         // engine run stopped here would withdraw what it was about to send and cut exports short.
         this._source = source;
         this.outline = outlineOf(source);
-        if (!this.active) this.refresh(readJournal(this.journalPath));
+        if (!this.active) this.refresh(this.records());
         this.host.log(msg('serve.log.noChange', { lesson: source.display }));
         return undefined;
       }
@@ -263,7 +302,7 @@ export class Lesson {
       this.outline = outlineOf(source);
       let record: EditRecord;
       try {
-        record = this.write((prior) => {
+        [record] = (await this.write((prior) => {
           const { refused } = reconcilePlan(this.planWithId(), prior);
           const sent = [...moved, ...changed, ...removed]
             .filter((id) => before.get(id) && before.get(id)!.state !== 'pending' && before.get(id)!.kind !== 'checkin')
@@ -273,13 +312,13 @@ export class Lesson {
               return { id, reason: formatMessage(text, 'en'), text };
             });
           return [{ t: 'edit', at: this.host.clock.now(), files: hashes, added, removed, moved, changed, refused: [...refused, ...sent] }];
-        })[0] as EditRecord;
+        }, 'edit')) as [EditRecord];
       } catch (err) {
         if (!(err instanceof ControlRefused)) throw err;
         // Another process (a `runbook run`) runs the lesson from the files as it read them; this one
         // shows the new version and journals nothing.
         this.host.log(msg('serve.log.editNotJournaled', { lesson: source.display, reason: err.text }));
-        this.refresh(readJournal(this.journalPath));
+        this.refresh(this.records());
         return undefined;
       }
       const counts = { lesson: source.display, added: added.length, removed: removed.length, moved: moved.length, changed: changed.length };
@@ -331,14 +370,14 @@ export class Lesson {
    * Appends records to the journal under the lesson's lock (taken for the write when no engine run
    * holds it), then refreshes. `make` sees the journal as it is and may refuse by throwing.
    */
-  private write(make: (prior: readonly JournalRecord[]) => JournalRecord[]): JournalRecord[] {
-    const lock = this.takeLock();
+  private async write(make: (prior: readonly JournalRecord[]) => JournalRecord[], purpose: LockPurpose): Promise<JournalRecord[]> {
+    const lock = this.takeLock(purpose);
     try {
-      const prior = readJournal(this.journalPath);
+      const prior = this.records();
       const records = make(prior);
-      const journal = Journal.open(this.stateDir, this.id);
+      const journal = this.store.open(this.id, this.stateDir);
       try {
-        journal.appendDurable(records);
+        await journal.appendDurable(records);
       } finally {
         void journal.close();
       }
@@ -349,9 +388,9 @@ export class Lesson {
     }
   }
 
-  private takeLock(): { release: () => void } {
+  private takeLock(purpose: LockPurpose): { release: () => void } {
     try {
-      const lock = acquireLock(this.stateDir, this.id, this.host.isAlive, this.host.pid);
+      const lock = this.store.lock(this.id, this.stateDir, purpose);
       this.lockedBy = undefined;
       return lock;
     } catch (err) {
@@ -366,7 +405,7 @@ export class Lesson {
   private start(): void {
     let lock: { release: () => void };
     try {
-      lock = acquireLock(this.stateDir, this.id, this.host.isAlive, this.host.pid);
+      lock = this.store.lock(this.id, this.stateDir, 'run');
     } catch (err) {
       if (!(err instanceof LockHeldError)) throw err;
       if (!this.lockedBy) this.host.log(msg('serve.log.notStartedLocked', { lesson: this.display, pid: String(err.holder.pid), host: err.holder.host }));
@@ -376,11 +415,13 @@ export class Lesson {
       return;
     }
     this.lockedBy = undefined;
-    const prior = readJournal(this.journalPath);
+    const prior = this.records();
     this.refresh(prior);
-    const journal = Journal.open(this.stateDir, this.id);
+    const journal = this.store.open(this.id, this.stateDir);
     const plan = this.plan;
-    journal.appendDurable([
+    // A store that writes asynchronously (Redis) keeps its writes in order: the engine's first intent
+    // follows this record, and fails with it.
+    const started = journal.appendDurable([
       {
         t: 'run-start',
         runId: this.id,
@@ -404,6 +445,7 @@ export class Lesson {
         ],
       },
     ]);
+    started?.catch(() => undefined);
     const controller = new AbortController();
     const run = runEngine({
       plan,
@@ -423,7 +465,7 @@ export class Lesson {
         await journal.close();
         lock.release();
         this.active = undefined;
-        this.refresh(readJournal(this.journalPath));
+        this.refresh(this.records());
       });
     this.active = { controller, done };
     this.host.log(msg('serve.log.running', { lesson: this.display, count: plan.actions.length, runId: this.id }));

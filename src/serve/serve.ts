@@ -4,6 +4,8 @@ import { formatMessage, type Language, type Msg } from '../i18n/index.js';
 import { measureClockOffset } from '../api/run.js';
 import { startServeHttp } from './http-server.js';
 import { loadToken } from './security.js';
+import type { Limiter } from '../transport/rate-limiter.js';
+import type { LessonStore } from './lesson-store.js';
 import { Term } from './term.js';
 import { watchTerm } from './watch.js';
 
@@ -30,6 +32,24 @@ export interface ServeOptions {
   readonly clock?: EngineClock;
   /** Called as soon as the server listens, before the term is loaded (the CLI prints the URL first). */
   readonly onListening?: (url: string) => void;
+  /** Serve as a node of a cluster (`--redis`, src/cluster/): its store and work distribution. */
+  readonly cluster?: ServeCluster;
+}
+
+/**
+ * What a node of a cluster brings to `serve` (src/cluster/ builds it): where the lessons' journals
+ * and locks live, and the work distribution that decides which node runs which lesson.
+ */
+export interface ServeCluster {
+  readonly store: LessonStore;
+  /** The cluster-wide rate limit for this node's calls, when the nodes share one address (else the process's own). */
+  readonly limiter?: Limiter;
+  /** Starts taking the term's lessons, once it is loaded. */
+  join(term: Term): Promise<void>;
+  /** Before the lessons stop: take no more, and hand back what this node holds once its runs have stopped. */
+  beginLeave(): void;
+  /** After the lessons stopped: the lessons this node held are handed back, the connections closed. */
+  leave(): Promise<void>;
 }
 
 export interface Serving {
@@ -50,16 +70,20 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
   const lang = o.lang;
   const log = (m: Msg): void => o.log(formatMessage(m, lang));
   const token = loadToken({ env: o.env, host: o.host, ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}) });
-  const conn: Connection = await connect(o, { seedMessages: 50 });
+  const conn: Connection = await connect(o, { seedMessages: 50 }, o.cluster?.limiter ? { limiter: o.cluster.limiter } : {});
   try {
     // As for `run`: the lessons run on the platform's clock, measured once here and corrected by
     // every answer's Date header after.
     if (!o.clock) await measureClockOffset(conn.client, AbortSignal.timeout(10_000));
     const clock = o.clock ?? platformClock(() => conn.client.clock.offset);
+    // On a cluster a lesson's id must be the same on every node: its path relative to the folder
+    // the node serves from (the state folder's parent), whatever the checkout's absolute path.
+    const stateDir = o.stateDir ?? (o.cluster ? '.runbook' : undefined);
     const term = new Term({
       paths: o.paths,
       cwd: o.cwd,
-      ...(o.stateDir ? { stateDir: o.stateDir } : {}),
+      ...(stateDir ? { stateDir } : {}),
+      ...(o.cluster ? { store: o.cluster.store } : {}),
       api: conn.client,
       clock,
       pid: o.pid,
@@ -76,13 +100,23 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
     }
     const watcher = watchTerm(term, o.paths, o.cwd, log);
     term.start();
+    try {
+      await o.cluster?.join(term);
+    } catch (err) {
+      watcher.close();
+      await term.stop();
+      await http.close();
+      throw err;
+    }
     return {
       url: http.url,
       term,
       ...(conn.sandbox ? { sandboxUrl: conn.sandbox.url } : {}),
       close: async () => {
         watcher.close();
+        o.cluster?.beginLeave();
         await term.stop();
+        await o.cluster?.leave();
         await http.close();
         await conn.close();
       },

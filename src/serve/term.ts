@@ -10,6 +10,7 @@ import { lessonRunId, stateDirFor } from '../api/lesson-id.js';
 import type { ActionView } from './action-view.js';
 import { discoverPlaybooks } from './discover.js';
 import { Lesson, type LessonSource } from './lesson.js';
+import type { LessonStore } from './lesson-store.js';
 import { crossFileViolations, planEach, planFiles, templatesOf, type PlannedFile } from './term-plan.js';
 
 /** A lesson's engine run starts this long before its first call not yet made is due. */
@@ -34,6 +35,8 @@ export interface TermOptions {
   readonly isAlive: (pid: number) => boolean;
   /** A line of the serve log, as a message (serve formats it in the CLI's language). */
   readonly log: (line: Msg) => void;
+  /** Where the lessons' journals and locks live (default: the files; a cluster: Redis). */
+  readonly store?: LessonStore;
 }
 
 /** A file whose last version did not validate; `kept`: its last good plan keeps running. */
@@ -314,6 +317,7 @@ export class Term {
       pid: this.o.pid,
       isAlive: this.o.isAlive,
       log: this.o.log,
+      ...(this.o.store ? { store: this.o.store } : {}),
       changed: (l, action) => this.emit(action ? { type: 'action', lesson: l, action } : { type: 'lesson', lesson: l }),
     });
   }

@@ -32,7 +32,7 @@ import type { Credentials } from './credentials.js';
 import { AnswerTooLargeError, ClockSkewError, DownloadError, PolyvApiError, TransportError } from './errors.js';
 import { buildHttpRequest, type HttpRequest } from './http-request.js';
 import { WarmConnector } from './preconnect.js';
-import { sharedRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { sharedRateLimiter, type Limiter } from './rate-limiter.js';
 import { sleep } from '../core/sleep.js';
 import { DEFAULT_TRANSPORT_LIMITS, DEFAULT_RETRY, type RetryBudget, type TransportLimits } from './limits.js';
 import { redactUrl } from './redact-url.js';
@@ -66,7 +66,7 @@ export interface PolyvClientOptions {
   /** Default https://api.polyv.net; the sandbox's URL, or a proxy. */
   readonly baseUrl?: string;
   /** Default: the process-wide limiter (`sharedRateLimiter()`); tests inject their own. */
-  readonly limiter?: RateLimiter;
+  readonly limiter?: Limiter;
   /** Default: a fresh PlatformClock on `Date.now`, corrected from responses' `Date` headers. */
   readonly clock?: PlatformClock;
   /** Time allowed to open a connection (default 5 s). A connect timeout proves the request was not sent. */
@@ -105,7 +105,7 @@ export class PolyvClient implements PolyvApi {
   readonly baseUrl: string;
   readonly clock: PlatformClock;
   private readonly agent: Agent;
-  private readonly limiter: RateLimiter;
+  private readonly limiter: Limiter;
   private readonly retry: RetryBudget;
   private readonly limits: TransportLimits;
   private readonly timeout: number;

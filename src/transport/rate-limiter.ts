@@ -13,10 +13,21 @@ export interface RateLimiterOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/**
+ * What the client needs of a limiter: this per-process one, or the cluster-wide one in Redis
+ * (src/cluster/rate-limit.ts) for nodes behind one NAT address.
+ */
+export interface Limiter {
+  /** Takes a slot at once if one is free and nobody waits; false means: call `acquire`. */
+  tryAcquire(): boolean;
+  /** Resolves when one more request may start; rejects when aborted or when the limiter gives up (nothing sent). */
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
 /** Default pacing: the client's share of the platform's limit (ClientPacing, src/polyv/limits.ts). */
 export const DEFAULT_RATE_LIMIT = Object.freeze({ max: ClientPacing.requests, windowMs: ClientPacing.windowMs });
 
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly times: number[] = [];
   private head = 0;
   private readonly now: () => number;

@@ -26,7 +26,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   sandbox: ['core', 'polyv'],
   api: ['core', 'engine', 'export', 'journal', 'load', 'plan', 'polyv', 'sandbox', 'template', 'transport', 'validate'],
   serve: ['api', 'core', 'engine', 'journal', 'load', 'plan', 'polyv', 'transport'],
-  cli: ['api', 'core', 'engine', 'plan', 'polyv', 'sandbox', 'serve'],
+  cluster: ['api', 'core', 'journal', 'serve', 'transport'],
+  cli: ['api', 'cluster', 'core', 'engine', 'plan', 'polyv', 'sandbox', 'serve'],
   'index.ts': ['api', 'core', 'engine', 'journal', 'plan', 'polyv', 'sandbox', 'transport'],
 };
 

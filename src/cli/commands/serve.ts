@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
-import { msg, t } from '../../i18n/index.js';
+import { duration, formatMessage, msg, t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
+import type { ClusterNode } from '../../cluster/index.js';
 import { isProcessAlive } from '../process-alive.js';
 
 interface ServeFlags {
@@ -13,6 +14,9 @@ interface ServeFlags {
   profile?: string;
   credentials?: string;
   tokenFile?: string;
+  redis?: string;
+  lockDuration?: string;
+  clusterRateLimit?: boolean;
 }
 
 /** `runbook serve PATH…`: a whole term, run at its times by one process, watched and steered in a browser. */
@@ -29,11 +33,16 @@ export function defineServe(program: Command, ctx: CliContext): void {
     .option('--profile <name>', t(ctx.lang, 'cli.option.profile'))
     .option('--credentials <file>', t(ctx.lang, 'cli.option.credentialsDefault'))
     .option('--token-file <file>', t(ctx.lang, 'cli.serve.help.tokenFile'))
+    .option('--redis <url>', t(ctx.lang, 'cluster.option.redis'))
+    .option('--lock-duration <duration>', t(ctx.lang, 'cluster.option.lockDuration'), '10s')
+    .option('--cluster-rate-limit', t(ctx.lang, 'cluster.option.clusterRateLimit'))
     .action(async (paths: string[], flags: ServeFlags) => {
       if (flags.sandbox && flags.endpoint) throw new UsageError(msg('cli.usage.sandboxWithEndpoint'));
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(msg('cli.usage.port', { value: JSON.stringify(flags.port) }));
       const { startServe } = await import('../../serve/index.js');
+      if (flags.clusterRateLimit && !flags.redis) throw new UsageError(msg('cluster.option.rateLimitNeedsRedis'));
+      const cluster = flags.redis ? await joinCluster(flags.redis, flags, ctx) : undefined;
       const log = (line: string): void => ctx.stdout.write(`${new Date().toISOString()} ${line}\n`);
       const serving = await startServe({
         paths,
@@ -52,6 +61,10 @@ export function defineServe(program: Command, ctx: CliContext): void {
         log,
         lang: ctx.lang,
         onListening: (url) => ctx.stdout.write(`${t(ctx.lang, 'cli.serve.listening', { url })}\n`),
+        ...(cluster ? { cluster } : {}),
+      }).catch(async (err: unknown) => {
+        await cluster?.leave();
+        throw err;
       });
       const term = serving.term;
       const counts = { lessons: term.lessons.size, templates: term.templates.size, rejected: term.rejected.size, sandbox: serving.sandboxUrl ?? 'none' };
@@ -65,4 +78,24 @@ export function defineServe(program: Command, ctx: CliContext): void {
       ctx.stdout.write(`${t(ctx.lang, 'cli.serve.stopped')}\n`);
       ctx.exitCode = ExitCodes.INTERRUPTED;
     });
+}
+
+/** `--redis`: this node's part of the cluster (src/cluster/), connected before the term loads. */
+async function joinCluster(url: string, flags: ServeFlags, ctx: CliContext): Promise<ClusterNode> {
+  const lockDuration = flags.lockDuration;
+  const { parseDuration } = await import('../../core/duration.js');
+  const lockDurationMs = parseDuration(lockDuration ?? '10s');
+  if (lockDurationMs === undefined || lockDurationMs < 1000)
+    throw new UsageError(msg('cluster.option.lockDurationInvalid', { value: JSON.stringify(lockDuration) }));
+  const { ClusterNode, DEFAULT_CONCURRENCY, DEFAULT_LEAD_MS, redactRedisUrl, takeoverBoundMs } = await import('../../cluster/index.js');
+  const node = await ClusterNode.connect({
+    url,
+    lockDurationMs,
+    leadMs: DEFAULT_LEAD_MS,
+    concurrency: DEFAULT_CONCURRENCY,
+    ...(flags.clusterRateLimit ? { clusterRateLimit: true } : {}),
+    say: (m) => ctx.stdout.write(`${new Date().toISOString()} ${formatMessage(m, ctx.lang)}\n`),
+  });
+  ctx.stdout.write(`${t(ctx.lang, 'cluster.joined', { url: redactRedisUrl(url), bound: duration(takeoverBoundMs(lockDurationMs)) })}\n`);
+  return node;
 }

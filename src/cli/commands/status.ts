@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 interface StatusFlags {
   json?: boolean;
   stateDir?: string;
+  redis?: string;
 }
 
 /** `runbook status [FILE|RUN]`: planned, done, failed, ambiguous and pending actions, from the journal. */
@@ -15,11 +16,19 @@ export function defineStatus(program: Command, ctx: CliContext): void {
     .argument('[target]', t(ctx.lang, 'cli.status.help.target'))
     .option('--state-dir <dir>', t(ctx.lang, 'cli.status.help.stateDir'))
     .option('--json', t(ctx.lang, 'cli.status.help.json'))
+    .option('--redis <url>', t(ctx.lang, 'cluster.option.statusRedis'))
     .action(async (target: string | undefined, flags: StatusFlags) => {
       const { runStatus } = await import('../../api/index.js');
       const { renderStatus } = await import('../render/status.js');
-      const st = runStatus(target, { cwd: ctx.cwd, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) });
-      ctx.stdout.write(flags.json ? `${JSON.stringify(st, null, 2)}\n` : renderStatus(st, ctx.lang));
+      const st = flags.redis
+        ? await (await import('../../cluster/index.js')).clusterRunStatus(flags.redis, target, ctx.cwd)
+        : runStatus(target, { cwd: ctx.cwd, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) });
+      ctx.stdout.write(
+        flags.json
+          ? `${JSON.stringify(st, null, 2)}
+`
+          : renderStatus(st, ctx.lang),
+      );
       ctx.exitCode = 0;
     });
 }
