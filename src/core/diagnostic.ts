@@ -3,9 +3,9 @@ import type { SourceLocation } from './location.js';
 
 /**
  * What a person reads: a catalog message (`msg(key, params)`), formatted in the reader's language
- * only when shown. A plain string is accepted while the code moves to the catalogs (issue 18).
+ * only when shown. Never a plain string: a test holds src/ to no prose literals outside the catalogs.
  */
-export type Text = Msg | string;
+export type Text = Msg;
 
 /**
  * An authoring mistake found while loading, validating, templating or planning a playbook.

@@ -27,9 +27,8 @@ function compile(lang: Language, key: string): IntlMessageFormat | undefined {
   return f;
 }
 
-/** A message (or an already-formatted text) in `lang`. */
-export function formatMessage(m: Msg | string, lang: Language): string {
-  if (typeof m === 'string') return m;
+/** A message in `lang`. */
+export function formatMessage(m: Msg, lang: Language): string {
   const f = compile(lang, m.key);
   if (!f) return fallback(m, `no message ${m.key} in the ${lang} catalog`);
   try {

@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { msg } from '../i18n/index.js';
 import type { EndpointName } from '../polyv/types.js';
 import { Endpoints } from '../polyv/types.js';
 import { seededRandom } from './random.js';
@@ -47,19 +48,20 @@ export function parseFaultSpec(text: string): FaultSpec {
     const [rawKey, rawValue = ''] = part.split('=', 2).map((s) => s.trim()) as [string, string?];
     if (rawKey === 'endpoints') {
       const names = rawValue.split('|').filter(Boolean);
-      for (const n of names) if (!(n in Endpoints)) throw new UsageError(`--faults: unknown endpoint "${n}" (known: ${Object.keys(Endpoints).join(', ')})`);
+      for (const n of names)
+        if (!(n in Endpoints)) throw new UsageError(msg('sandbox.faults.unknownEndpoint', { name: n, known: Object.keys(Endpoints).join(', ') }));
       spec.endpoints = names as EndpointName[];
       continue;
     }
     const key = KEYS[rawKey];
-    if (!key) throw new UsageError(`--faults: unknown fault "${rawKey}" (known: ${Object.keys(KEYS).join(', ')}, endpoints)`);
+    if (!key) throw new UsageError(msg('sandbox.faults.unknownFault', { name: rawKey, known: Object.keys(KEYS).join(', ') }));
     const [p, ms] = rawValue.split(':');
     const prob = Number(p);
-    if (!Number.isFinite(prob) || prob < 0 || prob > 1) throw new UsageError(`--faults: ${rawKey} needs a probability between 0 and 1, got "${rawValue}"`);
+    if (!Number.isFinite(prob) || prob < 0 || prob > 1) throw new UsageError(msg('sandbox.faults.probability', { name: rawKey, value: rawValue }));
     (spec as Record<string, unknown>)[key] = prob;
     if (key === 'slow' && ms !== undefined) {
       const delay = Number(ms);
-      if (!Number.isInteger(delay) || delay < 0) throw new UsageError(`--faults: slow delay must be whole milliseconds, got "${ms}"`);
+      if (!Number.isInteger(delay) || delay < 0) throw new UsageError(msg('sandbox.faults.slowDelay', { value: ms }));
       spec.slowMs = delay;
     }
   }

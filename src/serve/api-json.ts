@@ -34,7 +34,12 @@ export function lessonDetail(l: Lesson, lang: Language): Record<string, unknown>
 /** One action; its `message` in `lang` when runbook wrote it (the platform's answers as it gave them). */
 export function actionJson(v: ActionView, lang: Language): Record<string, unknown> {
   const { action: _a, batch: _b, message, ...rest } = v;
-  return { ...rest, ...(message !== undefined ? { message: formatMessage(message, lang) } : {}), source: sourceOf(v), call: callOf(v) };
+  return {
+    ...rest,
+    ...(message !== undefined ? { message: typeof message === 'string' ? message : formatMessage(message, lang) } : {}),
+    source: sourceOf(v),
+    call: callOf(v),
+  };
 }
 
 /** A file whose change did not validate; its diagnostics' messages in `lang`, their codes as they are. */

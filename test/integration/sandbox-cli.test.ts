@@ -59,6 +59,6 @@ describe('runbook sandbox (real process)', () => {
   it('refuses a bad fault spec with one line and exit 2', async () => {
     const r = await runCli(['sandbox', '--faults', 'explode=1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^runbook: --faults: unknown fault "explode"/);
+    expect(r.stderr).toMatch(/^runbook: `--faults`: unknown fault "explode"/);
   });
 });

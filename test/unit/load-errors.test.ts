@@ -41,10 +41,13 @@ describe('errors that help', () => {
     file('notes.txt', 'secret line: do not show\n[[[\n');
     const txt = planFile(file('txt.yaml', 'extends: notes.txt\n'), { cwd: dir });
     expect(txt.diagnostics).toMatchObject([{ code: 'RB1007' }]);
-    const printed = renderDiagnosticsText([{ code: 'RB1002', severity: 'error', message: 'x', location: { file: 'notes.txt', line: 1, col: 1 } }], {
-      color: false,
-      cwd: dir,
-    });
+    const printed = renderDiagnosticsText(
+      [{ code: 'RB1002', severity: 'error', message: { key: 'common.languageName.en' }, location: { file: 'notes.txt', line: 1, col: 1 } }],
+      {
+        color: false,
+        cwd: dir,
+      },
+    );
     expect(printed).not.toContain('secret line');
   });
 
