@@ -9,6 +9,9 @@ export { ExitCodes, RunbookError, UsageError, ConfigError, type ExitCode } from 
 export { DiagnosticCodes, hasErrors, type Diagnostic, type DiagnosticCode, type RelatedLocation } from './core/diagnostic.js';
 export { formatLocation, type SourceLocation } from './core/location.js';
 
+// Messages: errors and diagnostics carry them as data (key + params); show them in a language.
+export { formatMessage, resolveLanguage, negotiateLanguage, LANGUAGES, DEFAULT_LANGUAGE, type Language, type Msg } from './i18n/index.js';
+
 // The pipelines.
 export { planFile, validateFiles, parseStartOption, type FileResult, type PipelineOptions, type ValidateResult } from './api/pipeline.js';
 export { runPlaybook, type RunPlaybookOptions, type RunPlaybookResult } from './api/run.js';

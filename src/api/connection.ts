@@ -28,6 +28,7 @@ export async function connect(o: ConnectionOptions, sandboxOptions: SandboxOptio
     // Loaded only when asked for: a run or an export against the platform carries no server code.
     const { startSandbox, DEMO_CREDENTIALS } = await import('../sandbox/index.js');
     sandbox = await startSandbox(sandboxOptions);
+    // i18n-exempt: where the credentials came from, as their redacted debug form names it (like `file …, profile …`)
     credentials = new Credentials(DEMO_CREDENTIALS.appId, DEMO_CREDENTIALS.appSecret, DEMO_CREDENTIALS.userId, 'sandbox demo');
     endpoint = sandbox.url;
   } else {

@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { UsageError } from '../core/errors.js';
+import { msg } from '../i18n/index.js';
 import { toFileError } from '../core/file-error.js';
 import { ensureWritableFolder, writeFileAtomically } from '../export/atomic-file.js';
 import type { CheckpointPort } from '../export/checkpoint.js';
@@ -39,11 +40,11 @@ export interface ExportCommandOptions {
  * when the same command is run again; the checkpoint is removed once the export is complete.
  */
 export async function exportOneOff(o: ExportCommandOptions): Promise<ExportDone> {
-  if (!/^\d{1,20}$/.test(o.channel)) throw new UsageError(`--channel must be a numeric channel id, got ${JSON.stringify(o.channel)}`);
-  if (o.kind === 'report' && !o.session) throw new UsageError('export report needs --session ID');
+  if (!/^\d{1,20}$/.test(o.channel)) throw new UsageError(msg('run.api.channelNotNumeric', { value: JSON.stringify(o.channel) }));
+  if (o.kind === 'report' && !o.session) throw new UsageError(msg('run.api.reportNeedsSession'));
   const now = o.now ?? Date.now();
   const { from, to } = historyWindow(o.from, o.to, now);
-  if (o.kind === 'history' && to <= from) throw new UsageError('--to must be after --from');
+  if (o.kind === 'history' && to <= from) throw new UsageError(msg('run.api.toBeforeFrom'));
   const outDir = resolve(o.cwd, o.out);
   // Before anything is asked of the platform (a chat export creates a task there).
   await ensureWritableFolder(outDir);
@@ -86,7 +87,7 @@ export const DEFAULT_HISTORY_WINDOW_MS = 24 * 3_600_000;
 export function historyWindow(fromText: string | undefined, toText: string | undefined, now: number): { from: number; to: number } {
   const to = toText !== undefined ? parseInstant(toText, '--to') : now;
   const from = fromText !== undefined ? parseInstant(fromText, '--from') : now - DEFAULT_HISTORY_WINDOW_MS;
-  if (from > to) throw new UsageError(`--from ${fromText ?? '(24 hours ago)'} is after --to ${toText ?? '(now)'}: the window would be empty`);
+  if (from > to) throw new UsageError(msg('run.api.emptyWindow', { from: fromText ?? msg('run.api.fromDefault'), to: toText ?? msg('run.api.toDefault') }));
   return { from, to };
 }
 
@@ -101,16 +102,15 @@ const MAX_EPOCH_MS = 8.64e15;
  * wrong is the one the operator writes out.
  */
 export function parseInstant(text: string, flag: string): number {
-  const help = `use an ISO 8601 time with an offset (e.g. 2026-12-01T19:30+08:00 or 2026-12-01T11:30Z) or epoch milliseconds (e.g. 1764588600000)`;
+  const help = msg('run.api.instantHelp');
   if (/^\d+$/.test(text)) {
     const ms = Number(text);
-    if (!(ms <= MAX_EPOCH_MS)) throw new UsageError(`${flag} ${text}: epoch milliseconds beyond the year 275760; ${help}`);
+    if (!(ms <= MAX_EPOCH_MS)) throw new UsageError(msg('run.api.instantTooLarge', { flag, text, help }));
     return ms;
   }
   const dt = DateTime.fromISO(text, { setZone: true });
-  if (!dt.isValid) throw new UsageError(`${flag} ${text}: not a time; ${help}`);
-  if (!/(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(text) || !text.includes('T'))
-    throw new UsageError(`${flag} ${text}: this time has no offset, so its zone is unknown; ${help}`);
+  if (!dt.isValid) throw new UsageError(msg('run.api.instantInvalid', { flag, text, help }));
+  if (!/(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(text) || !text.includes('T')) throw new UsageError(msg('run.api.instantNoOffset', { flag, text, help }));
   return dt.toMillis();
 }
 
@@ -123,7 +123,7 @@ function fileCheckpoint<T>(path: string): CheckpointPort<T> {
         text = readFileSync(path, 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw toFileError(err, 'cannot read the export checkpoint', path);
+        throw toFileError(err, msg('error.file.what.readExportCheckpoint'), path);
       }
       try {
         return JSON.parse(text) as T;

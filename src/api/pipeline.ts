@@ -1,5 +1,6 @@
 import { DiagnosticCodes, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { ExitCodes, RunbookError, UsageError } from '../core/errors.js';
+import { duration, msg } from '../i18n/index.js';
 import { parseDuration } from '../core/duration.js';
 import { limitDiagnostics } from '../load/diagnostic-limit.js';
 import { loadPlaybook, type FileCache } from '../load/load-playbook.js';
@@ -7,7 +8,7 @@ import { findSpacingViolations, spacingDiagnostic } from '../plan/checkin-spacin
 import { compilePlan } from '../plan/compile.js';
 import type { CheckinAction, Plan } from '../plan/types.js';
 import { parseZonedTime } from '../plan/zoned-time.js';
-import { atMost, TimeBounds } from '../plan/time-bounds.js';
+import { TimeBounds } from '../plan/time-bounds.js';
 import { renderPlaybook } from '../template/render.js';
 import { schemaDiagnostics } from '../validate/schema-diagnostics.js';
 
@@ -85,11 +86,13 @@ export async function validateFiles(files: readonly string[], o: PipelineOptions
   const fileCache: FileCache = new Map();
   const results: FileResult[] = [];
   for (const f of files) {
-    if (signal?.aborted) throw new RunbookError('E_INTERRUPTED', `interrupted after ${results.length} of ${files.length} file(s)`, ExitCodes.INTERRUPTED);
+    if (signal?.aborted)
+      throw new RunbookError('E_INTERRUPTED', msg('run.api.interruptedFiles', { done: results.length, total: files.length }), ExitCodes.INTERRUPTED);
     results.push(planFile(f, o, fileCache));
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  if (signal?.aborted) throw new RunbookError('E_INTERRUPTED', `interrupted after ${results.length} of ${files.length} file(s)`, ExitCodes.INTERRUPTED);
+  if (signal?.aborted)
+    throw new RunbookError('E_INTERRUPTED', msg('run.api.interruptedFiles', { done: results.length, total: files.length }), ExitCodes.INTERRUPTED);
   const checkins = results.flatMap((r) =>
     r.plan
       ? r.plan.actions
@@ -114,11 +117,12 @@ export function parseStartOption(text: string, now: number, zone = 'UTC'): numbe
   if (m) {
     if (!m[1]) return now;
     const d = parseDuration(m[1]);
-    if (d === undefined) throw new UsageError(`--start ${text}: ${JSON.stringify(m[1])} is not a duration like 30s or 2m`);
-    if (d > TimeBounds.maxOffsetMs) throw new UsageError(`--start ${text}: ${JSON.stringify(m[1])} is too far ahead (${atMost(TimeBounds.maxOffsetMs)})`);
+    if (d === undefined) throw new UsageError(msg('run.api.startNotDuration', { text, value: JSON.stringify(m[1]) }));
+    if (d > TimeBounds.maxOffsetMs)
+      throw new UsageError(msg('run.api.startTooFar', { text, value: JSON.stringify(m[1]), max: duration(TimeBounds.maxOffsetMs) }));
     return now + d;
   }
   const z = parseZonedTime(t, zone);
-  if (!z.ok) throw new UsageError(`--start ${text}: ${z.detail}; use now, now+DURATION or an ISO time`);
+  if (!z.ok) throw new UsageError(msg('run.api.startInvalid', { text, detail: z.detail }));
   return z.ms;
 }

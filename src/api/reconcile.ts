@@ -1,5 +1,6 @@
 import type { ControlRecord, JournalAction, JournalRecord } from '../journal/records.js';
 import { replay } from '../journal/replay.js';
+import { formatMessage, msg, time, type Msg } from '../i18n/index.js';
 import type { CheckinAction, CheckinBatch, Plan, PlannedAction } from '../plan/types.js';
 import { batchCheckinRequest } from '../polyv/requests.js';
 
@@ -16,8 +17,17 @@ export interface Reconciled {
   /** The last pause/resume control was a pause. */
   readonly paused: boolean;
   /** Parts of the plan that the journal says cannot apply any more, with why (per action id). */
-  readonly refused: readonly { readonly id: string; readonly reason: string }[];
+  readonly refused: readonly Refusal[];
 }
+
+/** Why part of a plan cannot apply: `reason` in English (the journal's words), `text` for the reader's language. */
+export interface Refusal {
+  readonly id: string;
+  readonly reason: string;
+  readonly text: Msg;
+}
+
+const refusal = (id: string, text: Msg): Refusal => ({ id, reason: formatMessage(text, 'en'), text });
 
 /**
  * A freshly compiled plan, made to agree with what a lesson's journal already holds — so that a
@@ -55,7 +65,7 @@ export function reconcilePlan(plan: Plan, prior: readonly JournalRecord[]): Reco
       else if (r.control === 'send-now' && r.action) sentNow.set(r.action, r);
     }
   }
-  const refused: { id: string; reason: string }[] = [];
+  const refused: Refusal[] = [];
   const sentUnit = (unit: string): boolean => Boolean(units.get(unit)?.intent || units.get(unit)?.outcome);
   const memberOf = new Map<string, { batch: string; journaled: JournalAction }>();
   for (const [batch, members] of frozen) for (const m of members) memberOf.set(m.id, { batch, journaled: m });
@@ -78,10 +88,7 @@ export function reconcilePlan(plan: Plan, prior: readonly JournalRecord[]): Reco
     if (member) {
       let c: CheckinAction = { ...a, batchId: member.batch };
       if (member.journaled.at !== a.startsAt) {
-        refused.push({
-          id: a.id,
-          reason: `already registered on the platform to start at ${new Date(member.journaled.at).toISOString()}; the platform has no call to move a check-in, so it keeps that start`,
-        });
+        refused.push(refusal(a.id, msg('run.api.reconcileMoved', { at: time(member.journaled.at, plan.event.zone, 'full') })));
         c = { ...c, startsAt: member.journaled.at, item: { ...a.item, delayTime: member.journaled.at } };
       }
       kept.set(member.batch, [...(kept.get(member.batch) ?? []), c]);
@@ -94,9 +101,7 @@ export function reconcilePlan(plan: Plan, prior: readonly JournalRecord[]): Reco
   }
   const present = new Set(plan.actions.map((a) => a.id));
   for (const [batch, members] of frozen) {
-    for (const m of members)
-      if (!present.has(m.id) && !skipped.has(m.id))
-        refused.push({ id: m.id, reason: `registered on the platform in ${batch}; the platform has no call to remove a check-in, so it stays` });
+    for (const m of members) if (!present.has(m.id) && !skipped.has(m.id)) refused.push(refusal(m.id, msg('run.api.reconcileRemoved', { batch })));
   }
 
   const batches: CheckinBatch[] = [];

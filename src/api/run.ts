@@ -9,11 +9,12 @@ import { acquireLock, type LockHolder } from '../journal/lock.js';
 import { Journal, journalPath, readJournal, type JournalRepair } from '../journal/journal.js';
 import type { Plan } from '../plan/types.js';
 import type { ClientEvent, PolyvClient } from '../transport/client.js';
-import { describeSkew } from '../transport/clock.js';
+import { skewMsg } from '../transport/clock.js';
 import { connect, type Connection } from './connection.js';
 import { planFile, type FileResult } from './pipeline.js';
 import { lessonRunId, stateDirFor } from './lesson-id.js';
 import { reconcilePlan } from './reconcile.js';
+import { formatMessage, msg } from '../i18n/index.js';
 
 export interface RunPlaybookOptions {
   readonly file: string;
@@ -98,11 +99,8 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
           o.onClientEvent?.(e);
           if (e.type === 'clock-ignored' && !ignoredDate) {
             ignoredDate = true;
-            o.onEvent?.({
-              type: 'notice',
-              code: 'clock-ignored',
-              message: `ignored an answer's Date header (${e.date || 'unreadable'}): it is more than a day from this machine's clock`,
-            });
+            const text = msg('run.notice.clockIgnored', { date: e.date || msg('run.notice.unreadableDate') });
+            o.onEvent?.({ type: 'notice', code: 'clock-ignored', message: formatMessage(text, 'en'), text });
           }
         },
         ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
@@ -129,8 +127,10 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
     }
     // The host picks its view from the plan; what it shows starts here.
     o.onPlan?.(plan);
-    if (Math.abs(offset) >= 1000)
-      o.onEvent?.({ type: 'notice', code: 'clock-offset', offsetMs: offset, message: `${describeSkew(offset)}; the lesson runs on the platform's clock` });
+    if (Math.abs(offset) >= 1000) {
+      const text = msg('run.notice.clockOffset', { skew: skewMsg(offset) });
+      o.onEvent?.({ type: 'notice', code: 'clock-offset', offsetMs: offset, message: formatMessage(text, 'en'), text });
+    }
     const clock = o.clock ?? platformClock(() => client.clock.offset);
     const path = journalPath(stateDir, plan.runId);
     // Opened (and a torn tail repaired) before it is read: what is read is what later records follow.
@@ -148,6 +148,7 @@ export async function runPlaybook(o: RunPlaybookOptions): Promise<RunPlaybookRes
         host: hostname(),
         file: resolve(o.cwd, o.file),
         start: plan.event.start,
+        zone: plan.event.zone,
         actions: plan.actions.map((a) => ({
           id: a.id,
           unit: a.kind === 'checkin' ? a.batchId : a.id,

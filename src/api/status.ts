@@ -1,13 +1,17 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { formatMessage, msg, type Msg } from '../i18n/index.js';
 import { readJournal } from '../journal/journal.js';
 import type { JournalAction, JournalRecord } from '../journal/records.js';
 import { replay } from '../journal/replay.js';
 
 export interface StatusRow extends JournalAction {
   readonly state: 'done' | 'failed' | 'ambiguous' | 'skipped' | 'pending' | 'in-flight';
+  /** What the outcome said, in English (as the journal keeps it). */
   readonly message?: string;
+  /** The same as a message, to show in the reader's language; absent for journals written before it. */
+  readonly text?: Msg;
   readonly latenessMs?: number;
 }
 
@@ -16,6 +20,8 @@ export interface RunStatus {
   readonly file: string;
   readonly journal: string;
   readonly start: number;
+  /** The event's zone, for showing times as the lesson's people read them (UTC for journals that do not say). */
+  readonly zone: string;
   readonly runs: number;
   readonly rows: readonly StatusRow[];
 }
@@ -54,11 +60,14 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
   }
   if (!pick)
     throw new UsageError(
-      `no journal found for ${target ?? 'this folder'} in ${dirs.length ? dirs.join(', ') : `${join(resolve(o.cwd), '.runbook')} or a .runbook folder below it`}`,
+      msg('run.api.noJournal', {
+        target: target ?? msg('run.api.thisFolder'),
+        dirs: dirs.length ? dirs.join(', ') : msg('run.api.folderOrBelow', { dir: join(resolve(o.cwd), '.runbook') }),
+      }),
     );
   const starts = pick.records.filter((r) => r.t === 'run-start');
   const start = starts[starts.length - 1]!;
-  if (start.t !== 'run-start') throw new UsageError('corrupt journal');
+  if (start.t !== 'run-start') throw new UsageError(msg('run.api.corruptJournal'));
   const { units } = replay(pick.records);
   const stopped = pick.records[pick.records.length - 1]?.t === 'run-stop';
   // Skipped by a person in `runbook serve`: a control record, and the action is never sent.
@@ -66,7 +75,10 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
   const rows = start.actions.map<StatusRow>((a) => {
     const u = units.get(a.unit);
     const out = u?.outcome;
-    if (!out && !u?.intent && skippedBy.has(a.id)) return { ...a, state: 'skipped', message: `skipped by ${skippedBy.get(a.id)!}` };
+    if (!out && !u?.intent && skippedBy.has(a.id)) {
+      const text = msg('run.api.skippedBy', { who: skippedBy.get(a.id)! });
+      return { ...a, state: 'skipped', message: formatMessage(text, 'en'), text };
+    }
     // An export stopped midway has no outcome and is redone from its checkpoint by a resumed run:
     // pending, as the run's summary says — never ambiguous (it sends nothing).
     const state: StatusRow['state'] = out
@@ -80,12 +92,20 @@ export function runStatus(target: string | undefined, o: { cwd: string; stateDir
             ? 'ambiguous'
             : 'in-flight'
         : 'pending';
-    return { ...a, state, ...(out?.message ? { message: out.message } : {}), ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}) };
+    return {
+      ...a,
+      state,
+      ...(out?.message ? { message: out.message } : {}),
+      ...(out?.text ? { text: out.text } : {}),
+      ...(out?.latenessMs !== undefined ? { latenessMs: out.latenessMs } : {}),
+    };
   });
   // By planned time (a check-in's start), then the plan's order: the journal lists the actions in
   // the plan's order and the sort is stable.
   const ordered = [...rows].sort((a, b) => a.at - b.at);
-  return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, runs: starts.length, rows: ordered };
+  // The newest run-start that names the zone (older journals and serve's do not: UTC, said as such).
+  const zone = [...starts].reverse().find((r) => r.t === 'run-start' && r.zone)?.zone ?? 'UTC';
+  return { runId: start.runId, file: start.file, journal: pick.j, start: start.start, zone, runs: starts.length, rows: ordered };
 }
 
 /** How deep below the current folder `status` looks for the `.runbook` folders beside playbooks. */

@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { msg } from '../i18n/index.js';
 
 /**
  * `--endpoint URL`: an http(s) base URL, or a usage error (exit 2) saying what is wrong with it —
@@ -9,12 +10,9 @@ export function checkEndpoint(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(
-      `--endpoint ${JSON.stringify(text)} is not a URL; give the platform's base URL, e.g. https://api.polyv.net or http://127.0.0.1:PORT for a sandbox`,
-    );
+    throw new UsageError(msg('cli.usage.endpointNotUrl', { value: JSON.stringify(text) }));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--endpoint must be an http or https URL, got ${url.protocol}`);
-  if (url.username || url.password)
-    throw new UsageError('--endpoint must not carry a user name or password; credentials go in the environment or the credentials file');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(msg('cli.usage.endpointProtocol', { protocol: url.protocol }));
+  if (url.username || url.password) throw new UsageError(msg('cli.usage.endpointUserinfo'));
   return text;
 }

@@ -67,9 +67,12 @@ function describe(lang: Language, description: string, extras: readonly string[]
   return description ? t(lang, 'cli.help.extra.withDescription', { description, extra }) : extra;
 }
 
-/** One CJK character (with the punctuation that must stay beside it), or a run of anything else up to a space. */
-const CHUNK =
-  /\s*(?:[（「『“《]*[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f][，。：；、）」』”》！？]*|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+)/gu;
+/** One CJK character, or a run of anything else up to a space — each with the closing punctuation that must stay on its line. */
+// i18n-exempt: punctuation the wrapper keeps on its line, not text
+const CLOSING = '，。：；、）」』”》！？';
+const CJK = '\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef\\u3000-\\u303f';
+// i18n-exempt: opening punctuation, not text
+const CHUNK = new RegExp(`\\s*(?:[（「『“《]*[${CJK}]|[^\\s${CJK}]+)[${CLOSING}]*`, 'gu');
 
 /** Wraps at spaces, and between Chinese characters, to `width` columns; existing line breaks stay. */
 export function wrapText(text: string, width: number): string {

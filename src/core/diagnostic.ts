@@ -1,4 +1,4 @@
-import { formatMessage, type Language, type Msg } from '../i18n/index.js';
+import { formatMessage, msg, type Language, type Msg } from '../i18n/index.js';
 import type { SourceLocation } from './location.js';
 
 /**
@@ -108,4 +108,13 @@ export function diagnosticJson(d: Diagnostic, lang: Language): Record<string, un
         }
       : {}),
   };
+}
+
+/**
+ * Names (channel aliases, params) as a diagnostic lists them: the first `max` joined with commas
+ * (they are identifiers, written as they are in every language), then how many more there are.
+ */
+export function nameList(names: readonly string[], max = 10): string | Msg {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? msg('diag.common.namesAndMore', { names: shown, more: names.length - max }) : shown;
 }

@@ -41,7 +41,8 @@ export class FileError extends RunbookError {
   }
 }
 
-function systemReason(sysCode: string | undefined): Msg {
+/** A system error code in words: `permission denied (EACCES)`; an unknown code still says its code. */
+export function systemReason(sysCode: string | undefined): Msg {
   if (!sysCode) return msg('error.file.unknownSystem');
   const meaning = Object.hasOwn(MEANINGS, sysCode) ? msg(MEANINGS[sysCode as keyof typeof MEANINGS]) : msg('error.file.unknownSystem');
   return msg('error.file.system', { meaning, code: sysCode });

@@ -234,7 +234,15 @@ export class Journal {
     this.failed =
       err instanceof RunbookError
         ? err
-        : new FileError(WHAT_WRITE, this.path, isSystemFileError(err) ? err.code : undefined, isSystemFileError(err) ? undefined : String(err), { cause: err });
+        : new FileError(
+            WHAT_WRITE,
+            this.path,
+            isSystemFileError(err) ? err.code : undefined,
+            isSystemFileError(err) ? undefined : msg('error.unexpected', { message: String(err) }),
+            {
+              cause: err,
+            },
+          );
     return this.failed;
   }
 

@@ -14,6 +14,8 @@ export type JournalRecord =
       readonly host: string;
       readonly file: string;
       readonly start: number;
+      /** The event's IANA zone, so `status` shows times as the lesson's people read them (absent in older journals). */
+      readonly zone?: string;
       readonly actions: readonly JournalAction[];
     }
   | { readonly t: 'intent'; readonly unit: string; readonly at: number }
@@ -60,8 +62,11 @@ export interface EditRecord {
   readonly removed: readonly string[];
   readonly moved: readonly string[];
   readonly changed: readonly string[];
-  /** Parts of the edit that could not be applied (a check-in already registered), with why. */
-  readonly refused: readonly { readonly id: string; readonly reason: string }[];
+  /**
+   * Parts of the edit that could not be applied (a check-in already registered), with why: `reason`
+   * in English, `text` the same as key + params (for the reader's language; older journals lack it).
+   */
+  readonly refused: readonly { readonly id: string; readonly reason: string; readonly text?: Msg }[];
 }
 
 export type UnitResult = 'ok' | 'failed' | 'ambiguous' | 'skipped';

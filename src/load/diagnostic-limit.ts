@@ -1,5 +1,6 @@
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { SourceLocation } from '../core/location.js';
+import { msg } from '../i18n/index.js';
 
 /** How many diagnostics one file reports; the rest are counted in one last diagnostic, as compilers do. */
 export const MAX_DIAGNOSTICS_PER_FILE = 100;
@@ -13,7 +14,7 @@ export function limitDiagnostics(diagnostics: readonly Diagnostic[], at: SourceL
     {
       code: DiagnosticCodes.TOO_MANY_PROBLEMS,
       severity: 'error',
-      message: `${omitted} more problem(s) in this file not shown (the first ${max} are above)`,
+      message: msg('diag.load.tooManyProblems', { omitted, max }),
       location: at,
     },
   ];

@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { SourceLocation } from '../core/location.js';
+import { msg } from '../i18n/index.js';
 import { mergeChain } from './merge.js';
 import { stepIds } from './step-id.js';
 import type { LoadResult, SourceIndex } from './types.js';
@@ -69,7 +70,7 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
       diagnostics.push({
         code: DiagnosticCodes.EXTENDS_NOT_FOUND,
         severity: 'error',
-        message: `cannot read the extended file ${display(current)}: ${read.unreadable}`,
+        message: msg('diag.load.extendedUnreadable', { file: display(current), reason: read.unreadable }),
         location: extendsAt,
       });
       return { diagnostics };
@@ -78,13 +79,12 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     if (!read.yaml) return { diagnostics };
     if (read.yaml.empty) {
       // Said as it is: otherwise the first rule to miss something ("needs a timezone") is all one sees.
-      const what = extendsAt ? 'the extended file' : 'the file';
       diagnostics.push({
         code: DiagnosticCodes.SCHEMA,
         severity: 'error',
-        message: `${what} ${display(current)} is empty (nothing but whitespace or comments): a playbook needs \`event\`, \`channels\` and \`steps\``,
+        message: msg(extendsAt ? 'diag.load.emptyExtendedFile' : 'diag.load.emptyFile', { file: display(current) }),
         location: { file: display(current), line: 1, col: 1 },
-        ...(extendsAt ? { related: [{ location: extendsAt, message: 'extended here' }] } : {}),
+        ...(extendsAt ? { related: [{ location: extendsAt, message: msg('diag.load.extendedHere') }] } : {}),
       });
       return { diagnostics };
     }
@@ -109,7 +109,7 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
       diagnostics.push({
         code: DiagnosticCodes.EXTENDS_NOT_FOUND,
         severity: 'error',
-        message: `extends: ${JSON.stringify(ext)} must be a relative path to a .yaml or .yml file (relative to this file)`,
+        message: msg('diag.load.extendsPath', { value: JSON.stringify(ext) }),
         location: at,
       });
       return { diagnostics };
@@ -117,11 +117,11 @@ export function loadPlaybook(file: string, options: LoadOptions = {}): LoadResul
     const next = resolve(dirname(current), ext);
     if (absFiles.includes(next)) {
       const cycle = [...absFiles.slice(absFiles.indexOf(next)), next].map(display).join(' → ');
-      diagnostics.push({ code: DiagnosticCodes.EXTENDS_CYCLE, severity: 'error', message: `extends cycle: ${cycle}`, location: at });
+      diagnostics.push({ code: DiagnosticCodes.EXTENDS_CYCLE, severity: 'error', message: msg('diag.load.extendsCycle', { cycle }), location: at });
       return { diagnostics };
     }
     if (chain.length > maxDepth) {
-      diagnostics.push({ code: DiagnosticCodes.EXTENDS_DEPTH, severity: 'error', message: `extends chain longer than ${maxDepth} files`, location: at });
+      diagnostics.push({ code: DiagnosticCodes.EXTENDS_DEPTH, severity: 'error', message: msg('diag.load.extendsDepth', { max: maxDepth }), location: at });
       return { diagnostics };
     }
     extendsAt = at;

@@ -1,4 +1,5 @@
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import { msg } from '../i18n/index.js';
 import type { Param, RunbookPlaybook } from './playbook.generated.js';
 import type { DeclaredParam, DocPath, SourceIndex } from './types.js';
 import type { YamlFile } from './yaml-file.js';
@@ -33,9 +34,9 @@ export function mergeChain(
       diagnostics.push({
         code: DiagnosticCodes.EVENT_TIMES,
         severity: 'error',
-        message: 'the event gives both `end` and `duration`: give one of them',
+        message: msg('diag.load.endAndDuration'),
         location: file.index.locateKey(['event', 'duration']),
-        related: [{ location: file.index.locateKey(['event', 'end']), message: '`end` is here' }],
+        related: [{ location: file.index.locateKey(['event', 'end']), message: msg('diag.load.endHere') }],
       });
     }
     for (const section of SECTIONS) {
@@ -50,9 +51,9 @@ export function mergeChain(
             diagnostics.push({
               code: DiagnosticCodes.PARAM_TYPE,
               severity: 'error',
-              message: `param \`${k}\` is redeclared as ${p.type}; ${prev.declaredAt.file} declares it as ${prev.type}`,
+              message: msg('diag.load.paramRedeclared', { name: k, type: p.type, file: prev.declaredAt.file, previous: prev.type }),
               location: file.index.locate(['params', k, 'type']),
-              related: [{ location: prev.declaredAt, message: 'first declared here' }],
+              related: [{ location: prev.declaredAt, message: msg('diag.load.firstDeclaredHere') }],
             });
             continue;
           }
@@ -75,10 +76,10 @@ export function mergeChain(
           diagnostics.push({
             code: DiagnosticCodes.DUPLICATE_STEP_ID,
             severity: 'error',
-            message: `step id \`${id}\` is used twice in this file`,
+            message: msg('diag.load.duplicateStepIdInFile', { id }),
             location: file.index.locate(['steps', i, 'id']),
             stepId: id,
-            related: [{ location: file.index.locate(['steps', first, 'id']), message: 'first used here', stepId: id }],
+            related: [{ location: file.index.locate(['steps', first, 'id']), message: msg('diag.common.firstUsedHere'), stepId: id }],
           });
           return;
         }

@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import { systemReason } from '../core/file-error.js';
 import type { SourceLocation } from '../core/location.js';
+import { msg, type Msg } from '../i18n/index.js';
 import type { DocPath, SourceIndex } from './types.js';
 
 /**
@@ -54,18 +56,19 @@ export function isCredentialKey(key: string): boolean {
  * Reads and parses one YAML file. Problems are returned as diagnostics; `yaml` is absent when the file
  * could not be read or parsed at all. `unreadable` is set when the file itself could not be read.
  */
-export function readYamlFile(file: string, limits: LoadLimits, displayName: string): { yaml?: YamlFile; diagnostics: Diagnostic[]; unreadable?: string } {
+export function readYamlFile(file: string, limits: LoadLimits, displayName: string): { yaml?: YamlFile; diagnostics: Diagnostic[]; unreadable?: Msg } {
   const at0: SourceLocation = { file: displayName, line: 1, col: 1 };
   let text: string;
   try {
     const size = statSync(file).size;
     if (size > limits.maxBytes) {
-      return { diagnostics: [diag(DiagnosticCodes.FILE_TOO_LARGE, `file is ${size} bytes; the limit is ${limits.maxBytes}`, at0)] };
+      return { diagnostics: [diag(DiagnosticCodes.FILE_TOO_LARGE, msg('diag.file.tooLarge', { size, max: limits.maxBytes }), at0)] };
     }
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((err as NodeJS.ErrnoException).code ?? 'unreadable');
-    return { diagnostics: [diag(DiagnosticCodes.FILE_UNREADABLE, `cannot read ${displayName}: ${reason}`, at0)], unreadable: reason };
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? msg('diag.file.noSuchFile') : systemReason(code);
+    return { diagnostics: [diag(DiagnosticCodes.FILE_UNREADABLE, msg('diag.file.unreadable', { file: displayName, reason }), at0)], unreadable: reason };
   }
   return parseYamlText(text, displayName, limits);
 }
@@ -86,8 +89,8 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
   for (const e of doc.errors) {
     const message =
       e.code === 'MULTIPLE_DOCS'
-        ? 'a playbook is one YAML document, but this file holds several (`---` starts another): put each lesson in its own file'
-        : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+        ? msg('diag.yaml.multipleDocs')
+        : yamlSyntaxMessage(e.code, e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, ''));
     diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, message, loc(e.pos)));
   }
   if (diagnostics.length > 0) return { diagnostics };
@@ -99,12 +102,12 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
     Pair(_key, pair, path) {
       if (path.length > limits.maxDepth * 2 + 2) {
         if (!depthExceeded)
-          diagnostics.push(diag(DiagnosticCodes.NESTING_TOO_DEEP, `nesting deeper than ${limits.maxDepth} levels`, loc((pair.key as Node | null)?.range)));
+          diagnostics.push(diag(DiagnosticCodes.NESTING_TOO_DEEP, msg('diag.yaml.tooDeep', { max: limits.maxDepth }), loc((pair.key as Node | null)?.range)));
         depthExceeded = true;
         return visit.BREAK;
       }
       if (pair.key !== null && !isScalar(pair.key)) {
-        diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, 'a mapping key must be a plain value, not a list or a mapping', loc((pair.key as Node).range)));
+        diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, msg('diag.yaml.keyNotScalar'), loc((pair.key as Node).range)));
         return visit.SKIP;
       }
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
@@ -115,29 +118,21 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
       if (!seen) keysSeen.set(map, (seen = new Set()));
       const identity = `${typeof (pair.key as { value: unknown }).value}:${key}`;
       if (seen.has(identity)) {
-        diagnostics.push(
-          diag(DiagnosticCodes.YAML_SYNTAX, `the key \`${key}\` appears twice in this mapping (map keys must be unique)`, loc((pair.key as Node).range)),
-        );
+        diagnostics.push(diag(DiagnosticCodes.YAML_SYNTAX, msg('diag.yaml.duplicateKey', { key }), loc((pair.key as Node).range)));
         return visit.SKIP;
       }
       seen.add(identity);
       if (FORBIDDEN_KEYS.has(key)) {
-        diagnostics.push(diag(DiagnosticCodes.FORBIDDEN_KEY, `the key \`${key}\` is not allowed`, loc((pair.key as Node).range)));
+        diagnostics.push(diag(DiagnosticCodes.FORBIDDEN_KEY, msg('diag.yaml.forbiddenKey', { key }), loc((pair.key as Node).range)));
       } else if (isCredentialKey(key)) {
-        diagnostics.push(
-          diag(
-            DiagnosticCodes.CREDENTIAL_IN_PLAYBOOK,
-            `\`${key}\` looks like a credential; credentials never go in a playbook: set POLYV_APP_ID, POLYV_APP_SECRET and POLYV_USER_ID, or use a credentials file (chmod 600)`,
-            loc((pair.key as Node).range),
-          ),
-        );
+        diagnostics.push(diag(DiagnosticCodes.CREDENTIAL_IN_PLAYBOOK, msg('diag.yaml.credentialKey', { key }), loc((pair.key as Node).range)));
       }
       return undefined;
     },
     Seq(_key, _seq, path) {
       if (path.length > limits.maxDepth * 2 + 2 && !depthExceeded) {
         depthExceeded = true;
-        diagnostics.push(diag(DiagnosticCodes.NESTING_TOO_DEEP, `nesting deeper than ${limits.maxDepth} levels`, loc(_seq.range)));
+        diagnostics.push(diag(DiagnosticCodes.NESTING_TOO_DEEP, msg('diag.yaml.tooDeep', { max: limits.maxDepth }), loc(_seq.range)));
         return visit.BREAK;
       }
       return undefined;
@@ -152,7 +147,7 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
       diagnostics: [
         diag(
           DiagnosticCodes.TOO_MANY_STEPS,
-          `this file has ${steps.items.length} steps; a file may hold at most ${limits.maxSteps} (split the lesson, or move shared steps into a template)`,
+          msg('diag.yaml.tooManySteps', { count: steps.items.length, max: limits.maxSteps }),
           loc(first?.range ?? steps.range),
         ),
       ],
@@ -163,16 +158,14 @@ export function parseYamlText(text: string, displayName: string, limits: LoadLim
   try {
     value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    if (/alias/i.test(msg)) {
+    const detail = err instanceof Error ? err.message : String(err);
+    if (/alias/i.test(detail)) {
       const firstAlias = findFirstAlias(doc);
       return {
-        diagnostics: [
-          diag(DiagnosticCodes.YAML_ALIAS_LIMIT, `too many alias expansions (limit ${limits.maxAliasCount}): is this an alias bomb?`, loc(firstAlias?.range)),
-        ],
+        diagnostics: [diag(DiagnosticCodes.YAML_ALIAS_LIMIT, msg('diag.yaml.aliasBomb', { max: limits.maxAliasCount }), loc(firstAlias?.range))],
       };
     }
-    return { diagnostics: [diag(DiagnosticCodes.YAML_SYNTAX, msg, loc(doc.contents?.range))] };
+    return { diagnostics: [diag(DiagnosticCodes.YAML_SYNTAX, yamlSyntaxMessage(undefined, detail), loc(doc.contents?.range))] };
   }
   const empty = value === null || value === undefined;
   if (empty) value = {};
@@ -237,6 +230,40 @@ function yamlIndex(doc: Document, loc: (r: readonly number[] | null | undefined)
   };
 }
 
-function diag(code: Diagnostic['code'], message: string, location: SourceLocation): Diagnostic {
+function diag(code: Diagnostic['code'], message: Msg, location: SourceLocation): Diagnostic {
   return { code, severity: 'error', message, location };
+}
+
+/** The parser's error codes that have their own explanation in the catalogs (diag.yaml.syntax.*). */
+const YAML_CODES = new Set([
+  'ALIAS_PROPS',
+  'BAD_ALIAS',
+  'BAD_COLLECTION_TYPE',
+  'BAD_DIRECTIVE',
+  'BAD_DQ_ESCAPE',
+  'BAD_INDENT',
+  'BAD_PROP_ORDER',
+  'BAD_SCALAR_START',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'BLOCK_IN_FLOW',
+  'DUPLICATE_KEY',
+  'KEY_OVER_1024_CHARS',
+  'MISSING_CHAR',
+  'MULTILINE_IMPLICIT_KEY',
+  'MULTIPLE_ANCHORS',
+  'MULTIPLE_TAGS',
+  'NON_STRING_KEY',
+  'TAB_AS_INDENT',
+  'TAG_RESOLVE_FAILED',
+  'UNEXPECTED_TOKEN',
+] as const);
+type YamlCode = typeof YAML_CODES extends Set<infer C> ? C : never;
+
+/**
+ * A syntax error of the `yaml` parser: explained per error code in the reader's language, with the
+ * parser's own detail (English, and the most precise) kept beside it.
+ */
+function yamlSyntaxMessage(code: string | undefined, detail: string): Msg {
+  const known = code !== undefined && (YAML_CODES as ReadonlySet<string>).has(code) ? (code as YamlCode) : 'other';
+  return msg(`diag.yaml.syntax.${known}`, { detail });
 }

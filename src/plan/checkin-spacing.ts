@@ -1,8 +1,8 @@
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
-import { formatDuration } from '../core/duration.js';
 import type { SourceLocation } from '../core/location.js';
+import { duration, msg, type Msg } from '../i18n/index.js';
 import { CHECKIN_MIN_GAP_MS } from '../polyv/checkin-rule.js';
-import { checkinSpacingRule } from '../polyv/limits.js';
+import { checkinSpacingRuleMsg } from '../polyv/limits.js';
 
 export interface SpacedCheckin {
   readonly channelId: string;
@@ -65,20 +65,21 @@ export function spacingDiagnostic(v: SpacingViolation<SpacingParty>): Diagnostic
   const a = v.first;
   const b = v.second;
   const crossFile = a.lesson !== b.lesson;
-  const of = (c: SpacingParty): string => {
-    if (c.source.file !== c.lesson) return ` of ${c.lesson} (from ${c.source.file})`;
-    return crossFile ? ` of ${c.lesson}` : '';
+  const name = (c: SpacingParty): Msg => {
+    if (c.source.file !== c.lesson) return msg('diag.checkin.nameOfFrom', { id: c.id, lesson: c.lesson, file: c.source.file });
+    return crossFile ? msg('diag.checkin.nameOf', { id: c.id, lesson: c.lesson }) : msg('diag.checkin.name', { id: c.id });
   };
   const overlap = v.kind === 'overlap';
+  const parties = { second: name(b), first: name(a), channel: b.channelId, rule: checkinSpacingRuleMsg() };
   const message = overlap
-    ? `check-in \`${b.id}\`${of(b)} overlaps check-in \`${a.id}\`${of(a)} on channel ${b.channelId} (it starts ${formatDuration(a.end - b.start)} before that one ends); ${checkinSpacingRule()}`
-    : `check-in \`${b.id}\`${of(b)} starts ${formatDuration(v.gapMs)} after check-in \`${a.id}\`${of(a)} ends on channel ${b.channelId}; ${checkinSpacingRule()}`;
+    ? msg('diag.checkin.overlap', { ...parties, by: duration(a.end - b.start) })
+    : msg('diag.checkin.gap', { ...parties, gap: duration(v.gapMs) });
   return {
     code: overlap ? DiagnosticCodes.CHECKIN_OVERLAP : DiagnosticCodes.CHECKIN_GAP,
     severity: 'error',
     message,
     location: b.source,
     stepId: b.stepId,
-    related: [{ location: a.source, message: `check-in \`${a.id}\`${of(a)} is here`, stepId: a.stepId }],
+    related: [{ location: a.source, message: msg('diag.checkin.here', { checkin: name(a) }), stepId: a.stepId }],
   };
 }

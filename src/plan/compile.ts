@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
-import { formatDuration, parseDuration } from '../core/duration.js';
+import { DiagnosticCodes, nameList, type Diagnostic } from '../core/diagnostic.js';
+import { parseDuration } from '../core/duration.js';
 import type { SourceLocation } from '../core/location.js';
+import { duration, msg, time, type Msg } from '../i18n/index.js';
 import { stepIds } from '../load/step-id.js';
 import type { Policy, Step } from '../load/playbook.generated.js';
 import type { DocPath } from '../load/types.js';
@@ -19,7 +20,7 @@ import {
 import type { RenderedPlaybook } from '../template/types.js';
 import { findSpacingViolations, spacingDiagnostic } from './checkin-spacing.js';
 import { resolveEventFrame } from './event-frame.js';
-import { atMost, TimeBounds } from './time-bounds.js';
+import { TimeBounds } from './time-bounds.js';
 import { parseTimeSpec, type TimeFrame } from './time-spec.js';
 import type { ActionPolicy, CheckinAction, CheckinBatch, Plan, PlannedAction } from './types.js';
 
@@ -69,10 +70,10 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
       diagnostics.push({
         code: DiagnosticCodes.DUPLICATE_STEP_ID,
         severity: 'error',
-        message: `step id \`${id}\` is used twice`,
+        message: msg('diag.plan.duplicateStepId', { id }),
         location: pb.source.locate(['steps', i, 'id']),
         stepId: id,
-        related: [{ location: pb.source.locate(['steps', first, 'id']), message: 'first used here', stepId: id }],
+        related: [{ location: pb.source.locate(['steps', first, 'id']), message: msg('diag.common.firstUsedHere'), stepId: id }],
       });
     } else seen.set(id, i);
   });
@@ -84,14 +85,14 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     diagnostics.push({
       code: DiagnosticCodes.INVALID_DURATION,
       severity: 'error',
-      message: `defaults.checkinLead ${JSON.stringify(defaults.checkinLead)} is not a duration`,
+      message: msg('diag.plan.checkinLeadInvalid', { value: JSON.stringify(defaults.checkinLead) }),
       location: pb.source.locate(['defaults', 'checkinLead']),
     });
   else if (leadMs > TimeBounds.maxDurationMs)
     diagnostics.push({
       code: DiagnosticCodes.INVALID_DURATION,
       severity: 'error',
-      message: `defaults.checkinLead ${JSON.stringify(defaults.checkinLead)} is too long: ${atMost(TimeBounds.maxDurationMs)}`,
+      message: msg('diag.plan.checkinLeadTooLong', { value: JSON.stringify(defaults.checkinLead), max: duration(TimeBounds.maxDurationMs) }),
       location: pb.source.locate(['defaults', 'checkinLead']),
     });
   const baseDir = dirname(pb.file);
@@ -99,8 +100,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
   const checkins: (CheckinAction & { end: number; start: number })[] = [];
   const allAliases = [...Object.keys(channels), ...refused];
   // Named in every unknown-channel diagnostic: built once, and short whatever the number of channels.
-  const knownList =
-    allAliases.length === 0 ? 'none' : `${allAliases.slice(0, 10).join(', ')}${allAliases.length > 10 ? `, … ${allAliases.length - 10} more` : ''}`;
+  const knownList = allAliases.length === 0 ? msg('diag.common.none') : nameList(allAliases);
   // The author's order: steps as merged, then a step's channels as listed (see Plan.actions).
   let seq = 0;
 
@@ -110,7 +110,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     const stepId = ids[i]!;
     const p = (...rest: (string | number)[]): DocPath => ['steps', i, ...rest];
     const loc = (...rest: (string | number)[]): SourceLocation => pb.source.locate(p(...rest));
-    const err = (code: Diagnostic['code'], message: string, at: SourceLocation): void => {
+    const err = (code: Diagnostic['code'], message: Msg, at: SourceLocation): void => {
       diagnostics.push({ code, severity: 'error', message, location: at, stepId });
     };
     let relativeTo: 'start' | 'end' = 'start';
@@ -121,7 +121,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
       if (t.ok) return t.ms;
       err(
         t.reason === 'gap' ? DiagnosticCodes.DST_GAP : t.reason === 'ambiguous' ? DiagnosticCodes.DST_AMBIGUOUS : DiagnosticCodes.INVALID_TIME,
-        t.detail,
+        t.text,
         loc(field),
       );
       return undefined;
@@ -134,14 +134,14 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
         const k = refs.indexOf(alias);
         err(
           DiagnosticCodes.UNKNOWN_CHANNEL,
-          `unknown channel \`${alias}\` (known: ${knownList})`,
+          msg('diag.plan.unknownChannel', { alias, known: knownList }),
           step.channels === undefined
             ? pb.source.locate(['defaults', 'channels'])
             : loc(...(typeof step.channels === 'string' || k < 0 ? ['channels'] : ['channels', k])),
         );
       }
     }
-    if (targets.length === 0) err(DiagnosticCodes.UNKNOWN_CHANNEL, 'this step targets no channel: declare `channels:` in the playbook', loc());
+    if (targets.length === 0) err(DiagnosticCodes.UNKNOWN_CHANNEL, msg('diag.plan.noChannel'), loc());
     if (at === undefined) return;
     const policy: ActionPolicy = { ...DEFAULT_POLICY, ...(defaults.policy as Policy | undefined), ...(step.policy as Policy | undefined) } as ActionPolicy;
     const outDir = (dir: string | undefined): string => resolve(baseDir, dir ?? defaults.outDir ?? 'exports');
@@ -149,11 +149,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     const multi = targets.length > 1;
     if (seq + known.length > MAX_ACTIONS) {
       tooMany = true;
-      err(
-        DiagnosticCodes.TOO_MANY_STEPS,
-        `the playbook expands to more than ${MAX_ACTIONS} actions (steps × their channels) by this step; planning stopped here`,
-        loc(),
-      );
+      err(DiagnosticCodes.TOO_MANY_STEPS, msg('diag.plan.tooManyActions', { max: MAX_ACTIONS }), loc());
       return;
     }
     for (const alias of known) {
@@ -164,14 +160,14 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
           const text = step.text === undefined || step.text === '' ? undefined : step.text;
           const image = step.image === undefined || step.image === '' ? undefined : step.image;
           if (text === undefined && image === undefined) {
-            if (alias === known[0]) err(DiagnosticCodes.MESSAGE_EMPTY, 'a message needs `text` or `image` (or both)', loc());
+            if (alias === known[0]) err(DiagnosticCodes.MESSAGE_EMPTY, msg('diag.plan.messageEmpty'), loc());
             continue;
           }
           if (image !== undefined && !/^https?:\/\/[^\s/]+\S*$/i.test(image)) {
             if (alias === known[0])
               err(
                 DiagnosticCodes.INVALID_VALUE,
-                `image ${JSON.stringify(image.length > 60 ? `${image.slice(0, 57)}...` : image)} must be an http:// or https:// URL`,
+                msg('diag.plan.imageUrl', { url: JSON.stringify(image.length > 60 ? `${image.slice(0, 57)}...` : image) }),
                 loc('image'),
               );
             continue;
@@ -182,7 +178,12 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
             if (alias === known[0])
               err(
                 DiagnosticCodes.MESSAGE_TOO_LONG,
-                `text is ${encodedLength} characters after URL-safe base64 encoding; the platform allows ${maxEncoded} (about ${Math.floor((maxEncoded * 3) / 4)} bytes of UTF-8, ~${Math.floor((maxEncoded * 3) / 4 / 3)} Chinese characters)`,
+                msg('diag.plan.textTooLong', {
+                  length: encodedLength,
+                  max: maxEncoded,
+                  bytes: Math.floor((maxEncoded * 3) / 4),
+                  chars: Math.floor((maxEncoded * 3) / 4 / 3),
+                }),
                 loc('text'),
               );
             continue;
@@ -215,11 +216,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
           const ms = step.duration === undefined ? 0 : parseDuration(step.duration);
           if (ms === undefined || ms % 1000 !== 0) {
             if (alias === known[0])
-              err(
-                DiagnosticCodes.INVALID_DURATION,
-                `check-in duration ${JSON.stringify(step.duration)} must be whole seconds, like 60s or 2m`,
-                loc('duration'),
-              );
+              err(DiagnosticCodes.INVALID_DURATION, msg('diag.plan.checkinWholeSeconds', { value: JSON.stringify(step.duration) }), loc('duration'));
             continue;
           }
           const limitTime = ms / 1000;
@@ -227,7 +224,12 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
             if (alias === known[0])
               err(
                 DiagnosticCodes.LIMIT_TIME_RANGE,
-                `check-in duration is ${limitTime} s (${formatDuration(ms)}); the platform allows ${PlatformLimits.minLimitTime}–${PlatformLimits.maxLimitTime} s`,
+                msg('diag.plan.checkinDurationRange', {
+                  seconds: limitTime,
+                  duration: duration(ms),
+                  min: PlatformLimits.minLimitTime,
+                  max: PlatformLimits.maxLimitTime,
+                }),
                 loc('duration'),
               );
             continue;
@@ -238,7 +240,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
             diagnostics.push({
               code: DiagnosticCodes.CHECKIN_IN_PAST,
               severity: 'warning',
-              message: `this check-in starts ${formatDuration(options.now - at)} in the past; it cannot be registered any more and will be reported as missed (use --start to rehearse)`,
+              message: msg('diag.plan.checkinInPast', { ago: duration(options.now - at), at: time(at, frame.zone) }),
               location: loc('at'),
               stepId,
             });
@@ -265,7 +267,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
         case 'historyExport': {
           const from = timeOf(step.from, 'from') ?? frame.start;
           const end = timeOf(step.to, 'to') ?? frame.end;
-          if (end <= from) err(DiagnosticCodes.INVALID_TIME, 'the history window must end after it starts', loc('to'));
+          if (end <= from) err(DiagnosticCodes.INVALID_TIME, msg('diag.plan.historyWindow'), loc('to'));
           // The end is inclusive: a message due at it reaches the platform (and is stamped) a moment later.
           const to = end + HISTORY_END_GRACE_MS;
           const pageSize = step.pageSize ?? 1000;
@@ -285,19 +287,19 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
         case 'reportExport': {
           const sessionId = step.sessionId ?? doc.event?.sessionId;
           if (!sessionId) {
-            if (alias === known[0]) err(DiagnosticCodes.INVALID_VALUE, 'a report export needs a `sessionId` (on the step, or `event.sessionId`)', loc());
+            if (alias === known[0]) err(DiagnosticCodes.INVALID_VALUE, msg('diag.plan.reportNeedsSession'), loc());
             continue;
           }
           const deadlineMs = step.deadline === undefined ? DEFAULT_REPORT_DEADLINE_MS : parseDuration(step.deadline);
           if (deadlineMs === undefined) {
-            err(DiagnosticCodes.INVALID_DURATION, `deadline ${JSON.stringify(step.deadline)} is not a duration`, loc('deadline'));
+            err(DiagnosticCodes.INVALID_DURATION, msg('diag.plan.deadlineInvalid', { value: JSON.stringify(step.deadline) }), loc('deadline'));
             continue;
           }
           if (deadlineMs > TimeBounds.maxDurationMs) {
             if (alias === known[0])
               err(
                 DiagnosticCodes.INVALID_DURATION,
-                `deadline ${JSON.stringify(step.deadline)} is too long: ${atMost(TimeBounds.maxDurationMs)}`,
+                msg('diag.plan.deadlineTooLong', { value: JSON.stringify(step.deadline), max: duration(TimeBounds.maxDurationMs) }),
                 loc('deadline'),
               );
             continue;
@@ -325,7 +327,7 @@ export function compilePlan(pb: RenderedPlaybook, options: CompileOptions = {}):
     return { ...c, at: batchAt.get(batchId)!, batchId };
   });
   const all = [...actions, ...finalCheckins].sort((a, b) => a.at - b.at || a.seq - b.seq);
-  diagnostics.push(...burstWarnings(all, batches.list, pb));
+  diagnostics.push(...burstWarnings(all, batches.list, pb, frame.zone));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const plan: Plan = {
@@ -346,12 +348,15 @@ function resolveChannels(pb: RenderedPlaybook, diagnostics: Diagnostic[]): { cha
   for (const [alias, id] of Object.entries(pb.doc.channels ?? {})) {
     const canonical = canonicalChannelId(id);
     if (canonical === undefined) {
-      const why =
-        typeof id === 'number' && !Number.isSafeInteger(id) ? ' (write an id this long in quotes, as a string: a YAML number that large has lost digits)' : '';
+      const lostDigits = typeof id === 'number' && !Number.isSafeInteger(id);
       diagnostics.push({
         code: DiagnosticCodes.UNKNOWN_CHANNEL,
         severity: 'error',
-        message: `channel \`${alias}\` must be a Polyv channel id of 1–${MAX_CHANNEL_ID_DIGITS} digits, not zero, got ${JSON.stringify(String(id))}${why}`,
+        message: msg(lostDigits ? 'diag.plan.channelIdLostDigits' : 'diag.plan.channelId', {
+          alias,
+          digits: MAX_CHANNEL_ID_DIGITS,
+          value: JSON.stringify(String(id)),
+        }),
         location: pb.source.locate(['channels', alias]),
       });
       refused.add(alias);
@@ -388,7 +393,7 @@ function batchCheckins(checkins: readonly CheckinAction[]): { list: CheckinBatch
 }
 
 /** Warns where more calls fall within one 10 s window than the client's pacing allows: they will be delayed. */
-function burstWarnings(actions: readonly PlannedAction[], batches: readonly CheckinBatch[], pb: RenderedPlaybook): Diagnostic[] {
+function burstWarnings(actions: readonly PlannedAction[], batches: readonly CheckinBatch[], pb: RenderedPlaybook, zone: string): Diagnostic[] {
   const byId = new Map(actions.map((a) => [a.id, a]));
   const times = [
     ...actions.filter((a) => a.kind !== 'checkin').map((a) => ({ at: a.at, a })),
@@ -403,7 +408,12 @@ function burstWarnings(actions: readonly PlannedAction[], batches: readonly Chec
         {
           code: DiagnosticCodes.RATE_BURST,
           severity: 'warning',
-          message: `more than ${CLIENT_RATE_LIMIT.requests} calls fall within 10 s starting at step \`${first.stepId}\`; runbook paces itself to stay under the platform's limit, so some will go out late`,
+          message: msg('diag.plan.rateBurst', {
+            max: CLIENT_RATE_LIMIT.requests,
+            seconds: CLIENT_RATE_LIMIT.windowMs / 1000,
+            step: first.stepId,
+            at: time(times[lo]!.at, zone, 'dateTimeSeconds'),
+          }),
           location: first.source ?? pb.source.locate([]),
           stepId: first.stepId,
         },

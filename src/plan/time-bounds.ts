@@ -1,4 +1,4 @@
-import { formatDuration } from '../core/duration.js';
+import { duration, formatMessage, msg, type Msg } from '../i18n/index.js';
 
 /**
  * The bounds every time in a playbook must keep. They are far beyond any real lesson and keep every
@@ -25,9 +25,12 @@ export function isInstantInRange(ms: number): boolean {
   return Number.isFinite(ms) && ms >= MIN_MS && ms < MAX_MS;
 }
 
-export const YEAR_RANGE_TEXT = `${TimeBounds.minYear}–${TimeBounds.maxYear}`;
+/** "at most 7d" / "最多 7天", as a message part. */
+export function atMostMsg(ms: number): Msg {
+  return msg('diag.common.atMost', { max: duration(ms) });
+}
 
-/** "at most 7d" for messages. */
+/** "at most 7d" in English, for callers that still build English text (the `--start` option's errors). */
 export function atMost(ms: number): string {
-  return `at most ${formatDuration(ms)}`;
+  return formatMessage(atMostMsg(ms), 'en');
 }

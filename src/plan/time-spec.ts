@@ -1,6 +1,7 @@
 import { parseDuration } from '../core/duration.js';
-import { atMost, TimeBounds } from './time-bounds.js';
-import { parseZonedTime, type ZonedParse } from './zoned-time.js';
+import { duration, msg } from '../i18n/index.js';
+import { TimeBounds } from './time-bounds.js';
+import { failure, parseZonedTime, type ZonedParse } from './zoned-time.js';
 
 /** The lesson's frame for relative times. */
 export interface TimeFrame {
@@ -25,20 +26,11 @@ export function parseTimeSpec(text: string, frame: TimeFrame): ZonedParse & { re
     const named = toEnd ? ('end' as const) : ('start' as const);
     if (!m[2]) return { ok: true, ms: anchor, relative: true, anchor: named };
     const d = parseDuration(m[3]!);
-    if (d === undefined)
-      return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text)}: ${JSON.stringify(m[3])} is not a duration like 90s, 5m or 1h30m` };
+    if (d === undefined) return failure('invalid', msg('diag.time.offsetNotDuration', { text: JSON.stringify(text), offset: JSON.stringify(m[3]) }));
     if (d > TimeBounds.maxOffsetMs)
-      return {
-        ok: false,
-        reason: 'invalid',
-        detail: `${JSON.stringify(text)} is too far from the event's ${named}: a step time lies ${atMost(TimeBounds.maxOffsetMs)} from it`,
-      };
+      return failure('invalid', msg('diag.time.offsetTooFar', { text: JSON.stringify(text), anchor: named, max: duration(TimeBounds.maxOffsetMs) }));
     return { ok: true, ms: anchor + (m[2] === '-' ? -d : d), relative: true, anchor: named };
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(t)) return parseZonedTime(t, frame.zone);
-  return {
-    ok: false,
-    reason: 'invalid',
-    detail: `${JSON.stringify(text)} is not a time: use -5m, +10m, start+10m, end+15m or an ISO time like 2026-12-01T19:30`,
-  };
+  return failure('invalid', msg('diag.time.notATime', { text: JSON.stringify(text) }));
 }

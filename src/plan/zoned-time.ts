@@ -1,11 +1,15 @@
 import { DateTime, IANAZone } from 'luxon';
-import { isInstantInRange, YEAR_RANGE_TEXT } from './time-bounds.js';
+import { formatMessage, msg, time, type Msg } from '../i18n/index.js';
+import { isInstantInRange, TimeBounds } from './time-bounds.js';
 
 export type ZonedParse =
   | { readonly ok: true; readonly ms: number }
   | {
       readonly ok: false;
       readonly reason: 'invalid' | 'gap' | 'ambiguous';
+      /** What is wrong, as a message (the diagnostics show it in the reader's language). */
+      readonly text: Msg;
+      /** `text` in English, for callers that still build English text (the `--start` option's errors). */
       readonly detail: string;
       /**
        * For a gap or an overlap, the instant the later rules may go on with so that one pass reports
@@ -38,14 +42,17 @@ export function parseZonedTime(text: string, zone: string): ZonedParse {
   const r = parseZonedTimeUnbounded(text, zone);
   const instant = r.ok ? r.ms : r.nearest;
   if (instant !== undefined && !isInstantInRange(instant))
-    return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text.trim())} is outside the years ${YEAR_RANGE_TEXT} (UTC) that runbook accepts` };
+    return failure(
+      'invalid',
+      msg('diag.time.outOfYears', { text: JSON.stringify(text.trim()), from: String(TimeBounds.minYear), to: String(TimeBounds.maxYear) }),
+    );
   return r;
 }
 
 function parseZonedTimeUnbounded(text: string, zone: string): ZonedParse {
   const trimmed = text.trim();
   const dt = DateTime.fromISO(trimmed, { zone });
-  if (!dt.isValid) return { ok: false, reason: 'invalid', detail: `${JSON.stringify(text)} is not an ISO 8601 time` };
+  if (!dt.isValid) return failure('invalid', msg('diag.time.notIso', { text: JSON.stringify(text) }));
   if (HAS_OFFSET.test(trimmed)) return { ok: true, ms: dt.toMillis() };
   // The local wall-clock fields as written.
   const local = DateTime.fromISO(trimmed, { zone: 'UTC' });
@@ -57,17 +64,22 @@ function parseZonedTimeUnbounded(text: string, zone: string): ZonedParse {
     const instant = wall - offset * 60_000;
     if (z.offset(instant) === offset) candidates.add(instant);
   }
-  if (candidates.size === 0)
-    return { ok: false, reason: 'gap', detail: `${trimmed} does not exist in ${zone} (the clocks skip it for daylight saving time)`, nearest: dt.toMillis() };
+  if (candidates.size === 0) return failure('gap', msg('diag.time.dstGap', { text: trimmed, zone }), dt.toMillis());
   if (candidates.size > 1) {
     const [a, b] = [...candidates].sort((x, y) => x - y);
-    const fmt = (ms: number): string => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm ZZ');
-    return { ok: false, reason: 'ambiguous', detail: `${trimmed} happens twice in ${zone} (${fmt(a!)} and ${fmt(b!)}): add an explicit offset`, nearest: a! };
+    // Both instants with their offsets (the only thing that tells them apart), in the event's zone.
+    return failure('ambiguous', msg('diag.time.dstAmbiguous', { text: trimmed, zone, first: time(a!, zone, 'full'), second: time(b!, zone, 'full') }), a!);
   }
   return { ok: true, ms: [...candidates][0]! };
 }
 
-/** ms → "2026-12-01 19:30:00 +08:00" in the zone, for plans and logs. */
+/** A failed parse with its message (and the English form beside it). */
+export function failure(reason: 'invalid' | 'gap' | 'ambiguous', text: Msg, nearest?: number): ZonedParse & { ok: false } {
+  return { ok: false, reason, text, detail: formatMessage(text, 'en'), ...(nearest !== undefined ? { nearest } : {}) };
+}
+
+/** ms → "2026-12-01 19:30:00 +08:00" in the zone, for plans and logs (machine-shaped: ISO-like in every language). */
+// i18n-exempt: a luxon format pattern, not prose
 export function formatInZone(ms: number, zone: string, format = 'yyyy-MM-dd HH:mm:ss ZZ'): string {
   return DateTime.fromMillis(ms, { zone }).toFormat(format);
 }

@@ -1,3 +1,5 @@
+import { formatMessage, msg, type Msg } from '../i18n/index.js';
+
 /**
  * Reads either envelope (v3 `{code,status,message,data}` or v4 `{code,status,success,requestId,data,
  * error:{code,desc}}`) into one result. Success needs a 2xx HTTP status *and* a body code of 200
@@ -10,7 +12,10 @@ export type EnvelopeResult =
       readonly httpStatus: number;
       /** v4 `error.code` when present, else the envelope's `code`, else the HTTP status. */
       readonly platformCode: number;
+      /** The platform's own words (its `message` or `error.desc`), or runbook's description of a non-JSON answer in English. */
       readonly message: string;
+      /** runbook's description of a non-JSON answer as a message, for the reader's language. */
+      readonly text?: Msg;
       readonly requestId?: string;
     };
 
@@ -22,7 +27,8 @@ export function parseEnvelope(httpStatus: number, bodyText: string): EnvelopeRes
     body = undefined;
   }
   if (!isObject(body)) {
-    return { ok: false, httpStatus, platformCode: httpStatus, message: describeNonJson(httpStatus, bodyText) };
+    const text = describeNonJson(httpStatus, bodyText);
+    return { ok: false, httpStatus, platformCode: httpStatus, message: formatMessage(text, 'en'), text };
   }
   const requestId = typeof body['requestId'] === 'string' ? body['requestId'] : undefined;
   const code = typeof body['code'] === 'number' ? body['code'] : Number(body['code']);
@@ -38,7 +44,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function describeNonJson(status: number, text: string): string {
+function describeNonJson(status: number, text: string): Msg {
   const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 120);
-  return snippet ? `HTTP ${status}, not a JSON answer: ${snippet}` : `HTTP ${status} with an empty body`;
+  return snippet ? msg('diag.polyv.notJson', { status: String(status), snippet }) : msg('diag.polyv.emptyBody', { status: String(status) });
 }

@@ -1,3 +1,5 @@
+import { formatMessage, msg, type Msg } from '../i18n/index.js';
+
 /**
  * The platform's documented limits, in one place. Every rule that checks a playbook, every request
  * builder and the sandbox that plays the platform read them from here. Source: ../shared/polyv-api/
@@ -24,8 +26,13 @@ export const PlatformLimits = Object.freeze({
  * The wording of the 5-second rule, shared by every message that reports a check-in collision (within
  * a file, across files, and the platform's own 1099 answer as the engine reports it).
  */
+export function checkinSpacingRuleMsg(): Msg {
+  return msg('diag.checkin.rule', { seconds: PlatformLimits.checkinMinGapMs / 1000 });
+}
+
+/** The rule in English, for callers that still build English text. */
 export function checkinSpacingRule(): string {
-  return `check-ins on one channel may not overlap, and each must start at least ${PlatformLimits.checkinMinGapMs / 1000} s after the previous one ends`;
+  return formatMessage(checkinSpacingRuleMsg(), 'en');
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ApiRequest } from './requests.js';
  * made, with what is only known at send time as placeholders — the app id and (for get-speak-list)
  * the account's user id from the credentials, the timestamp, and the signature. Never a credential.
  */
+// i18n-exempt: placeholders inside the call as plans (and `plan --json`) show it, the same in every language
 export const SEND_TIME = Object.freeze({ appId: '<appId>', userId: '<userId>', timestamp: '<at send time>', sign: '<redacted>' });
 
 export interface RedactedCall {

@@ -59,6 +59,7 @@ export function batchCheckinRequest(items: readonly CheckinItem[]): ApiRequest {
   const parts: string[] = [];
   for (const i of items) {
     const channelId = canonicalChannelId(i.channelId);
+    // i18n-exempt: an invariant (the plan refuses such ids with RB4006 first), never a user's mistake
     if (channelId === undefined) throw new TypeError(`batch-checkin: ${JSON.stringify(i.channelId)} is not a channel id`);
     const o: Record<string, unknown> = { channelId };
     let text = `{"channelId":${channelId}`;

@@ -1,3 +1,4 @@
+import { msg, type Msg } from '../i18n/index.js';
 import type { JournalRecord, UnitResult } from '../journal/records.js';
 import { replay } from '../journal/replay.js';
 import type { CheckinBatch, Plan, PlannedAction } from '../plan/types.js';
@@ -31,8 +32,8 @@ export interface ActionView {
   /** When it was dispatched. */
   actualAt?: number;
   latenessMs?: number;
-  /** The platform's answer or the reason (failed, skipped, ambiguous). */
-  message?: string;
+  /** The platform's answer (as it said it) or runbook's reason, as a message (failed, skipped, ambiguous). */
+  message?: string | Msg;
   code?: number | string;
   /** A person's control: who skipped it or sent it ahead, and when. */
   control?: { readonly control: string; readonly who: string; readonly at: number };
@@ -67,9 +68,10 @@ export function actionViews(plan: Plan, prior: readonly JournalRecord[]): Action
           : 'pending',
     };
     if (out?.latenessMs !== undefined) view.latenessMs = out.latenessMs;
-    if (out?.message !== undefined) view.message = out.message;
+    // The journal's message is English; its `text`, when runbook wrote one, is shown in the reader's language.
+    if (out?.message !== undefined || out?.text !== undefined) view.message = out.text ?? out.message;
     if (out?.code !== undefined) view.code = out.code;
-    if (!out && units.get(unit)?.intent) view.message = 'an intent without an outcome: the call may have reached the platform';
+    if (!out && units.get(unit)?.intent) view.message = msg('serve.action.intentWithoutOutcome');
     return view;
   });
 }

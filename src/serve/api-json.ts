@@ -1,4 +1,5 @@
 import { diagnosticJson } from '../core/diagnostic.js';
+import { formatMessage, type Language } from '../i18n/index.js';
 import { callOf, sourceOf, type ActionView } from './action-view.js';
 import type { Lesson } from './lesson.js';
 import type { Rejection } from './term.js';
@@ -25,16 +26,18 @@ export function lessonSummary(l: Lesson): Record<string, unknown> {
   };
 }
 
-/** One lesson with its channels and every action. */
-export function lessonDetail(l: Lesson): Record<string, unknown> {
-  return { ...lessonSummary(l), channels: l.plan.channels, actions: l.views.map(actionJson), journal: l.journalPath };
+/** One lesson with its channels and every action; its texts in `lang`. */
+export function lessonDetail(l: Lesson, lang: Language): Record<string, unknown> {
+  return { ...lessonSummary(l), channels: l.plan.channels, actions: l.views.map((v) => actionJson(v, lang)), journal: l.journalPath };
 }
 
-export function actionJson(v: ActionView): Record<string, unknown> {
-  const { action: _a, batch: _b, ...rest } = v;
-  return { ...rest, source: sourceOf(v), call: callOf(v) };
+/** One action; its `message` in `lang` when runbook wrote it (the platform's answers as it gave them). */
+export function actionJson(v: ActionView, lang: Language): Record<string, unknown> {
+  const { action: _a, batch: _b, message, ...rest } = v;
+  return { ...rest, ...(message !== undefined ? { message: formatMessage(message, lang) } : {}), source: sourceOf(v), call: callOf(v) };
 }
 
-export function rejectionJson(r: Rejection): Record<string, unknown> {
-  return { file: r.display, at: r.at, kept: r.kept, diagnostics: r.diagnostics.map((d) => diagnosticJson(d, 'en')) };
+/** A file whose change did not validate; its diagnostics' messages in `lang`, their codes as they are. */
+export function rejectionJson(r: Rejection, lang: Language): Record<string, unknown> {
+  return { file: r.display, at: r.at, kept: r.kept, diagnostics: r.diagnostics.map((d) => diagnosticJson(d, lang)) };
 }

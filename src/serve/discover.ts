@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { msg } from '../i18n/index.js';
 
 /** Folders never searched for playbooks: state folders, VCS data, dependencies. */
 const SKIP_DIR = /^(\..*|node_modules)$/;
@@ -32,7 +33,7 @@ export function discoverPlaybooks(paths: readonly string[], cwd: string): string
     try {
       st = statSync(p);
     } catch {
-      throw new UsageError(`${given}: no such file or folder`);
+      throw new UsageError(msg('serve.discover.noSuchPath', { path: given }));
     }
     if (st.isDirectory()) walk(p);
     else out.add(p);

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../core/errors.js';
+import { formatMessage, msg, type Language, type Msg } from '../i18n/index.js';
 import type { ControlRecord } from '../journal/records.js';
 import { lessonDetail, lessonSummary, rejectionJson } from './api-json.js';
 import { ControlRefused, type Lesson } from './lesson.js';
-import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './page/assets.js';
+import { pageHtml, PAGE_SCRIPT, PAGE_STYLE } from './page/assets.js';
+import { apiLanguage, langCookie, pageLanguage } from './request-language.js';
 import { hasToken, isLoopback, untrusted } from './security.js';
 import { EventStream } from './event-stream.js';
 import type { Term } from './term.js';
@@ -14,6 +16,8 @@ export interface ServeHttpOptions {
   readonly host: string;
   readonly port: number;
   readonly token?: string;
+  /** The language of answers to requests that name none (the CLI's). */
+  readonly lang: Language;
   readonly now: () => number;
 }
 
@@ -40,19 +44,27 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    const why = untrusted(req, { loopbackOnly });
-    if (why) return send(res, 403, { error: 'forbidden', message: why });
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const lang = apiLanguage(req, url, o.lang);
+    const fail = (status: number, error: string, m: Msg): void => send(res, status, { error, message: formatMessage(m, lang) });
+    const why = untrusted(req, { loopbackOnly });
+    if (why) return fail(403, 'forbidden', why);
     const path = url.pathname;
-    if (req.method === 'GET' && (path === '/' || path === '/index.html')) return asset(res, PAGE_HTML, 'text/html; charset=utf-8');
+    if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
+      const page = pageLanguage(req, url, o.lang);
+      if (page.remember) res.setHeader('Set-Cookie', langCookie(page.lang));
+      res.setHeader('Vary', 'Accept-Language, Cookie');
+      res.setHeader('Content-Language', page.lang);
+      return asset(res, pageHtml(page.lang), 'text/html; charset=utf-8');
+    }
     if (req.method === 'GET' && path === '/app.js') return asset(res, PAGE_SCRIPT, 'text/javascript; charset=utf-8');
     if (req.method === 'GET' && path === '/app.css') return asset(res, PAGE_STYLE, 'text/css; charset=utf-8');
-    if (!path.startsWith('/api/')) return send(res, 404, { error: 'not-found', message: `no such page: ${path}` });
-    if (o.token && !hasToken(req, o.token)) return send(res, 401, { error: 'unauthorized', message: 'this server needs its token: Authorization: Bearer …' });
+    if (!path.startsWith('/api/')) return fail(404, 'not-found', msg('serve.http.noPage', { path }));
+    if (o.token && !hasToken(req, o.token)) return fail(401, 'unauthorized', msg('serve.http.needsToken'));
     res.setHeader('Cache-Control', 'no-store');
     const parts = path.split('/').slice(2).map(decodeURIComponent);
     if (req.method === 'GET') {
-      if (parts[0] === 'events' && parts.length === 1) return events.attach(req, res);
+      if (parts[0] === 'events' && parts.length === 1) return events.attach(req, res, lang);
       if (parts[0] === 'lessons' && parts.length === 1) {
         const all = [...term.lessons.values()].sort((a, b) => a.outline.event.start - b.outline.event.start);
         const window = lessonWindow(all, o.now(), url.searchParams);
@@ -60,22 +72,22 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
           now: o.now(),
           lessons: window.lessons.map(lessonSummary),
           ...(window.more ? { more: window.more } : {}),
-          rejected: [...term.rejected.values()].map(rejectionJson),
+          rejected: [...term.rejected.values()].map((r) => rejectionJson(r, lang)),
           templates: [...term.templates].map((t) => term.display(t)),
         });
       }
-      if (parts[0] === 'diagnostics' && parts.length === 1) return send(res, 200, { rejected: [...term.rejected.values()].map(rejectionJson) });
+      if (parts[0] === 'diagnostics' && parts.length === 1) return send(res, 200, { rejected: [...term.rejected.values()].map((r) => rejectionJson(r, lang)) });
       if (parts[0] === 'lessons' && parts.length === 2) {
         const l = term.byId(parts[1]!);
         return l
-          ? send(res, 200, { now: o.now(), ...lessonDetail(l), refused: l.refused })
-          : send(res, 404, { error: 'not-found', message: `no lesson ${parts[1]}` });
+          ? send(res, 200, { now: o.now(), ...lessonDetail(l, lang), refused: l.refused })
+          : fail(404, 'not-found', msg('serve.http.noLesson', { id: parts[1]! }));
       }
       if (parts[0] === 'lessons' && parts.length === 3 && parts[2] === 'timeline.svg') {
         const l = term.byId(parts[1]!);
-        if (!l) return send(res, 404, { error: 'not-found', message: `no lesson ${parts[1]}` });
-        res.writeHead(200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
-        res.end(lessonTimelineSvg(l, o.now()));
+        if (!l) return fail(404, 'not-found', msg('serve.http.noLesson', { id: parts[1]! }));
+        res.writeHead(200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Content-Language': lang });
+        res.end(lessonTimelineSvg(l, o.now(), lang));
         return;
       }
     }
@@ -84,19 +96,19 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
       const control = CONTROLS[parts.length === 3 ? parts[2]! : parts.length === 5 && parts[2] === 'actions' ? parts[4]! : ''];
       const action = parts.length === 5 ? parts[3] : undefined;
       const lessonLevel = control === 'pause' || control === 'resume';
-      if (!l || !control || lessonLevel !== (action === undefined)) return send(res, 404, { error: 'not-found', message: `no such control: POST ${path}` });
+      if (!l || !control || lessonLevel !== (action === undefined)) return fail(404, 'not-found', msg('serve.http.noControl', { path }));
       const body = await readJson(req);
-      if (body === undefined) return send(res, 400, { error: 'bad-request', message: 'the body must be a JSON object, e.g. {"who":"王老师"}' });
+      if (body === undefined) return fail(400, 'bad-request', msg('serve.http.badBody'));
       const who = whoOf(body['who'], req);
       try {
         const record = await l.control(control, who, action);
         return send(res, 200, { ok: true, record, lesson: lessonSummary(l) });
       } catch (err) {
-        if (err instanceof ControlRefused) return send(res, err.status, { error: 'refused', message: err.message });
+        if (err instanceof ControlRefused) return fail(err.status, 'refused', err.text);
         throw err;
       }
     }
-    return send(res, req.method === 'GET' || req.method === 'POST' ? 404 : 405, { error: 'not-found', message: `no such endpoint: ${req.method} ${path}` });
+    return fail(req.method === 'GET' || req.method === 'POST' ? 404 : 405, 'not-found', msg('serve.http.noEndpoint', { method: req.method ?? '', path }));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -104,7 +116,13 @@ export async function startServeHttp(term: Term, o: ServeHttpOptions): Promise<S
       // A busy port or an address this machine does not have is the caller's to fix, not a bug.
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
         reject(
-          new UsageError(`cannot listen on ${o.host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (--port 0 picks a free one)' : err.message}`),
+          new UsageError(
+            msg('serve.http.cannotListen', {
+              host: o.host,
+              port: String(o.port),
+              reason: err.code === 'EADDRINUSE' ? msg('serve.http.portInUse') : err.message,
+            }),
+          ),
         );
       else reject(err);
     });
@@ -155,6 +173,7 @@ function asset(res: ServerResponse, text: string, type: string): void {
     'Content-Type': type,
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-cache',
+    // i18n-exempt: a header value, read by the browser
     'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
   });
   res.end(text);

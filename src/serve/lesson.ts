@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EngineClock } from '../engine/clock.js';
+import { duration, formatMessage, list, msg, t, type Msg } from '../i18n/index.js';
 import { runEngine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { Journal, journalPath, readJournal } from '../journal/journal.js';
@@ -20,7 +21,8 @@ export interface LessonHost {
   readonly isAlive: (pid: number) => boolean;
   /** Told whenever the lesson's state or one of its actions changed. */
   readonly changed: (lesson: Lesson, action?: ActionView) => void;
-  readonly log: (line: string) => void;
+  /** A line of the serve log, as a message (serve formats it in the CLI's language). */
+  readonly log: (line: Msg) => void;
 }
 
 /** A lesson's planned source: its file (absolute), the plan of its last good version, the files it is made of. */
@@ -37,9 +39,10 @@ export type LessonPhase = 'upcoming' | 'running' | 'paused' | 'finished' | 'lock
 export class ControlRefused extends Error {
   constructor(
     readonly status: 404 | 409,
-    message: string,
+    /** Why, as a message: the API answers in the request's language. */
+    readonly text: Msg,
   ) {
-    super(message);
+    super(formatMessage(text, 'en'));
   }
 }
 
@@ -198,9 +201,9 @@ export class Lesson {
   /** pause | resume | skip ACTION | send-now ACTION, journaled with time and who. */
   control(control: ControlRecord['control'], who: string, action?: string): Promise<ControlRecord> {
     return this.serial(async () => {
-      if (control === 'pause' && this.paused) throw new ControlRefused(409, 'the lesson is already paused');
-      if (control === 'resume' && !this.paused) throw new ControlRefused(409, 'the lesson is not paused');
-      if (action !== undefined && !this.byId.has(action)) throw new ControlRefused(404, `no action \`${action}\` in this lesson`);
+      if (control === 'pause' && this.paused) throw new ControlRefused(409, msg('serve.refused.alreadyPaused'));
+      if (control === 'resume' && !this.paused) throw new ControlRefused(409, msg('serve.refused.notPaused'));
+      if (action !== undefined && !this.byId.has(action)) throw new ControlRefused(404, msg('serve.refused.noAction', { action }));
       // Refused at once when the lesson already shows why (a second click, a second tab): a refused
       // control never stops the engine run.
       if (action !== undefined) refuseUnlessPending(action, this.byId.get(action)!);
@@ -219,7 +222,7 @@ export class Lesson {
       } finally {
         if (wasRunning && !this.paused) this.start();
       }
-      this.host.log(`${this.display}: ${control}${action ? ` ${action}` : ''} by ${who}`);
+      this.host.log(msg(CONTROL_LOG[control], { lesson: this.display, who, action: action ?? '' }));
       if (!this.paused && !this.active && control !== 'pause') this.startIfDue();
       return record;
     });
@@ -250,7 +253,7 @@ export class Lesson {
         this._source = source;
         this.outline = outlineOf(source);
         if (!this.active) this.refresh(readJournal(this.journalPath));
-        this.host.log(`${source.display}: file changed, no step of the lesson did; nothing to apply`);
+        this.host.log(msg('serve.log.noChange', { lesson: source.display }));
         return undefined;
       }
       const wasRunning = Boolean(this.active);
@@ -263,19 +266,23 @@ export class Lesson {
           const { refused } = reconcilePlan(this.planWithId(), prior);
           const sent = [...moved, ...changed, ...removed]
             .filter((id) => before.get(id) && before.get(id)!.state !== 'pending' && before.get(id)!.kind !== 'checkin')
-            .map((id) => ({ id, reason: `already ${before.get(id)!.state}: an edit never sends it again` }));
+            // The journal keeps its words in English (see src/journal/records.ts).
+            .map((id) => ({ id, reason: t('en', 'serve.edit.alreadySent', { state: msg(`serve.state.${before.get(id)!.state}`) }) }));
           return [{ t: 'edit', at: this.host.clock.now(), files: hashes, added, removed, moved, changed, refused: [...refused, ...sent] }];
         })[0] as EditRecord;
       } catch (err) {
         if (!(err instanceof ControlRefused)) throw err;
         // Another process (a `runbook run`) runs the lesson from the files as it read them; this one
         // shows the new version and journals nothing.
-        this.host.log(`${source.display}: edit seen, not journaled: ${err.message}`);
+        this.host.log(msg('serve.log.editNotJournaled', { lesson: source.display, reason: err.text }));
         this.refresh(readJournal(this.journalPath));
         return undefined;
       }
+      const counts = { lesson: source.display, added: added.length, removed: removed.length, moved: moved.length, changed: changed.length };
       this.host.log(
-        `${source.display}: edit applied (+${added.length} −${removed.length} moved ${moved.length} changed ${changed.length}${record.refused.length ? `; not applied: ${record.refused.map((r) => r.id).join(', ')}` : ''})`,
+        record.refused.length
+          ? msg('serve.log.editAppliedRefused', { ...counts, refused: list(record.refused.map((r) => r.id)) })
+          : msg('serve.log.editApplied', counts),
       );
       if (wasRunning && !this.paused) this.start();
       else this.startIfDue();
@@ -307,7 +314,7 @@ export class Lesson {
       const v = views.get(a.id) ?? { ...left[i]!, state: 'skipped' as const };
       const c = r.skipped.get(a.id) ?? r.sentNow.get(a.id);
       if (c) v.control = { control: c.control, who: c.who, at: c.at };
-      if (c?.control === 'skip' && v.state === 'skipped') v.message = `skipped by ${c.who}`;
+      if (c?.control === 'skip' && v.state === 'skipped') v.message = msg('serve.action.skippedBy', { who: c.who });
       const why = r.refused.find((x) => x.id === a.id);
       if (why) v.refused = why.reason;
       return v;
@@ -346,7 +353,7 @@ export class Lesson {
     } catch (err) {
       if (err instanceof LockHeldError) {
         this.lockedBy = err.holder;
-        throw new ControlRefused(409, `the lesson is being run by another process (pid ${err.holder.pid} on ${err.holder.host}); nothing was changed`);
+        throw new ControlRefused(409, msg('serve.refused.locked', { pid: String(err.holder.pid), host: err.holder.host }));
       }
       throw err;
     }
@@ -358,7 +365,7 @@ export class Lesson {
       lock = acquireLock(this.stateDir, this.id, this.host.isAlive, this.host.pid);
     } catch (err) {
       if (!(err instanceof LockHeldError)) throw err;
-      if (!this.lockedBy) this.host.log(`${this.display}: not started, another process runs it (pid ${err.holder.pid} on ${err.holder.host}); trying again`);
+      if (!this.lockedBy) this.host.log(msg('serve.log.notStartedLocked', { lesson: this.display, pid: String(err.holder.pid), host: err.holder.host }));
       this.lockedBy = err.holder;
       this.lockRetryAt = this.host.clock.now() + 5000;
       this.host.changed(this);
@@ -406,7 +413,7 @@ export class Lesson {
     const done = run
       .then(
         () => undefined,
-        (err: unknown) => this.host.log(`${this.display}: the run stopped on an internal error: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) => this.host.log(msg('serve.log.internalError', { lesson: this.display, error: err instanceof Error ? err.message : String(err) })),
       )
       .finally(async () => {
         await journal.close();
@@ -415,7 +422,7 @@ export class Lesson {
         this.refresh(readJournal(this.journalPath));
       });
     this.active = { controller, done };
-    this.host.log(`${this.display}: running (${plan.actions.length} actions, journal ${this.id})`);
+    this.host.log(msg('serve.log.running', { lesson: this.display, count: plan.actions.length, runId: this.id }));
     this.host.changed(this);
   }
 
@@ -442,10 +449,8 @@ export class Lesson {
         if (!v) continue;
         v.state = stateOf(e.result, id, e.failedActions);
         if (e.latenessMs !== undefined) v.latenessMs = e.latenessMs;
-        if (e.message !== undefined) v.message = e.message;
-        this.host.log(
-          `${this.display}: ${v.state} ${id}${v.latenessMs !== undefined ? ` (+${v.latenessMs} ms)` : ''}${e.message && v.state !== 'done' ? `: ${e.message}` : ''}`,
-        );
+        if (e.message !== undefined || e.text !== undefined) v.message = e.text ?? e.message;
+        this.host.log(outcomeLine(this.display, v, e.text ?? e.message));
         this.host.changed(this, v);
       }
     }
@@ -474,8 +479,21 @@ function refuseUnlessPending(action: string, v: ActionView): void {
   if (v.state !== 'pending' || v.control)
     throw new ControlRefused(
       409,
-      `action \`${action}\` is ${v.control ? `already ${v.control.control === 'skip' ? 'skipped' : 'sent ahead'}` : v.state}; controls work only on actions not yet sent`,
+      v.control
+        ? msg(v.control.control === 'skip' ? 'serve.refused.alreadySkipped' : 'serve.refused.alreadySentAhead', { action })
+        : msg('serve.refused.notPending', { action, state: msg(`serve.state.${v.state}`) }),
     );
+}
+
+const CONTROL_LOG = { pause: 'serve.log.pause', resume: 'serve.log.resume', skip: 'serve.log.skip', 'send-now': 'serve.log.sendNow' } as const;
+
+/** The log line of an action's outcome: its state, its lateness and, unless done, the platform's answer. */
+function outcomeLine(lesson: string, v: ActionView, message: Msg | string | undefined): Msg {
+  const params = { lesson, state: msg(`serve.state.${v.state}`), action: v.id };
+  const late = v.latenessMs !== undefined ? { lateness: duration(v.latenessMs) } : undefined;
+  if (message && v.state !== 'done')
+    return late ? msg('serve.log.outcomeLateMessage', { ...params, ...late, message }) : msg('serve.log.outcomeMessage', { ...params, message });
+  return late ? msg('serve.log.outcomeLate', { ...params, ...late }) : msg('serve.log.outcome', params);
 }
 
 /**

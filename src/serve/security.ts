@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { ConfigError, UsageError } from '../core/errors.js';
+import { msg, type Msg } from '../i18n/index.js';
 
 /** The environment variable that holds the serve token (never a flag value, which `ps` shows). */
 export const TOKEN_ENV = 'RUNBOOK_SERVE_TOKEN';
@@ -22,19 +23,16 @@ export function loadToken(o: { env: Readonly<Record<string, string | undefined>>
   if (o.tokenFile) {
     let text: string;
     try {
-      if ((statSync(o.tokenFile).mode & 0o077) !== 0) throw new ConfigError(`the token file ${o.tokenFile} can be read by others: chmod 600 it`);
+      if ((statSync(o.tokenFile).mode & 0o077) !== 0) throw new ConfigError(msg('serve.security.tokenFileOpen', { file: o.tokenFile }));
       text = readFileSync(o.tokenFile, 'utf8');
     } catch (err) {
       if (err instanceof ConfigError) throw err;
-      throw new UsageError(`cannot read the token file ${o.tokenFile}: ${(err as Error).message}`);
+      throw new UsageError(msg('serve.security.cannotReadTokenFile', { file: o.tokenFile, error: (err as Error).message }));
     }
     token = text.trim();
   } else if (o.env[TOKEN_ENV]) token = o.env[TOKEN_ENV]!.trim();
-  if (token !== undefined && token.length < 16) throw new ConfigError('the serve token must be at least 16 characters');
-  if (!token && !isLoopback(o.host))
-    throw new ConfigError(
-      `--host ${o.host} is beyond loopback: set a token in ${TOKEN_ENV} or --token-file FILE (anyone who can reach the port could otherwise steer the lessons)`,
-    );
+  if (token !== undefined && token.length < 16) throw new ConfigError(msg('serve.security.tokenTooShort'));
+  if (!token && !isLoopback(o.host)) throw new ConfigError(msg('serve.security.beyondLoopback', { host: o.host, env: TOKEN_ENV }));
   return token || undefined;
 }
 
@@ -54,14 +52,14 @@ export function hasToken(req: IncomingMessage, token: string): boolean {
  * must be JSON, which a cross-site form or a simple request cannot send without a preflight that
  * this server never grants.
  */
-export function untrusted(req: IncomingMessage, o: { loopbackOnly: boolean }): string | undefined {
+export function untrusted(req: IncomingMessage, o: { loopbackOnly: boolean }): Msg | undefined {
   const host = req.headers.host ?? '';
-  if (o.loopbackOnly && !isLoopback(host.replace(/:\d+$/, ''))) return `Host ${JSON.stringify(host)} is not this loopback server`;
+  if (o.loopbackOnly && !isLoopback(host.replace(/:\d+$/, ''))) return msg('serve.security.hostNotLoopback', { host: JSON.stringify(host) });
   if (req.method !== 'POST') return undefined;
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `a cross-site control (Sec-Fetch-Site: ${String(site)})`;
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return msg('serve.security.crossSite', { site: String(site) });
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`) return `a control from another origin (${origin})`;
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return 'a control must be sent as application/json';
+  if (origin !== undefined && origin !== `http://${host}`) return msg('serve.security.otherOrigin', { origin });
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return msg('serve.security.notJson');
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { platformClock, type EngineClock } from '../engine/clock.js';
 import { connect, type Connection } from '../api/connection.js';
+import { formatMessage, type Language, type Msg } from '../i18n/index.js';
 import { measureClockOffset } from '../api/run.js';
 import { startServeHttp } from './http-server.js';
 import { loadToken } from './security.js';
@@ -21,6 +22,11 @@ export interface ServeOptions {
   readonly pid: number;
   readonly isAlive: (pid: number) => boolean;
   readonly log: (line: string) => void;
+  /**
+   * The language of the log (the CLI's, `ctx.lang`) and of the API and page when a request names
+   * none (no `?lang=`, no `Accept-Language` runbook has).
+   */
+  readonly lang: Language;
   readonly clock?: EngineClock;
   /** Called as soon as the server listens, before the term is loaded (the CLI prints the URL first). */
   readonly onListening?: (url: string) => void;
@@ -41,6 +47,8 @@ export interface Serving {
  * page on `host:port`; the files watched.
  */
 export async function startServe(o: ServeOptions): Promise<Serving> {
+  const lang = o.lang;
+  const log = (m: Msg): void => o.log(formatMessage(m, lang));
   const token = loadToken({ env: o.env, host: o.host, ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}) });
   const conn: Connection = await connect(o, { seedMessages: 50 });
   try {
@@ -56,9 +64,9 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
       clock,
       pid: o.pid,
       isAlive: o.isAlive,
-      log: o.log,
+      log,
     });
-    const http = await startServeHttp(term, { host: o.host, port: o.port, ...(token ? { token } : {}), now: () => clock.now() });
+    const http = await startServeHttp(term, { host: o.host, port: o.port, ...(token ? { token } : {}), lang, now: () => clock.now() });
     o.onListening?.(http.url);
     try {
       term.load();
@@ -66,7 +74,7 @@ export async function startServe(o: ServeOptions): Promise<Serving> {
       await http.close();
       throw err;
     }
-    const watcher = watchTerm(term, o.paths, o.cwd, o.log);
+    const watcher = watchTerm(term, o.paths, o.cwd, log);
     term.start();
     return {
       url: http.url,

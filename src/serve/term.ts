@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
 import type { EngineClock } from '../engine/clock.js';
+import { list, msg, time, type Msg } from '../i18n/index.js';
 import type { CheckinAction } from '../plan/types.js';
 import type { PolyvApi } from '../transport/api.js';
 import { lessonRunId, stateDirFor } from '../api/lesson-id.js';
@@ -31,7 +32,8 @@ export interface TermOptions {
   readonly clock: EngineClock;
   readonly pid: number;
   readonly isAlive: (pid: number) => boolean;
-  readonly log: (line: string) => void;
+  /** A line of the serve log, as a message (serve formats it in the CLI's language). */
+  readonly log: (line: Msg) => void;
 }
 
 /** A file whose last version did not validate; `kept`: its last good plan keeps running. */
@@ -127,7 +129,7 @@ export class Term {
       for (const l of this.lessons.values()) {
         void l
           .maybeStart(now, START_AHEAD_MS)
-          .catch((err: unknown) => this.o.log(`${l.display}: could not start: ${err instanceof Error ? err.message : String(err)}`));
+          .catch((err: unknown) => this.o.log(msg('serve.log.couldNotStart', { lesson: l.display, error: err instanceof Error ? err.message : String(err) })));
         if (l.running) soon = Math.min(soon, l.nextDue() ?? Infinity);
       }
       // Packing costs about a millisecond a lesson: a few per tick, and none just before a call is due.
@@ -156,7 +158,7 @@ export class Term {
   rescan(quick = false): Promise<void> {
     this.reloading = this.reloading
       .then(() => this.reload(quick))
-      .catch((err: unknown) => this.o.log(`reload failed: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) => this.o.log(msg('serve.log.reloadFailed', { error: err instanceof Error ? err.message : String(err) })));
     return this.reloading;
   }
 
@@ -170,7 +172,7 @@ export class Term {
     try {
       files = new Set(discoverPlaybooks(this.o.paths, this.o.cwd));
     } catch (err) {
-      this.o.log(`cannot read the served paths: ${err instanceof Error ? err.message : String(err)}`);
+      this.o.log(msg('serve.log.cannotReadPaths', { error: err instanceof Error ? err.message : String(err) }));
       return;
     }
     const changed = new Set<string>();
@@ -223,7 +225,7 @@ export class Term {
             {
               code: DiagnosticCodes.INVALID_VALUE,
               severity: 'error',
-              message: `the change to ${this.display(t)} does not validate for ${broken.map((b) => this.display(b.file)).join(', ')}; this lesson keeps its last good plan`,
+              message: msg('serve.term.templateBreaks', { template: this.display(t), lessons: list(broken.map((b) => this.display(b.file))) }),
               location: { file: this.display(t), line: 1, col: 1 },
             },
           ]);
@@ -321,7 +323,7 @@ export class Term {
     const old = this.lessons.get(source.file);
     if (!old) {
       this.add(this.makeLesson(source));
-      this.o.log(`${source.display}: added to the term`);
+      this.o.log(msg('serve.log.added', { lesson: source.display }));
     } else if (lessonRunId(source.file, old.stateDir, source.plan.event.start) !== old.id) {
       const from = old.outline.event.start;
       // The journal is the lesson's at its start: a lesson that has begun cannot move.
@@ -332,7 +334,7 @@ export class Term {
             {
               code: DiagnosticCodes.EVENT_TIMES,
               severity: 'error',
-              message: `the lesson has begun (its journal has calls); its start cannot move from ${new Date(from).toISOString()} — nothing of this change was applied`,
+              message: msg('serve.term.startCannotMove', { start: time(from, old.outline.event.zone, 'full') }),
               location: { file: source.display, line: 1, col: 1 },
             },
           ],
@@ -343,7 +345,7 @@ export class Term {
       await old.stop();
       this.lessons.delete(source.file);
       this.add(this.makeLesson(source));
-      this.o.log(`${source.display}: the lesson moved to ${new Date(source.plan.event.start).toISOString()}`);
+      this.o.log(msg('serve.log.moved', { lesson: source.display, start: time(source.plan.event.start, source.plan.event.zone, 'full') }));
     } else {
       await old.applyEdit(
         source,
@@ -356,8 +358,18 @@ export class Term {
   private reject(file: string, diagnostics: readonly Diagnostic[], kept: boolean): void {
     const rejection: Rejection = { file, display: this.display(file), at: this.o.clock.now(), kept, diagnostics };
     this.rejected.set(file, rejection);
-    this.o.log(`${rejection.display}: ${kept ? 'the change does not validate; its last good plan keeps running' : 'not served: it does not validate'}`);
-    for (const d of diagnostics) this.o.log(`  ${d.location.file}:${d.location.line}:${d.location.col}: ${d.severity} ${d.code} ${d.message}`);
+    this.o.log(msg(kept ? 'serve.log.rejectedKept' : 'serve.log.rejectedNew', { lesson: rejection.display }));
+    for (const d of diagnostics)
+      this.o.log(
+        msg('serve.log.diagnostic', {
+          file: d.location.file,
+          line: String(d.location.line),
+          col: String(d.location.col),
+          severity: msg(`serve.severity.${d.severity}`),
+          code: d.code,
+          message: d.message,
+        }),
+      );
     this.emit({ type: 'rejected', rejection });
   }
 

@@ -1,11 +1,12 @@
+import type { Language } from '../i18n/index.js';
 import type { Plan } from '../plan/types.js';
 import { actionViews, callOf, type ActionView } from './action-view.js';
 import type { Lesson } from './lesson.js';
 import { timelineSvg, type TimelineMark, type TimelineModel } from './timeline-svg.js';
 
-/** The picture of a served lesson, as it stands now. */
-export function lessonTimelineSvg(l: Lesson, now: number): string {
-  return timelineSvg(timelineModel(l.plan, l.views, now));
+/** The picture of a served lesson, as it stands now, its words in `lang`. */
+export function lessonTimelineSvg(l: Lesson, now: number, lang: Language): string {
+  return timelineSvg(timelineModel(l.plan, l.views, now), lang);
 }
 
 /** A plan (with views, when it runs) as the timeline's model; channels in the plan's order. */

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { formatTime, msg, t, time, type Language, type MessageKey, type MsgParam } from '../i18n/index.js';
 
 /** One action on the picture. */
 export interface TimelineMark {
@@ -55,8 +56,12 @@ export const TIMELINE_CSS = `
 .tl .mark-checkin { fill-opacity: 0.75; }
 `;
 
-/** The picture as SVG text. `withStyle` puts TIMELINE_CSS inside it (a standalone file). */
-export function timelineSvg(m: TimelineModel, withStyle = false): string {
+/**
+ * The picture as SVG text, its words in `lang` (times in the event's zone). `withStyle` puts
+ * TIMELINE_CSS inside it (a standalone file).
+ */
+export function timelineSvg(m: TimelineModel, lang: Language, withStyle = false): string {
+  const fmt = (ms: number): string => formatTime(time(ms, m.zone, 'dateTimeSeconds'), lang);
   // A check-in is drawn as its interval on the platform, not at its registration (minutes ahead).
   const times = m.marks.flatMap((k) => (k.kind === 'checkin' ? [k.startsAt ?? k.at, k.endsAt ?? k.at] : [k.at]));
   const lo = Math.min(m.start, ...times);
@@ -70,26 +75,38 @@ export function timelineSvg(m: TimelineModel, withStyle = false): string {
   const laneOf = new Map(lanes.map((c, i) => [c, i]));
   const height = TOP + lanes.length * LANE + 24;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="tl" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${esc(`timeline of ${m.name}`)}">`);
+  out.push(
+    // i18n-exempt: SVG markup; its words come from the catalog
+    `<svg xmlns="http://www.w3.org/2000/svg" class="tl" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${esc(t(lang, 'serve.timeline.label', { name: m.name }))}">`,
+  );
   if (withStyle) out.push(`<style>${TIMELINE_CSS}</style>`);
   out.push(
-    `<rect class="window" x="${f(x(m.start))}" y="${TOP - 6}" width="${f(Math.max(x(m.end) - x(m.start), 1))}" height="${lanes.length * LANE + 6}"><title>${esc(`the lesson: ${fmt(m.start, m.zone)} – ${fmt(m.end, m.zone)} (${m.zone})`)}</title></rect>`,
+    // i18n-exempt: SVG markup; its words come from the catalog
+    `<rect class="window" x="${f(x(m.start))}" y="${TOP - 6}" width="${f(Math.max(x(m.end) - x(m.start), 1))}" height="${lanes.length * LANE + 6}"><title>${esc(t(lang, 'serve.timeline.window', { start: fmt(m.start), end: fmt(m.end), zone: m.zone }))}</title></rect>`,
   );
   lanes.forEach((c, i) => {
     const y = TOP + i * LANE;
+    // i18n-exempt: SVG markup; its words come from the catalog
     out.push(`<rect class="lane" x="${LEFT}" y="${y + 4}" width="${WIDTH - LEFT - RIGHT}" height="${LANE - 8}" rx="4" fill-opacity="0.6"/>`);
+    // i18n-exempt: SVG markup; its words come from the catalog
     out.push(`<text class="lane-label" x="${LEFT - 8}" y="${y + LANE / 2 + 4}" text-anchor="end">${esc(c)}</text>`);
   });
   const axisY = TOP + lanes.length * LANE + 4;
+  // i18n-exempt: SVG markup; its words come from the catalog
   out.push(`<line class="axis" x1="${LEFT}" y1="${axisY}" x2="${WIDTH - RIGHT}" y2="${axisY}"/>`);
-  for (const t of ticks(t0, t1)) out.push(`<text class="tick" x="${f(x(t))}" y="${axisY + 16}" text-anchor="middle">${esc(fmt(t, m.zone, span))}</text>`);
+  // i18n-exempt: SVG markup; its words come from the catalog
+  for (const at of ticks(t0, t1)) out.push(`<text class="tick" x="${f(x(at))}" y="${axisY + 16}" text-anchor="middle">${esc(tick(at, m.zone, span))}</text>`);
   out.push(
-    `<text class="tick" x="${f(x(m.start))}" y="${TOP - 12}" text-anchor="end">start</text><text class="tick" x="${f(x(m.end))}" y="${TOP - 12}" text-anchor="start">end</text>`,
+    // i18n-exempt: SVG markup; its words come from the catalog
+    `<text class="tick" x="${f(x(m.start))}" y="${TOP - 12}" text-anchor="end">${esc(t(lang, 'serve.timeline.start'))}</text><text class="tick" x="${f(x(m.end))}" y="${TOP - 12}" text-anchor="start">${esc(t(lang, 'serve.timeline.end'))}</text>`,
   );
   for (const k of m.marks) {
     const lane = laneOf.get(k.channel) ?? 0;
     const cy = TOP + lane * LANE + LANE / 2;
-    const title = `<title>${esc([`${k.id} · ${k.kind} · ${k.state}`, `${fmt(k.startsAt ?? k.at, m.zone)}${k.endsAt !== undefined ? ` – ${fmt(k.endsAt, m.zone)}` : ''}`, k.text ?? '', k.call].filter(Boolean).join('\n'))}</title>`;
+    const head = t(lang, 'serve.timeline.mark', { id: k.id, kind: msg(`serve.kind.${k.kind}`), state: stateWord(k.state) });
+    const when = k.endsAt !== undefined ? t(lang, 'serve.timeline.interval', { start: fmt(k.startsAt ?? k.at), end: fmt(k.endsAt) }) : fmt(k.startsAt ?? k.at);
+    const title = `<title>${esc([head, when, k.text ?? '', k.call].filter(Boolean).join('\n'))}</title>`;
+    // i18n-exempt: SVG markup; its words come from the catalog
     const attrs = `class="mark mark-${k.kind} state-${esc(k.state)}" data-id="${esc(k.id)}" data-state="${esc(k.state)}"`;
     if (k.kind === 'checkin') {
       const a = x(k.startsAt ?? k.at);
@@ -104,7 +121,8 @@ export function timelineSvg(m: TimelineModel, withStyle = false): string {
   }
   if (m.now !== undefined && m.now >= t0 && m.now <= t1) {
     out.push(
-      `<line class="now" x1="${f(x(m.now))}" y1="${TOP - 8}" x2="${f(x(m.now))}" y2="${axisY}"/><text class="now-label" x="${f(x(m.now))}" y="${TOP - 22}" text-anchor="middle">now</text>`,
+      // i18n-exempt: SVG markup; its words come from the catalog
+      `<line class="now" x1="${f(x(m.now))}" y1="${TOP - 8}" x2="${f(x(m.now))}" y2="${axisY}"/><text class="now-label" x="${f(x(m.now))}" y="${TOP - 22}" text-anchor="middle">${esc(t(lang, 'serve.timeline.now'))}</text>`,
     );
   }
   out.push('</svg>');
@@ -120,8 +138,16 @@ function ticks(t0: number, t1: number): number[] {
   return out;
 }
 
-function fmt(t: number, zone: string, span = 0): string {
-  return DateTime.fromMillis(t, { zone }).toFormat(span > 0 && span < 600_000 ? 'HH:mm:ss' : span > 0 ? 'HH:mm' : 'yyyy-LL-dd HH:mm:ss');
+/** A tick's time on the axis: hours and minutes (and seconds on a short picture), alike in every language. */
+function tick(at: number, zone: string, span: number): string {
+  return DateTime.fromMillis(at, { zone }).toFormat(span < 600_000 ? 'HH:mm:ss' : 'HH:mm');
+}
+
+const STATES = new Set(['pending', 'sending', 'done', 'failed', 'ambiguous', 'skipped', 'withdrawn']);
+
+/** A state's word, as a message (a state runbook does not know is shown by its code). */
+function stateWord(state: string): MsgParam {
+  return STATES.has(state) ? msg(`serve.state.${state}` as MessageKey) : state;
 }
 
 function f(n: number): string {

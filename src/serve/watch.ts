@@ -2,6 +2,7 @@ import { watch, statSync, type FSWatcher } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isPlaybookName, playbookFolders } from './discover.js';
 import type { Term } from './term.js';
+import { msg, type Msg } from '../i18n/index.js';
 
 /** Edits come in bursts (an editor writes a temporary file, renames it): one rescan after the burst. */
 const DEBOUNCE_MS = 300;
@@ -23,7 +24,7 @@ const RESCAN_MS = 5000;
  * an event missed (a watch limit reached, a network file system), and costs a stat per file when
  * nothing changed.
  */
-export function watchTerm(term: Term, paths: readonly string[], cwd: string, log: (line: string) => void): { close(): void } {
+export function watchTerm(term: Term, paths: readonly string[], cwd: string, log: (line: Msg) => void): { close(): void } {
   const watchers = new Map<string, FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -48,11 +49,11 @@ export function watchTerm(term: Term, paths: readonly string[], cwd: string, log
         // A removed folder: forget its watch, so it is watched again if it comes back.
         watchers.delete(dir);
         w.close();
-        if (isDir(dir)) log(`watching ${dir} stopped: ${err.message}`);
+        if (isDir(dir)) log(msg('serve.log.watchStopped', { dir, error: err.message }));
       });
       watchers.set(dir, w);
     } catch (err) {
-      if (isDir(dir)) log(`cannot watch ${dir}: ${(err as Error).message}`);
+      if (isDir(dir)) log(msg('serve.log.cannotWatch', { dir, error: (err as Error).message }));
     }
   };
   const follow = (): void => {

@@ -1,6 +1,10 @@
 import Handlebars from 'handlebars';
 import { TemplateBounds } from './bounds.js';
+import { msg } from '../i18n/index.js';
 import { DATE_HELPER_NAMES, dateHelpers } from './helpers.js';
+import { TemplateProblem } from './problem.js';
+
+export { TemplateProblem, type ProblemKind } from './problem.js';
 
 /**
  * The one template engine: handlebars in strict mode, without HTML escaping (chat text is not HTML),
@@ -35,7 +39,7 @@ for (const [name, fn] of Object.entries(dateHelpers())) hb.registerHelper(name, 
 hb.registerHelper('lookup', function (this: unknown, obj: unknown, field: unknown) {
   const key = String(field);
   if (obj === null || typeof obj !== 'object' || !Object.prototype.hasOwnProperty.call(obj, key)) {
-    throw new TemplateProblem('unknown-variable', `\`${key}\` not defined`, key);
+    throw new TemplateProblem('unknown-variable', msg('diag.template.notDefined', { name: key }), key);
   }
   return (obj as Record<string, unknown>)[key];
 });
@@ -45,19 +49,6 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([...Object.keys(hb.he
 
 /** Names that belong to JavaScript objects, never to a playbook's data. */
 export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype', '__proto__']);
-
-export type ProblemKind = 'syntax' | 'unknown-variable' | 'helper' | 'too-deep' | 'too-large';
-
-/** A template that cannot be rendered, with what went wrong. `name` is the variable, when there is one. */
-export class TemplateProblem extends Error {
-  constructor(
-    readonly kind: ProblemKind,
-    message: string,
-    readonly variable?: string,
-  ) {
-    super(message);
-  }
-}
 
 const COMPILE_OPTIONS = { strict: true, noEscape: true, knownHelpers: { date: true, time: true, datetime: true, add: true }, assumeObjects: false } as const;
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
@@ -106,7 +97,7 @@ export function renderTemplate(text: string, context: object, zone: string): str
     throw asProblem(err);
   }
   if (out.length > TemplateBounds.maxRenderedString)
-    throw new TemplateProblem('too-large', `renders to ${out.length} characters; a string may hold at most ${TemplateBounds.maxRenderedString}`);
+    throw new TemplateProblem('too-large', msg('diag.template.tooLarge', { length: out.length, max: TemplateBounds.maxRenderedString }));
   return out;
 }
 
@@ -219,7 +210,7 @@ function checkNesting(text: string): void {
       if (stack.length > 0) stack[stack.length - 1]! += 1;
       else depth -= 1;
     } else stack.push(0);
-    if (depth > TemplateBounds.maxDepth) throw new TemplateProblem('too-deep', `blocks nest more than ${TemplateBounds.maxDepth} levels deep`);
+    if (depth > TemplateBounds.maxDepth) throw new TemplateProblem('too-deep', msg('diag.template.blocksTooDeep', { max: TemplateBounds.maxDepth }));
   }
 }
 
@@ -230,8 +221,7 @@ interface AstNode {
 
 /** Walks the parsed template: nesting of blocks and subexpressions, and names of JavaScript internals. */
 function checkAst(node: unknown, depth = 0): void {
-  if (depth > TemplateBounds.maxDepth * 2 + 4)
-    throw new TemplateProblem('too-deep', `blocks or subexpressions nest more than ${TemplateBounds.maxDepth} levels deep`);
+  if (depth > TemplateBounds.maxDepth * 2 + 4) throw new TemplateProblem('too-deep', msg('diag.template.nestTooDeep', { max: TemplateBounds.maxDepth }));
   if (Array.isArray(node)) {
     for (const n of node) checkAst(n, depth);
     return;
@@ -240,14 +230,13 @@ function checkAst(node: unknown, depth = 0): void {
   const n = node as AstNode;
   if (n.type === 'PathExpression') {
     for (const part of n['parts'] as string[]) {
-      if (PROTOTYPE_NAMES.has(part))
-        throw new TemplateProblem('unknown-variable', `\`${part}\` is not a variable (names of JavaScript internals are unreachable)`, part);
+      if (PROTOTYPE_NAMES.has(part)) throw new TemplateProblem('unknown-variable', msg('diag.template.internalName', { name: part }), part);
     }
     return;
   }
   if (n.type === 'StringLiteral' && typeof n['value'] === 'string' && PROTOTYPE_NAMES.has(n['value'])) {
     // `{{lookup this "constructor"}}`
-    throw new TemplateProblem('unknown-variable', `\`${n['value']}\` is not a variable (names of JavaScript internals are unreachable)`, n['value']);
+    throw new TemplateProblem('unknown-variable', msg('diag.template.internalName', { name: n['value'] }), n['value']);
   }
   const nests = n.type === 'BlockStatement' || n.type === 'SubExpression';
   for (const key of ['body', 'path', 'params', 'hash', 'pairs', 'value', 'program', 'inverse']) {
@@ -259,21 +248,25 @@ function asProblem(err: unknown): TemplateProblem {
   if (err instanceof TemplateProblem) return err;
   const raw = err instanceof Error ? err.message : String(err);
   const notDefined = /^"?([^"]+)"? not defined in/.exec(raw);
-  if (notDefined) return new TemplateProblem('unknown-variable', `unknown variable \`${notDefined[1]}\``, notDefined[1]);
+  if (notDefined) return new TemplateProblem('unknown-variable', msg('diag.template.unknownVariable', { name: notDefined[1]! }), notDefined[1]);
   // Strict lookups inside a value that is text, a number or a truth value.
   const inOperator = /Cannot use 'in' operator to search for '([^']*)' in (.*)$/.exec(raw);
   if (inOperator)
     return new TemplateProblem(
       'unknown-variable',
-      `\`${inOperator[1]}\` is looked up in ${JSON.stringify(inOperator[2]!.slice(0, 40))}, which is a plain value with no fields`,
+      msg('diag.template.plainValue', { name: inOperator[1]!, value: JSON.stringify(inOperator[2]!.slice(0, 40)) }),
       inOperator[1],
     );
-  if (err instanceof RangeError) return new TemplateProblem('too-deep', 'the template nests too deeply');
+  if (err instanceof RangeError) return new TemplateProblem('too-deep', msg('diag.template.tooDeep'));
   if (/Parse error|Expecting|Lexical error|doesn't match|Invalid path|not allowed/i.test(raw)) {
     const lines = raw.split('\n').filter(Boolean);
-    return new TemplateProblem('syntax', `template syntax error: ${lines[lines.length - 1] ?? raw}`);
+    return new TemplateProblem('syntax', msg('diag.template.syntax', { detail: lines[lines.length - 1] ?? raw }));
   }
-  if (/Missing helper/i.test(raw))
-    return new TemplateProblem('helper', `${raw.split('\n')[0]} (helpers: ${[...DATE_HELPER_NAMES, 'if', 'unless', 'each', 'with', 'lookup'].join(', ')})`);
-  return new TemplateProblem('helper', raw.split('\n')[0]!);
+  const missing = /Missing helper:?\s*(.*)$/im.exec(raw);
+  if (missing)
+    return new TemplateProblem(
+      'helper',
+      msg('diag.template.missingHelper', { name: missing[1]!.trim(), helpers: [...DATE_HELPER_NAMES, 'if', 'unless', 'each', 'with', 'lookup'].join(', ') }),
+    );
+  return new TemplateProblem('helper', msg('diag.template.failed', { detail: raw.split('\n')[0]! }));
 }

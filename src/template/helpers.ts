@@ -1,6 +1,8 @@
 import type { HelperOptions } from 'handlebars';
 import { DateTime } from 'luxon';
 import { parseDuration } from '../core/duration.js';
+import { msg } from '../i18n/index.js';
+import { TemplateProblem } from './problem.js';
 
 /** The helpers runbook adds to handlebars' own (if, unless, each, with, lookup, log). */
 export const DATE_HELPER_NAMES = ['date', 'time', 'datetime', 'add'] as const;
@@ -22,12 +24,18 @@ export function dateHelpers(): Record<(typeof DATE_HELPER_NAMES)[number], (...ar
   // message): parsing and the helpers' results are pure, so both are kept, per zone and text.
   const parsed = new BoundedCache<DateTime | undefined>();
   const parse = (value: unknown, helper: string, zone: string): DateTime => {
-    if (typeof value !== 'string') throw new Error(`{{${helper}}} needs an ISO time, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+    if (typeof value !== 'string')
+      throw new TemplateProblem(
+        'helper',
+        value === undefined
+          ? msg('diag.template.helper.needsTimeGotNothing', { helper: `{{${helper}}}` })
+          : msg('diag.template.helper.needsTime', { helper: `{{${helper}}}`, value: JSON.stringify(value) }),
+      );
     const dt = parsed.get(`${zone}|${value}`, () => {
       const d = DateTime.fromISO(value, { zone, setZone: false });
       return d.isValid ? d.setZone(zone) : undefined;
     });
-    if (!dt) throw new Error(`{{${helper}}}: ${JSON.stringify(value)} is not an ISO 8601 time`);
+    if (!dt) throw new TemplateProblem('helper', msg('diag.template.helper.notIsoTime', { helper: `{{${helper}}}`, value: JSON.stringify(value) }));
     return dt;
   };
   const fmt = (dt: DateTime, format: unknown, fallback: string): string => dt.toFormat(typeof format === 'string' ? format : fallback);
@@ -50,7 +58,7 @@ export function dateHelpers(): Record<(typeof DATE_HELPER_NAMES)[number], (...ar
       const text = typeof d === 'string' ? d.trim() : '';
       const negative = text.startsWith('-');
       const ms = parseDuration(text.replace(/^[+-]/, ''));
-      if (ms === undefined) throw new Error(`{{add}}: ${JSON.stringify(d)} is not a duration like 10m or -1h30m`);
+      if (ms === undefined) throw new TemplateProblem('helper', msg('diag.template.helper.notDuration', { helper: '{{add}}', value: JSON.stringify(d) }));
       // Adding a duration moves the instant (as luxon's plus() does for time units), then reads it in the zone.
       const dt = DateTime.fromMillis(parse(x, 'add', zone).toMillis() + (negative ? -ms : ms), { zone });
       return typeof f === 'string' ? dt.toFormat(f) : (dt.toISO({ suppressMilliseconds: true, includeOffset: false }) ?? '');

@@ -1,4 +1,5 @@
 import { DiagnosticCodes, type Diagnostic, type DiagnosticCode } from '../core/diagnostic.js';
+import { msg } from '../i18n/index.js';
 import type { RunbookPlaybook } from '../load/playbook.generated.js';
 import type { DocPath, LoadedPlaybook } from '../load/types.js';
 import { stepIds } from '../load/step-id.js';
@@ -61,11 +62,7 @@ export function renderPlaybook(loaded: LoadedPlaybook, external: ExternalVars = 
       renderedChars += out.length;
       if (renderedChars > TemplateBounds.maxRenderedFile) {
         stopped = true;
-        report(
-          new TemplateProblem('too-large', `the playbook renders to more than ${TemplateBounds.maxRenderedFile} characters in all; rendering stopped here`),
-          text,
-          path,
-        );
+        report(new TemplateProblem('too-large', msg('diag.template.fileTooLarge', { max: TemplateBounds.maxRenderedFile })), text, path);
         return text;
       }
       return out;
@@ -104,7 +101,7 @@ export function renderPlaybook(loaded: LoadedPlaybook, external: ExternalVars = 
     diagnostics.push({
       code: DiagnosticCodes.TOO_MANY_PROBLEMS,
       severity: 'error',
-      message: `${problems - MAX_TEMPLATE_DIAGNOSTICS} more template problem(s) not shown (the first ${MAX_TEMPLATE_DIAGNOSTICS} are above)`,
+      message: msg('diag.template.tooManyProblems', { count: problems - MAX_TEMPLATE_DIAGNOSTICS, max: MAX_TEMPLATE_DIAGNOSTICS }),
       location: loaded.source.locate([]),
     });
   }
@@ -114,7 +111,9 @@ export function renderPlaybook(loaded: LoadedPlaybook, external: ExternalVars = 
 function templateDiagnostic(problem: TemplateProblem, text: string, path: DocPath, loaded: LoadedPlaybook, stepId: string | undefined): Diagnostic {
   const quoted = JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
   const message =
-    problem.kind === 'unknown-variable' || problem.kind === 'too-large' || problem.kind === 'too-deep' ? `${problem.message} in ${quoted}` : problem.message;
+    problem.kind === 'unknown-variable' || problem.kind === 'too-large' || problem.kind === 'too-deep'
+      ? msg('diag.template.inText', { problem: problem.text, text: quoted })
+      : problem.text;
   const location = loaded.source.locate(path);
   // Point at the `{{` of the first failing expression when the string sits on one line.
   const name = problem.variable;

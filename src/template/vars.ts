@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { DiagnosticCodes, type Diagnostic } from '../core/diagnostic.js';
+import { DiagnosticCodes, nameList, type Diagnostic } from '../core/diagnostic.js';
 import { UsageError } from '../core/errors.js';
 import type { SourceLocation } from '../core/location.js';
+import { msg } from '../i18n/index.js';
 import type { VarValue } from '../load/playbook.generated.js';
 import type { LoadedPlaybook } from '../load/types.js';
 import { DEFAULT_LIMITS, parseYamlText, readYamlFile } from '../load/yaml-file.js';
@@ -16,6 +17,8 @@ interface Sourced {
   readonly fromCli: boolean;
 }
 
+// A location like a file name (`<command line>:1:1`), the same in every language, as file names are.
+// i18n-exempt: a pseudo file name in the location (and in JSON's `file` field), not prose
 const CLI_LOCATION: SourceLocation = { file: '<command line>', line: 1, col: 1 };
 
 /**
@@ -35,13 +38,13 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
   // A value from outside the playbook for a name that no param declares (and no vars: sets) is
   // probably a typo: a warning, the same for --vars and --var.
   const paramNames = Object.keys(loaded.params);
-  const knownParams = `${paramNames.slice(0, 10).join(', ')}${paramNames.length > 10 ? `, … ${paramNames.length - 10} more` : ''}`;
+  const knownParams = nameList(paramNames);
   const warnUndeclared = (name: string, what: string, at: SourceLocation): void => {
     if (paramNames.length > 0 && !loaded.params[name] && !(name in (loaded.doc.vars ?? {}))) {
       diagnostics.push({
         code: DiagnosticCodes.UNKNOWN_PARAM,
         severity: 'warning',
-        message: `${what} sets \`${name}\`, but no param of that name is declared (known: ${knownParams})`,
+        message: msg('diag.vars.undeclared', { source: what, name, known: knownParams }),
         location: at,
       });
     }
@@ -50,14 +53,14 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
     const path = resolve(cwd, external.varsFile);
     const read = readYamlFile(path, DEFAULT_LIMITS, external.varsFile);
     // A file that cannot be read is a usage error (exit 2), like a playbook that cannot be read.
-    if (read.unreadable) throw new UsageError(`cannot read --vars ${external.varsFile}: ${read.unreadable}`);
+    if (read.unreadable) throw new UsageError(msg('diag.vars.varsFileUnreadable', { file: external.varsFile, reason: read.unreadable }));
     diagnostics.push(...read.diagnostics);
     const value = read.yaml?.value;
     if (read.yaml && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       diagnostics.push({
         code: DiagnosticCodes.PARAM_TYPE,
         severity: 'error',
-        message: 'a --vars file must be a mapping of names to values',
+        message: msg('diag.vars.varsFileNotMapping'),
         location: read.yaml.index.locate([]),
       });
     } else if (read.yaml) {
@@ -73,7 +76,7 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
       diagnostics.push({
         code: DiagnosticCodes.PARAM_TYPE,
         severity: 'error',
-        message: `--var needs name=value, got ${JSON.stringify(pair)}`,
+        message: msg('diag.vars.varNeedsPair', { value: JSON.stringify(pair) }),
         location: CLI_LOCATION,
       });
       continue;
@@ -95,7 +98,7 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
     diagnostics.push({
       code: DiagnosticCodes.RESERVED_NAME,
       severity: 'error',
-      message: `a variable may not be called \`${name}\`: it is the name of a template helper or of the template context (reserved: ${[...RESERVED_NAMES].sort().join(', ')})`,
+      message: msg('diag.vars.reserved', { name, reserved: [...RESERVED_NAMES].sort().join(', ') }),
       location: at,
     });
   }
@@ -110,16 +113,16 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
       diagnostics.push({
         code: DiagnosticCodes.PARAM_TYPE,
         severity: 'error',
-        message: `\`${name}\` must be ${param.type === 'integer' ? 'an integer' : `a ${param.type}`}, got ${JSON.stringify(s.value)}`,
+        message: msg('diag.vars.wrongType', { name, type: param.type, value: JSON.stringify(s.value) }),
         location: s.at,
-        related: [{ location: param.declaredAt, message: 'declared here' }],
+        related: [{ location: param.declaredAt, message: msg('diag.common.declaredHere') }],
       });
       continue;
     }
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') vars[name] = value;
     else {
       mistyped.add(name);
-      diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: `\`${name}\` must be a string, number or boolean`, location: s.at });
+      diagnostics.push({ code: DiagnosticCodes.PARAM_TYPE, severity: 'error', message: msg('diag.vars.notScalar', { name }), location: s.at });
     }
   }
   for (const p of Object.values(loaded.params)) {
@@ -127,9 +130,9 @@ export function resolveVars(loaded: LoadedPlaybook, external: ExternalVars, cwd:
       diagnostics.push({
         code: DiagnosticCodes.MISSING_PARAM,
         severity: 'error',
-        message: `param \`${p.name}\` is required${p.description ? ` (${p.description})` : ''}: set it under vars:, in a --vars file, or with --var ${p.name}=…`,
+        message: p.description ? msg('diag.vars.requiredDescribed', { name: p.name, description: p.description }) : msg('diag.vars.required', { name: p.name }),
         location: loaded.source.locate(['vars']),
-        related: [{ location: p.declaredAt, message: 'declared here' }],
+        related: [{ location: p.declaredAt, message: msg('diag.common.declaredHere') }],
       });
     }
   }

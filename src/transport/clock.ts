@@ -77,13 +77,3 @@ export function skewMsg(offsetMs: number): Msg {
 export function describeSkew(offsetMs: number): string {
   return formatMessage(skewMsg(offsetMs), 'en');
 }
-
-/** The notice a run shows when the platform's clock differs from this machine's by a second or more. */
-export function clockOffsetNotice(offsetMs: number): Msg {
-  return msg('error.clock.offsetNotice', { skew: skewMsg(offsetMs) });
-}
-
-/** The notice a run shows when an answer's `Date` header is too far off to be believed (see PlatformClock.observe). */
-export function clockIgnoredNotice(date: string): Msg {
-  return msg('error.clock.ignoredNotice', { date: date || msg('error.clock.unreadableDate') });
-}

@@ -28,6 +28,8 @@ if (!chromiumPath) console.warn('test/browser/serve-page.test.ts did NOT run: ch
 
 let sb: Sandbox | undefined;
 let serve: ServeProcess | undefined;
+let sbZh: Sandbox | undefined;
+let serveZh: ServeProcess | undefined;
 let browser: Browser | undefined;
 beforeAll(async () => {
   if (!chromiumPath) return;
@@ -37,7 +39,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (serve && serve.child.exitCode === null) await serve.stop('SIGKILL');
+  if (serveZh && serveZh.child.exitCode === null) await serveZh.stop('SIGKILL');
   await sb?.close();
+  await sbZh?.close();
 });
 
 const sent = (s: Sandbox, text: string) => s.log.filter((e) => e.endpoint === 'sendCustomMessage' && e.effect === 'applied' && e.params?.['text'] === text);
@@ -126,5 +130,95 @@ describe.runIf(chromiumPath)('the serve page in headless Chromium', () => {
     expect(await page.locator('#diagnostics li.diag').first().textContent()).toMatch(/lessons\/tomorrow\.yaml:\d+:\d+ error RB3002/);
     expect(await page.locator('#diagnostics .rejected-file').textContent()).toContain('last good plan keeps running');
     await page.close();
+  }, 120_000);
+
+  it('speaks the browser’s language (zh-CN), switches to English and back, and remembers the choice', async () => {
+    sbZh = await startSandbox({ channels: ['1000001', '1000002'] });
+    const t = Date.now() + 3_600_000; // nothing is due during the test (a check-in registers 10 min ahead): nothing is sent
+    const dir = writeTerm({
+      'lessons/zh.yaml': lessonYaml(1, t, 600, [
+        "{ id: m2, kind: message, at: +2m, text: 'zh m2', channels: [b] }",
+        '{ id: sign, kind: checkin, at: +5m, duration: 30s, prompt: 签到, channels: [a] }',
+      ]),
+    });
+    // The server's own language is English (no locale): what the page shows comes from the browser's.
+    serveZh = startServeCli(['lessons', '--port', '0', '--endpoint', sbZh.url], { cwd: dir, env: demoEnv() });
+    const url = await serveZh.url;
+    const doc = await getJson<{ lessons: { id: string }[] }>(`${url}api/lessons`);
+    const id = doc.lessons[0]!.id;
+
+    const context = await browser!.newContext({ locale: 'zh-CN', timezoneId: 'America/New_York', viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss(); // declined: nothing is sent
+    });
+    await page.goto(`${url}#/lesson/${id}`);
+    await page.waitForSelector('#actions tr[data-id="m2"] button.send-now');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.locator('#lessons h2').first().textContent()).toMatch(/^今天/);
+    expect(await page.locator('#pause').textContent()).toBe('暂停');
+    expect(await page.locator('#lesson-state').textContent()).toBe('未开始');
+    expect(await page.locator('#actions thead th').first().textContent()).toBe('时间');
+    expect(await page.locator('#actions tr[data-id="m2"] .badge').textContent()).toBe('待执行');
+    expect(await page.locator('#actions tr[data-id="m2"] .kind').textContent()).toBe('自定义消息 · b');
+    expect(await page.locator('#actions tr[data-id="sign"] .kind').textContent()).toBe('签到 · a');
+    expect(await page.locator('#actions tr[data-id="m2"] button.skip').textContent()).toBe('跳过');
+    expect(await page.locator('li.lesson .counts').textContent()).toBe('已完成 0/3');
+    // Times in the event's zone (Shanghai, not the browser's New York), by Chinese conventions.
+    const inShanghai = (ms: number, o: Intl.DateTimeFormatOptions) =>
+      new Intl.DateTimeFormat('zh-CN', { ...o, hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(ms);
+    expect(await page.locator('li.lesson .when').textContent()).toBe(inShanghai(t, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
+    expect(await page.locator('li.lesson .when').textContent()).toMatch(/^\d+月\d+日 \d\d:\d\d$/);
+    expect(await page.locator('#actions tr[data-id="m2"] td.time').textContent()).toBe(
+      inShanghai(t + 120_000, { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+    );
+    // The picture, drawn by the server in the page's language.
+    await page.waitForSelector('#timeline svg .mark');
+    expect(await page.locator('#timeline svg text.tick').allTextContents()).toEqual(expect.arrayContaining(['开始', '结束']));
+    expect(await page.locator('#timeline svg .mark[data-id="sign"] title').textContent()).toMatch(/^sign · 签到 · 待执行\n\d+月\d+日/);
+
+    // A control's confirmation reads in Chinese; declined, nothing happens.
+    await page.click('#actions tr[data-id="m2"] button.send-now');
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toBe('现在就把 m2 发送到平台（早于计划时间）吗？');
+    // A skip, shown in Chinese: its state and who did it.
+    await page.click('#actions tr[data-id="m2"] button.skip');
+    await page.waitForSelector('#actions tr[data-id="m2"].state-skipped');
+    expect(await page.locator('#actions tr[data-id="m2"] .badge').textContent()).toBe('已跳过');
+    expect(await page.locator('#actions tr[data-id="m2"] .note').textContent()).toMatch(/^已由 \S+ 跳过$/);
+
+    // The switch: English, the same lesson still shown, the choice kept in the address bar's place.
+    await page.click('#langs a[data-lang="en"]');
+    await page.waitForSelector('html[lang="en"]');
+    await page.waitForSelector('#actions tr[data-id="sign"] button.skip');
+    expect(await page.locator('#lessons h2').first().textContent()).toMatch(/^Today/);
+    expect(await page.locator('#actions tr[data-id="sign"] button.skip').textContent()).toBe('Skip');
+    expect(await page.locator('#actions tr[data-id="m2"] .badge').textContent()).toBe('skipped');
+    expect(await page.locator('#lesson-state').textContent()).toBe('upcoming');
+    expect(await page.locator('li.lesson .when').textContent()).toMatch(/^[A-Z][a-z]{2} \d+, \d\d:\d\d$/);
+    expect(page.url()).toBe(`${url}#/lesson/${id}`); // ?lang= taken out again; the lesson's route kept
+    await page.waitForSelector('#timeline svg text.tick');
+    expect(await page.locator('#timeline svg text.tick').allTextContents()).toEqual(expect.arrayContaining(['start', 'end']));
+    await page.click('#actions tr[data-id="sign"] button.send-now');
+    await expect.poll(() => dialogs.length).toBe(2);
+    expect(dialogs[1]).toBe('Send sign to the platform now, ahead of its time?');
+
+    // Remembered: a new tab of the same browser opens in English, though the browser prefers Chinese.
+    const again = await context.newPage();
+    await again.goto(url);
+    await again.waitForSelector('html[lang="en"]');
+    expect(await again.locator('#pause').textContent()).toBe('Pause');
+    await again.close();
+
+    // And back to Chinese.
+    await page.click('#langs a[data-lang="zh-CN"]');
+    await page.waitForSelector('html[lang="zh-CN"]');
+    await page.waitForSelector('#actions tr[data-id="sign"] button.skip');
+    expect(await page.locator('#actions tr[data-id="sign"] button.skip').textContent()).toBe('跳过');
+    expect(await page.locator('#langs strong').textContent()).toBe('中文');
+    expect(sbZh.log.filter((e) => e.endpoint === 'sendCustomMessage' && e.params?.['text'] === 'zh m2')).toHaveLength(0);
+    await context.close();
   }, 120_000);
 });

@@ -5,7 +5,11 @@ import { ROOT, runCli } from '../helpers/cli.js';
 
 /**
  * Every example is validated and planned by the real CLI; the output is compared with the golden file
- * beside it. Regenerate with `UPDATE_GOLDEN=1 npx vitest run test/golden`.
+ * beside it. The invalid examples' diagnostics are checked in both languages: `NAME.expected.txt`
+ * (English, the CLI's default) and `NAME.expected.zh-CN.txt` (under `LANG=zh_CN.UTF-8`, as an
+ * operator's machine sets it). A golden file holds the diagnostics, everything `validate` prints but
+ * its last line (the count of errors, the command's own summary, tested with the command). Regenerate
+ * with `UPDATE_GOLDEN=1 npx vitest run test/golden`, then read the diff (the Chinese as an operator would).
  */
 const update = process.env['UPDATE_GOLDEN'] === '1';
 const lessons = readdirSync(join(ROOT, 'examples', 'lessons')).filter((f) => f.endsWith('.yaml'));
@@ -37,12 +41,23 @@ describe('examples/lessons', () => {
   });
 });
 
+const LANGS = [
+  { lang: 'en', env: {}, suffix: '.expected.txt', error: 'error' },
+  { lang: 'zh-CN', env: { LANG: 'zh_CN.UTF-8' }, suffix: '.expected.zh-CN.txt', error: '错误' },
+] as const;
+
 describe('examples/invalid', () => {
-  it.each(invalid)('%s gives its golden diagnostics and exit 1', async (name) => {
-    const v = await runCli(['validate', `examples/invalid/${name}`]);
-    expect(v.code).toBe(1);
-    expect(v.stderr).toBe('');
-    expect(v.stdout).toMatch(/^examples\/invalid\/[\w.-]+:\d+:\d+: error RB\d{4} /m);
-    golden(join(ROOT, 'examples', 'invalid', name.replace(/\.yaml$/, '.expected.txt')), v.stdout);
+  describe.each(LANGS)('in $lang', ({ env, suffix, error }) => {
+    it.each(invalid)('%s gives its golden diagnostics and exit 1', async (name) => {
+      const v = await runCli(['validate', `examples/invalid/${name}`], { env });
+      expect(v.code).toBe(1);
+      expect(v.stderr).toBe('');
+      // The shape does not change with the language: location, the severity's word, the code.
+      expect(v.stdout).toMatch(new RegExp(`^examples/invalid/[\\w.-]+:\\d+:\\d+: ${error} RB\\d{4} `, 'm'));
+      const lines = v.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines.pop()).toMatch(/\d/); // the summary: "1 error(s)"
+      golden(join(ROOT, 'examples', 'invalid', name.replace(/\.yaml$/, suffix)), `${lines.join('\n')}\n`);
+    });
   });
 });

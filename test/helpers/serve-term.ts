@@ -86,7 +86,7 @@ export function startServeCli(args: readonly string[], opts: { cwd: string; env?
     });
   return {
     child,
-    url: waitFor(/listening on http:/).then((l) => /(http:\S+)/.exec(l)![1]!),
+    url: waitFor(/^runbook serve .*http:\/\//).then((l) => /(http:\S+)/.exec(l)![1]!),
     output: () => `${out}${err ? `\n[stderr]\n${err}` : ''}`,
     waitFor,
     stop: (signal: NodeJS.Signals = 'SIGTERM') => {

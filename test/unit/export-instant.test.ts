@@ -29,7 +29,7 @@ describe('a --from/--to instant', () => {
   });
 
   it('refuses a window whose start is after its end', () => {
-    expect(() => historyWindow('2000', '1000', 5000)).toThrow(/--from 2000 is after --to 1000/);
+    expect(() => historyWindow('2000', '1000', 5000)).toThrow(/`--from 2000` is after `--to 1000`/);
     expect(historyWindow('0', undefined, 5000)).toEqual({ from: 0, to: 5000 });
   });
 });

@@ -7,6 +7,9 @@ import { planFile } from '../../src/api/pipeline.js';
 import { planJson, renderPlanText } from '../../src/cli/render/plan.js';
 import { DiagnosticCodes } from '../../src/core/diagnostic.js';
 import corpus from '../helpers/fuzz-corpus.json' with { type: 'json' };
+import { formatMessage } from '../../src/i18n/index.js';
+
+const en = (m: Parameters<typeof formatMessage>[0]): string => formatMessage(m, 'en');
 
 /**
  * Generated and mutated playbooks: whatever the input, planning ends with a plan or with diagnostics,
@@ -27,7 +30,7 @@ function check(text: string, n: number): void {
     expect(d.location.file).toBeTruthy();
     expect(d.location.line).toBeGreaterThanOrEqual(1);
     expect(d.location.col).toBeGreaterThanOrEqual(1);
-    expect(d.message).not.toMatch(/\n\s+at /); // no stack trace inside a message
+    expect(en(d.message)).not.toMatch(/\n\s+at /); // no stack trace inside a message
   }
   if (!r.plan) expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
   // Whatever plans also prints: no time in a plan is beyond what the renderers can format.

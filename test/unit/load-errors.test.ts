@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { planFile, validateFiles } from '../../src/api/pipeline.js';
 import { UsageError } from '../../src/core/errors.js';
 import { renderDiagnosticsText } from '../../src/cli/render/diagnostics.js';
+import { formatMessage } from '../../src/i18n/index.js';
+
+const en = (m: Parameters<typeof formatMessage>[0]): string => formatMessage(m, 'en');
 
 const dir = mkdtempSync(join(tmpdir(), 'rb-errs-'));
 function file(name: string, text: string): string {
@@ -57,13 +60,13 @@ describe('errors that help', () => {
   it('a name that is not allowed says which characters are', () => {
     const r = planFile(file('alias.yaml', `${EVENT}channels: { "bad alias": "1" }\nsteps: []\n`), { cwd: dir });
     expect(r.diagnostics).toMatchObject([{ code: 'RB2001', location: { line: 2, col: 13 } }]);
-    expect(r.diagnostics[0]!.message).toMatch(/letters, digits, _ or -/);
+    expect(en(r.diagnostics[0]!.message)).toMatch(/letters, digits, _ or -/);
   });
 
   it('several YAML documents in one file: one clear error', () => {
     const r = planFile(file('multi.yaml', `${EVENT}steps: []\n---\nsteps: []\n`), { cwd: dir });
     expect(r.diagnostics).toMatchObject([{ code: 'RB1002', location: { line: 3 } }]);
-    expect(r.diagnostics[0]!.message).toMatch(/one YAML document/);
+    expect(en(r.diagnostics[0]!.message)).toMatch(/one YAML document/);
   });
 
   it('a collision from a shared template names the lessons that collide', async () => {
@@ -74,8 +77,8 @@ describe('errors that help', () => {
     expect(r.crossFile).toHaveLength(1);
     const d = r.crossFile[0]!;
     expect(d).toMatchObject({ code: 'RB4008', location: { file: 'course.yaml', line: 4 } });
-    expect(d.message).toContain('lesson-b.yaml');
-    expect(d.message).toContain('lesson-a.yaml');
-    expect(d.related![0]!.message).toContain('lesson-a.yaml');
+    expect(en(d.message)).toContain('lesson-b.yaml');
+    expect(en(d.message)).toContain('lesson-a.yaml');
+    expect(en(d.related![0]!.message)).toContain('lesson-a.yaml');
   });
 });

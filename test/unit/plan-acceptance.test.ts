@@ -6,6 +6,8 @@ import { planFile } from '../../src/api/pipeline.js';
 import { planJson, renderPlanText } from '../../src/cli/render/plan.js';
 import { formatMessage } from '../../src/i18n/index.js';
 
+const en = (m: Parameters<typeof formatMessage>[0]): string => formatMessage(m, 'en');
+
 /** Problems an acceptance tester found in the front end (issues 14 and 19). */
 const dir = mkdtempSync(join(tmpdir(), 'rb-accept-'));
 function file(name: string, text: string): string {
@@ -24,7 +26,7 @@ describe('time bounds: nothing a valid playbook holds crashes plan', () => {
     const r = planFile(f, { cwd: dir });
     expect(r.plan).toBeUndefined();
     expect(r.diagnostics).toMatchObject([{ code: 'RB4013', location: { line: 1, col: 81 } }]);
-    expect(r.diagnostics[0]!.message).toMatch(/at most 7d/);
+    expect(en(r.diagnostics[0]!.message)).toMatch(/at most 7d/);
   });
 
   it('refuses a billion-hour event and an end years after the start', () => {
@@ -123,7 +125,7 @@ describe('an empty playbook', () => {
     const r = planFile(f, { cwd: dir });
     expect(r.plan).toBeUndefined();
     expect(r.diagnostics).toMatchObject([{ code: 'RB2001', severity: 'error', location: { file: 'empty.yaml', line: 1, col: 1 } }]);
-    expect(r.diagnostics[0]!.message).toMatch(/^the file empty\.yaml is empty/);
+    expect(en(r.diagnostics[0]!.message)).toMatch(/^the file empty\.yaml is empty/);
   });
 
   it('an empty extended file is named, with where it is extended', () => {
@@ -179,7 +181,7 @@ describe('unknown keys', () => {
       'typo2.yaml',
       'event: { name: T, timezone: Asia/Shanghai, start: "2030-12-01T19:30", duration: 1h }\nchannels: { main: "1" }\nsteps:\n  - { id: m, kind: message, at: +5m, text: hi, duraton: 1m }\n',
     );
-    expect(planFile(f, { cwd: dir }).diagnostics.map((d) => d.message)).toEqual(['unknown key `duraton` in message step']);
+    expect(planFile(f, { cwd: dir }).diagnostics.map((d) => en(d.message))).toEqual(['unknown key `duraton` in message step']);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
-import { t } from '../../i18n/index.js';
+import { msg, t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 import { checkEndpoint } from '../endpoint-option.js';
 
@@ -36,24 +36,24 @@ export function defineExport(program: Command, ctx: CliContext): void {
     .option('--credentials <file>', t(ctx.lang, 'cli.option.credentials'))
     .option('--wait <duration>', t(ctx.lang, 'cli.export.help.wait'))
     .action(async (kind: string, flags: ExportFlags) => {
-      if (kind !== 'chat' && kind !== 'history' && kind !== 'report')
-        throw new UsageError(`export what? chat, history or report — got ${JSON.stringify(kind)}`);
-      if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new UsageError('--format must be jsonl or csv');
-      if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
+      if (kind !== 'chat' && kind !== 'history' && kind !== 'report') throw new UsageError(msg('cli.usage.exportKind', { value: JSON.stringify(kind) }));
+      if (flags.format !== 'jsonl' && flags.format !== 'csv') throw new UsageError(msg('cli.usage.exportFormat'));
+      if (flags.sandbox && flags.endpoint) throw new UsageError(msg('cli.usage.sandboxWithEndpoint'));
       if (flags.endpoint) checkEndpoint(flags.endpoint);
       // Only the export pipeline: no schema, template or YAML modules in this process.
       const { exportOneOff } = await import('../../api/export.js');
       const { parseDuration } = await import('../../core/duration.js');
       const waitMs = flags.wait ? parseDuration(flags.wait) : undefined;
-      if (flags.wait && waitMs === undefined) throw new UsageError(`--wait ${flags.wait} is not a duration`);
+      if (flags.wait && waitMs === undefined) throw new UsageError(msg('cli.usage.wait', { value: flags.wait }));
       let lastShown = 0;
       const now = Date.now();
       if (kind === 'history') {
         // One-off, the window is not the event's: say which it is before anything else.
         const { historyWindow } = await import('../../api/export.js');
         const w = historyWindow(flags.from, flags.to, now);
+        // No event here, so no event zone: the window is said in UTC, as ISO times (what --from/--to take).
         ctx.stdout.write(
-          `history of channel ${flags.channel} from ${new Date(w.from).toISOString()} to ${new Date(w.to).toISOString()}${flags.from === undefined ? ' (the last 24 hours: --from not given)' : ''}\n`,
+          `${t(ctx.lang, 'cli.export.historyWindow', { channel: flags.channel!, from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), defaulted: flags.from === undefined ? 'yes' : 'no' })}\n`,
         );
       }
       const exporting = exportOneOff({
@@ -76,7 +76,7 @@ export function defineExport(program: Command, ctx: CliContext): void {
         onProgress: (p) => {
           if (Date.now() - lastShown < 1000) return;
           lastShown = Date.now();
-          ctx.stderr.write(`${p.records} records, ${p.pages} pages, ${Math.round(p.recordsPerSecond)} records/s\n`);
+          ctx.stderr.write(`${t(ctx.lang, 'cli.export.progress', { records: p.records, pages: p.pages, rate: Math.round(p.recordsPerSecond) })}\n`);
         },
         ...(ctx.hooks?.afterPage ? { afterPage: ctx.hooks.afterPage } : {}),
       });
@@ -86,20 +86,16 @@ export function defineExport(program: Command, ctx: CliContext): void {
       } catch (err) {
         // Stopped by a signal: whatever the error that surfaced, the export is interrupted, not failed.
         if (!ctx.signal.aborted) throw err;
-        ctx.stderr.write(
-          `interrupted: ${kind === 'history' ? 'the pages written so far are checkpointed in' : 'nothing is half-written in'} ${flags.out}. To resume, run the same command again.\n`,
-        );
+        ctx.stderr.write(`${t(ctx.lang, kind === 'history' ? 'cli.export.interruptedHistory' : 'cli.export.interrupted', { dir: flags.out })}\n`);
         ctx.exitCode = ExitCodes.INTERRUPTED;
         return;
       }
-      ctx.stdout.write(`wrote ${done.file} (${done.bytes} bytes${done.records !== undefined ? `, ${done.records} records` : ''})\n`);
+      ctx.stdout.write(`${t(ctx.lang, 'cli.export.wrote', { file: done.file, bytes: done.bytes, records: done.records ?? 'none' })}\n`);
       if (done.malformed)
-        ctx.stdout.write(
-          `${done.malformed} malformed record${done.malformed === 1 ? '' : 's'} written as they came${done.firstProblem ? ` (first: ${done.firstProblem})` : ''}\n`,
-        );
+        ctx.stdout.write(`${t(ctx.lang, 'cli.export.malformed', { count: done.malformed, first: done.firstProblemText ?? done.firstProblem ?? 'none' })}\n`);
       if (done.unwritable)
         ctx.stdout.write(
-          `${done.unwritable} ${done.unwritable === 1 ? 'entry that is not a record' : 'entries that are not records'} skipped${done.firstUnwritable ? ` (first: ${done.firstUnwritable})` : ''}\n`,
+          `${t(ctx.lang, 'cli.export.unwritable', { count: done.unwritable, first: done.firstUnwritableText ?? done.firstUnwritable ?? 'none' })}\n`,
         );
       ctx.exitCode = 0;
     });

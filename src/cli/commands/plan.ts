@@ -46,7 +46,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
         ctx.exitCode = ExitCodes.INVALID;
         return;
       }
-      if (flags.html) (await import('../../serve/plan-html.js')).writePlanHtml(resolve(ctx.cwd, flags.html), result.plan);
+      if (flags.html) (await import('../../serve/plan-html.js')).writePlanHtml(resolve(ctx.cwd, flags.html), result.plan, ctx.lang);
       if (flags.json) {
         // Written in ~64 KB pieces: neither one huge string nor a write per action.
         let buf = '';
@@ -59,7 +59,7 @@ export function definePlan(program: Command, ctx: CliContext): void {
         };
         writePlanJson(write, result.plan, warnings, ctx.cwd);
         ctx.stdout.write(buf);
-      } else ctx.stdout.write(renderPlanText(result.plan, warnings, { color: ctx.color, cwd: ctx.cwd, verbose: flags.verbose === true }));
+      } else ctx.stdout.write(renderPlanText(result.plan, warnings, { color: ctx.color, cwd: ctx.cwd, verbose: flags.verbose === true, lang: ctx.lang }));
       ctx.exitCode = 0;
     });
 }

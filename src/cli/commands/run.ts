@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
 import { FileError } from '../../core/file-error.js';
 import type { EngineEvent } from '../../engine/events.js';
-import { t } from '../../i18n/index.js';
+import { formatMessage, msg, t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 import { checkEndpoint } from '../endpoint-option.js';
 import { resumeCommand } from '../resume-command.js';
@@ -42,7 +42,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
     .option('--var <name=value>', t(ctx.lang, 'cli.option.var'), collect, [])
     .option('--vars <file>', t(ctx.lang, 'cli.option.vars'))
     .action(async (file: string, flags: RunFlags) => {
-      if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
+      if (flags.sandbox && flags.endpoint) throw new UsageError(msg('cli.usage.sandboxWithEndpoint'));
       if (flags.endpoint) checkEndpoint(flags.endpoint);
       const { runPlaybook } = await import('../../api/index.js');
       const { renderDiagnosticsText } = await import('../render/diagnostics.js');
@@ -50,7 +50,7 @@ export function defineRun(program: Command, ctx: CliContext): void {
       const { inPlannedOrder } = await import('../render/planned-order.js');
       const requestTimeoutMs = flags.requestTimeout === undefined ? undefined : Number(flags.requestTimeout);
       if (requestTimeoutMs !== undefined && !(Number.isInteger(requestTimeoutMs) && requestTimeoutMs > 0))
-        throw new UsageError('--request-timeout must be a positive number of milliseconds');
+        throw new UsageError(msg('cli.usage.requestTimeout'));
       let onEvent: ((e: EngineEvent) => void) | undefined;
       let stopLive: (() => void) | undefined;
       let plannedStart: number | undefined;
@@ -89,13 +89,12 @@ export function defineRun(program: Command, ctx: CliContext): void {
           ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
           signal: ctx.signal,
           onEvent: (e) => {
-            if (e.type === 'start' && e.resumed && flags.sandbox) ctx.stderr.write(SANDBOX_RESUMED);
+            if (e.type === 'start' && e.resumed && flags.sandbox) ctx.stderr.write(`runbook: ${formatMessage(SANDBOX_RESUMED, ctx.lang)}\n`);
             if (!onEvent) return;
             onEvent(e);
           },
-          onJournalRepaired: (r) =>
-            ctx.stderr.write(`runbook: repaired the journal ${r.path}: cut off a torn last line (${r.bytes} bytes of a record never written whole)\n`),
-          onLockRecovered: (h) => ctx.stderr.write(`runbook: took over the lock of pid ${h.pid} on ${h.host}, which is no longer running\n`),
+          onJournalRepaired: (r) => ctx.stderr.write(`runbook: ${t(ctx.lang, 'cli.run.journalRepaired', { path: r.path, bytes: r.bytes })}\n`),
+          onLockRecovered: (h) => ctx.stderr.write(`runbook: ${t(ctx.lang, 'cli.run.lockRecovered', { pid: h.pid, host: h.host })}\n`),
           ...(ctx.hooks?.afterJournalWrite ? { afterJournalWrite: ctx.hooks.afterJournalWrite } : {}),
           isAlive: isProcessAlive,
           pid: process.pid,
@@ -103,11 +102,11 @@ export function defineRun(program: Command, ctx: CliContext): void {
             plannedStart = plan.event.start;
             if (flags.json) onEvent = (e) => ctx.stdout.write(`${JSON.stringify(e)}\n`);
             else if (ctx.isTTY && !flags.dryRun) {
-              const live = liveRenderer(ctx.stdout, plan, ctx.color, Date.now);
+              const live = liveRenderer(ctx.stdout, plan, ctx.color, Date.now, ctx.lang);
               onEvent = live.onEvent;
               stopLive = live.stop;
-            } else onEvent = lineRenderer(ctx.stdout, plan, Boolean(flags.dryRun));
-            if (flags.sandbox && !flags.json) ctx.stdout.write('rehearsal against the built-in sandbox (demo credentials)\n');
+            } else onEvent = lineRenderer(ctx.stdout, plan, Boolean(flags.dryRun), ctx.lang);
+            if (flags.sandbox && !flags.json) ctx.stdout.write(`${t(ctx.lang, 'cli.run.sandboxRehearsal')}\n`);
           },
         });
       } catch (err) {
@@ -115,8 +114,8 @@ export function defineRun(program: Command, ctx: CliContext): void {
         // A full or read-only disk stops the run before it sends what it cannot journal: once that
         // is fixed, the same run resumes. (Not for a journal deleted mid-run: resuming would resend.)
         if (!(err instanceof FileError) || plannedStart === undefined) throw err;
-        ctx.stderr.write(`runbook: ${err.message}\nthe run stopped; once that is fixed, resume with: ${resumeLine(plannedStart)}\n`);
-        if (flags.sandbox) ctx.stderr.write(SANDBOX_ENDS_WITH_RUN);
+        ctx.stderr.write(`runbook: ${err.textIn(ctx.lang)}\n${t(ctx.lang, 'cli.run.stoppedResume', { command: resumeLine(plannedStart) })}\n`);
+        if (flags.sandbox) ctx.stderr.write(`${formatMessage(SANDBOX_ENDS_WITH_RUN, ctx.lang)}\n`);
         ctx.exitCode = err.exitCode;
         return;
       }
@@ -131,11 +130,11 @@ export function defineRun(program: Command, ctx: CliContext): void {
         ctx.stdout.write(
           `${JSON.stringify({ type: 'summary', runId: s.runId, interrupted: s.interrupted, actions: inPlannedOrder(s.actions, result.plan) })}\n`,
         );
-      else ctx.stdout.write(`\n${renderSummary(s, result.plan, result.journal ? { journal: result.journal } : {})}`);
+      else ctx.stdout.write(`\n${renderSummary(s, result.plan, result.journal ? { journal: result.journal } : {}, ctx.lang)}`);
       if (s.interrupted) {
         const resume = resumeLine(result.plan.event.start);
-        ctx.stderr.write(`interrupted: the journal is consistent. To resume: ${resume}\n`);
-        if (flags.sandbox) ctx.stderr.write(SANDBOX_ENDS_WITH_RUN);
+        ctx.stderr.write(`${t(ctx.lang, 'cli.run.interrupted', { command: resume })}\n`);
+        if (flags.sandbox) ctx.stderr.write(`${formatMessage(SANDBOX_ENDS_WITH_RUN, ctx.lang)}\n`);
         ctx.exitCode = ExitCodes.INTERRUPTED;
         return;
       }

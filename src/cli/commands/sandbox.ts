@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { t } from '../../i18n/index.js';
+import { msg, t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 import { shellQuote } from '../resume-command.js';
 
@@ -38,11 +38,11 @@ export function defineSandbox(program: Command, ctx: CliContext): void {
       const { startSandbox, DEMO_CREDENTIALS, parseFaultSpec } = await import('../../sandbox/index.js');
       const num = (v: string, name: string): number => {
         const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number, got ${JSON.stringify(v)}`);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(msg('cli.usage.wholeNumber', { flag: `\`${name}\``, value: JSON.stringify(v) }));
         return n;
       };
       const custom = flags.appId || flags.appSecret || flags.userId;
-      if (custom && !(flags.appId && flags.appSecret && flags.userId)) throw new UsageError('--app-id, --app-secret and --user-id go together');
+      if (custom && !(flags.appId && flags.appSecret && flags.userId)) throw new UsageError(msg('cli.usage.sandboxCredentials'));
       const credentials = custom ? { appId: flags.appId!, appSecret: flags.appSecret!, userId: flags.userId! } : DEMO_CREDENTIALS;
       const sb = await startSandbox({
         port: num(flags.port, '--port'),
@@ -61,22 +61,23 @@ export function defineSandbox(program: Command, ctx: CliContext): void {
         seedMessages: num(flags.seedMessages, '--seed-messages'),
         ...(flags.log ? { log: flags.log } : {}),
       });
-      ctx.stdout.write(`runbook sandbox listening on ${sb.url}\n`);
+      ctx.stdout.write(`${t(ctx.lang, 'cli.sandbox.listening', { url: sb.url })}\n`);
       if (custom) {
-        ctx.stdout.write(`accepting appId ${credentials.appId}, userId ${credentials.userId} and the secret you gave\n`);
+        ctx.stdout.write(`${t(ctx.lang, 'cli.sandbox.accepting', { appId: credentials.appId, userId: credentials.userId })}\n`);
       } else {
         // The demo credentials are public constants that open nothing but this local server.
         ctx.stdout.write(
-          `demo credentials (local only):\n  export POLYV_APP_ID=${DEMO_CREDENTIALS.appId} POLYV_USER_ID=${DEMO_CREDENTIALS.userId} POLYV_APP_SECRET=${DEMO_CREDENTIALS.appSecret}\n  ${(ctx.launcher ?? ['runbook']).map(shellQuote).join(' ')} run LESSON.yaml --endpoint ${sb.url} --start now+10s\n`,
+          // i18n-exempt: shell commands to copy (the words are the shell's and runbook's own), not prose
+          `${t(ctx.lang, 'cli.sandbox.demo')}\n  export POLYV_APP_ID=${DEMO_CREDENTIALS.appId} POLYV_USER_ID=${DEMO_CREDENTIALS.userId} POLYV_APP_SECRET=${DEMO_CREDENTIALS.appSecret}\n  ${(ctx.launcher ?? ['runbook']).map(shellQuote).join(' ')} run LESSON.yaml --endpoint ${sb.url} --start now+10s\n`,
         );
       }
-      ctx.stdout.write('Ctrl-C to stop\n');
+      ctx.stdout.write(`${t(ctx.lang, 'cli.sandbox.stop')}\n`);
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
         ctx.signal.addEventListener('abort', () => resolve(), { once: true });
       });
       await sb.close();
-      ctx.stdout.write('sandbox stopped\n');
+      ctx.stdout.write(`${t(ctx.lang, 'cli.sandbox.stopped')}\n`);
       ctx.exitCode = 0;
     });
 }

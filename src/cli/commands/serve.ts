@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCodes, UsageError } from '../../core/errors.js';
-import { t } from '../../i18n/index.js';
+import { msg, t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 import { isProcessAlive } from '../process-alive.js';
 
@@ -30,9 +30,9 @@ export function defineServe(program: Command, ctx: CliContext): void {
     .option('--credentials <file>', t(ctx.lang, 'cli.option.credentialsDefault'))
     .option('--token-file <file>', t(ctx.lang, 'cli.serve.help.tokenFile'))
     .action(async (paths: string[], flags: ServeFlags) => {
-      if (flags.sandbox && flags.endpoint) throw new UsageError('--sandbox and --endpoint exclude each other');
+      if (flags.sandbox && flags.endpoint) throw new UsageError(msg('cli.usage.sandboxWithEndpoint'));
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${JSON.stringify(flags.port)}`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(msg('cli.usage.port', { value: JSON.stringify(flags.port) }));
       const { startServe } = await import('../../serve/index.js');
       const log = (line: string): void => ctx.stdout.write(`${new Date().toISOString()} ${line}\n`);
       const serving = await startServe({
@@ -50,19 +50,19 @@ export function defineServe(program: Command, ctx: CliContext): void {
         pid: process.pid,
         isAlive: isProcessAlive,
         log,
-        onListening: (url) => ctx.stdout.write(`runbook serve listening on ${url}\n`),
+        lang: ctx.lang,
+        onListening: (url) => ctx.stdout.write(`${t(ctx.lang, 'cli.serve.listening', { url })}\n`),
       });
-      const t = serving.term;
-      ctx.stdout.write(
-        `${t.lessons.size} lesson(s), ${t.templates.size} template(s), ${t.rejected.size} file(s) not valid${serving.sandboxUrl ? `; rehearsal against the built-in sandbox at ${serving.sandboxUrl}` : ''}\nCtrl-C (or SIGTERM) stops cleanly; starting again resumes every lesson from its journal\n`,
-      );
+      const term = serving.term;
+      const counts = { lessons: term.lessons.size, templates: term.templates.size, rejected: term.rejected.size, sandbox: serving.sandboxUrl ?? 'none' };
+      ctx.stdout.write(`${t(ctx.lang, 'cli.serve.term', counts)}\n${t(ctx.lang, 'cli.serve.howToStop')}\n`);
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
         ctx.signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      ctx.stdout.write('stopping: calls in flight finish and are journaled, calls not yet sent are withdrawn\n');
+      ctx.stdout.write(`${t(ctx.lang, 'cli.serve.stopping')}\n`);
       await serving.close();
-      ctx.stdout.write('stopped: every journal is consistent; run the same command again to resume\n');
+      ctx.stdout.write(`${t(ctx.lang, 'cli.serve.stopped')}\n`);
       ctx.exitCode = ExitCodes.INTERRUPTED;
     });
 }

@@ -17,24 +17,9 @@ export function defineStatus(program: Command, ctx: CliContext): void {
     .option('--json', t(ctx.lang, 'cli.status.help.json'))
     .action(async (target: string | undefined, flags: StatusFlags) => {
       const { runStatus } = await import('../../api/index.js');
-      const { DateTime } = await import('luxon');
+      const { renderStatus } = await import('../render/status.js');
       const st = runStatus(target, { cwd: ctx.cwd, ...(flags.stateDir ? { stateDir: flags.stateDir } : {}) });
-      if (flags.json) {
-        ctx.stdout.write(`${JSON.stringify(st, null, 2)}\n`);
-      } else {
-        const lines = [`run ${st.runId} of ${st.file} (started ${st.runs} time(s)), journal ${st.journal}`];
-        for (const r of st.rows)
-          lines.push(
-            `  ${r.state.padEnd(10)} ${DateTime.fromMillis(r.at).toUTC().toFormat("yyyy-MM-dd HH:mm:ss'Z'")}  ${r.kind.padEnd(13)} ${r.id}${r.message ? `  ${r.message}` : ''}`,
-          );
-        const count = (s: string): number => st.rows.filter((r) => r.state === s).length;
-        lines.push(
-          `${st.rows.length} planned: ${count('done')} done, ${count('failed')} failed, ${count('ambiguous')} ambiguous, ${count('skipped')} skipped, ${count('pending')} pending, ${count('in-flight')} in flight`,
-        );
-        const amb = st.rows.filter((r) => r.state === 'ambiguous').map((r) => r.id);
-        if (amb.length) lines.push(`ambiguous: ${amb.join(', ')}`);
-        ctx.stdout.write(`${lines.join('\n')}\n`);
-      }
+      ctx.stdout.write(flags.json ? `${JSON.stringify(st, null, 2)}\n` : renderStatus(st, ctx.lang));
       ctx.exitCode = 0;
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { t } from '../../i18n/index.js';
+import { msg, t } from '../../i18n/index.js';
 import type { CliContext } from '../context.js';
 
 interface ValidateFlags {
@@ -23,8 +23,7 @@ export function defineValidate(program: Command, ctx: CliContext): void {
     .option('--var <name=value>', t(ctx.lang, 'cli.validate.help.var'), collect, [])
     .option('--vars <file>', t(ctx.lang, 'cli.option.vars'))
     .action(async (files: string[], flags: ValidateFlags) => {
-      if (!['text', 'json', 'github'].includes(flags.format))
-        throw new UsageError(`--format must be text, json or github, got ${JSON.stringify(flags.format)}`);
+      if (!['text', 'json', 'github'].includes(flags.format)) throw new UsageError(msg('cli.usage.validateFormat', { value: JSON.stringify(flags.format) }));
       const { validateFiles } = await import('../../api/pipeline.js');
       const { renderDiagnosticsText, renderDiagnosticsGithub, diagnosticJson } = await import('../render/diagnostics.js');
       const result = await validateFiles(files, { cwd: ctx.cwd, vars: flags.var, ...(flags.vars ? { varsFile: flags.vars } : {}) }, ctx.signal);
@@ -33,18 +32,16 @@ export function defineValidate(program: Command, ctx: CliContext): void {
       const all = [...result.files.flatMap((f) => f.diagnostics), ...result.crossFile];
       if (flags.format === 'json') {
         ctx.stdout.write(
-          `${JSON.stringify({ ok: result.ok, files: result.files.map((f) => ({ file: f.file, ok: !f.diagnostics.some((d) => d.severity === 'error'), diagnostics: f.diagnostics.map((d) => diagnosticJson(d, 'en')) })), crossFile: result.crossFile.map((d) => diagnosticJson(d, 'en')) }, null, 2)}\n`,
+          `${JSON.stringify({ ok: result.ok, files: result.files.map((f) => ({ file: f.file, ok: !f.diagnostics.some((d) => d.severity === 'error'), diagnostics: f.diagnostics.map((d) => diagnosticJson(d, ctx.lang)) })), crossFile: result.crossFile.map((d) => diagnosticJson(d, ctx.lang)) }, null, 2)}\n`,
         );
       } else if (flags.format === 'github') {
-        ctx.stdout.write(renderDiagnosticsGithub(all));
+        ctx.stdout.write(renderDiagnosticsGithub(all, ctx.lang));
       } else {
-        ctx.stdout.write(renderDiagnosticsText(all, { color: ctx.color, cwd: ctx.cwd }));
+        ctx.stdout.write(renderDiagnosticsText(all, { color: ctx.color, cwd: ctx.cwd, lang: ctx.lang }));
         const errors = all.filter((d) => d.severity === 'error').length;
         const warnings = all.length - errors;
         ctx.stdout.write(
-          result.ok
-            ? `${files.length} playbook${files.length > 1 ? 's' : ''} valid${warnings ? `, ${warnings} warning(s)` : ''}\n`
-            : `${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}\n`,
+          `${result.ok ? t(ctx.lang, 'cli.validate.summaryValid', { files: files.length, warnings }) : t(ctx.lang, 'cli.validate.summaryInvalid', { errors, warnings })}\n`,
         );
       }
       ctx.exitCode = result.ok ? 0 : 1;

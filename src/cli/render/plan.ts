@@ -8,6 +8,8 @@ import { PlatformLimits } from '../../polyv/limits.js';
 import { redactedCall, redactedCallLine, type RedactedCall } from '../../polyv/redacted-call.js';
 import type { ApiRequest } from '../../polyv/requests.js';
 import { diagnosticJson, renderDiagnosticsText } from './diagnostics.js';
+import { duration, msg, padEnd, t, time, type Language } from '../../i18n/index.js';
+import { zonedTimes } from './zoned-times.js';
 
 /**
  * A path as plans show it, by the rule diagnostics' `source` locations follow (src/load): relative to
@@ -91,6 +93,7 @@ export function planJson(plan: Plan, warnings: readonly Diagnostic[], cwd: strin
       actionIds: b.actionIds,
       call: describeCall(b.request),
     })),
+    // Whole, the same in every language (machines read it): the warnings' messages in English.
     warnings: warnings.map((d) => diagnosticJson(d, 'en')),
   };
 }
@@ -160,23 +163,25 @@ function actionJson(a: PlannedAction, plan: Plan, rel: (p: string) => string): R
 /**
  * The readable timeline: per channel, each action at the time it happens on the platform (a message
  * when it is sent, a check-in when it starts), then the check-in registrations. With `verbose`, each
- * action's exact call too (the same as `plan --json` shows).
+ * action's exact call too (the same as `plan --json` shows). Times are in the event's zone, written
+ * as the language writes them.
  */
-export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts: { color: boolean; cwd: string; verbose?: boolean }): string {
+export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts: { color: boolean; cwd: string; verbose?: boolean; lang?: Language }): string {
+  const lang = opts.lang ?? 'en';
   const bold = (s: string): string => (opts.color ? `\u001b[1m${s}\u001b[0m` : s);
   const dim = (s: string): string => (opts.color ? `\u001b[2m${s}\u001b[0m` : s);
   const z = plan.event.zone;
   // With the UTC offset always: across a fall-back change the same wall time happens twice, and
   // only the offset tells which one a line means (01:45 +11:00, then 01:35 +10:30).
-  const local = (ms: number): string => {
-    const t = iso(ms, z);
-    return `${t.slice(0, 19).replace('T', ' ')} ${t.slice(-6)}`;
-  };
+  const zoned = zonedTimes(z, lang, 'full');
+  const local = zoned.text;
   const rel = (p: string): string => shownPath(opts.cwd, p);
   const out: string[] = [];
   out.push(bold(plan.event.name));
-  out.push(`  ${local(plan.event.start)} → ${local(plan.event.end)} ${z}  (UTC ${iso(plan.event.start)} → ${iso(plan.event.end)})`);
-  out.push(`  run ${plan.runId}, ${plan.actions.length} action(s) on ${Object.keys(plan.channels).length} channel(s)`);
+  out.push(
+    `  ${t(lang, 'cli.plan.text.eventTimes', { start: local(plan.event.start), end: local(plan.event.end), zone: z, startUtc: iso(plan.event.start), endUtc: iso(plan.event.end) })}`,
+  );
+  out.push(`  ${t(lang, 'cli.plan.text.runLine', { runId: plan.runId, actions: plan.actions.length, channels: Object.keys(plan.channels).length })}`);
   const byChannel = new Map<string, PlannedAction[]>();
   for (const a of plan.actions) {
     const list = byChannel.get(a.channelAlias);
@@ -184,22 +189,28 @@ export function renderPlanText(plan: Plan, warnings: readonly Diagnostic[], opts
     else byChannel.set(a.channelAlias, [a]);
   }
   const shown = (a: PlannedAction): number => (a.kind === 'checkin' ? a.startsAt : a.at);
+  // The time column is as wide as its widest entry (a Chinese date's width varies with the month).
+  let timeWidth = 0;
+  for (const a of plan.actions) timeWidth = Math.max(timeWidth, zoned.width(shown(a)));
+  for (const b of plan.checkinBatches) timeWidth = Math.max(timeWidth, zoned.width(b.at));
+  const timeCell = (ms: number): string => local(ms) + ' '.repeat(Math.max(0, timeWidth - zoned.width(ms)));
+  const row = (label: string, ms: number, rest: string): string => `  ${padEnd(label, 9)} ${timeCell(ms)}  ${rest}`;
   for (const [alias, actions] of byChannel) {
     out.push('');
-    out.push(bold(`channel ${alias} (${plan.channels[alias]})`));
+    out.push(bold(t(lang, 'cli.plan.text.channel', { alias, channelId: plan.channels[alias] ?? '' })));
     for (const a of [...actions].sort((x, y) => shown(x) - shown(y) || x.seq - y.seq)) {
       const when = shown(a);
-      out.push(`  ${relativeLabel(when, plan, a.relativeTo).padEnd(9)} ${local(when)}  ${a.kind.padEnd(13)} ${a.id}`);
-      out.push(dim(`            ${detail(a, plan, rel)}`));
+      out.push(row(relativeLabel(when, plan, a.relativeTo), when, `${padEnd(a.kind, 13)} ${a.id}`));
+      out.push(dim(`            ${detail(a, plan, rel, lang)}`));
       const call = callOf(a);
       if (opts.verbose && call) out.push(dim(`            ${redactedCallLine(call)}`));
     }
   }
   if (plan.checkinBatches.length) {
     out.push('');
-    out.push(bold('check-in registrations'));
+    out.push(bold(t(lang, 'cli.plan.text.registrations')));
     for (const b of plan.checkinBatches) {
-      out.push(`  ${relativeLabel(b.at, plan).padEnd(9)} ${local(b.at)}  ${b.id}: registers ${b.actionIds.length} check-in(s)`);
+      out.push(row(relativeLabel(b.at, plan), b.at, t(lang, 'cli.plan.text.registers', { batch: b.id, count: b.actionIds.length })));
       if (opts.verbose) out.push(dim(`            ${redactedCallLine(b.request)}`));
     }
   }
@@ -215,24 +226,44 @@ function callOf(a: PlannedAction): ApiRequest | undefined {
   return a.kind === 'checkin' ? undefined : a.request;
 }
 
-const AUDIENCE = { 1: 'everyone', 2: 'viewers', 3: 'teacher, guests, assistants, admins' } as const;
+const AUDIENCE = { 1: 'cli.plan.text.audience.everyone', 2: 'cli.plan.text.audience.viewers', 3: 'cli.plan.text.audience.staff' } as const;
 
-function detail(a: PlannedAction, plan: Plan, rel: (p: string) => string): string {
+function detail(a: PlannedAction, plan: Plan, rel: (p: string) => string, lang: Language): string {
   switch (a.kind) {
     case 'message': {
       const text =
         a.text !== undefined
-          ? `${JSON.stringify(a.text.length > 60 ? `${a.text.slice(0, 57)}...` : a.text)}, ${a.encodedLength}/${PlatformLimits.maxEncodedContent} encoded`
-          : 'no text';
-      return `${text}${a.imageUrl ? `, image ${a.imageUrl}` : ''}; to ${AUDIENCE[a.watchType]}${a.joinHistoryList ? '' : ', not in the chat history'}`;
+          ? t(lang, 'cli.plan.text.messageText', {
+              text: JSON.stringify(a.text.length > 60 ? `${a.text.slice(0, 57)}...` : a.text),
+              length: a.encodedLength,
+              limit: PlatformLimits.maxEncodedContent,
+            })
+          : t(lang, 'cli.plan.text.noText');
+      return t(lang, 'cli.plan.text.message', {
+        text,
+        image: a.imageUrl ?? 'none',
+        audience: msg(AUDIENCE[a.watchType]),
+        inHistory: a.joinHistoryList ? 'yes' : 'no',
+      });
     }
     case 'checkin':
-      return `starts at the time shown, open ${a.limitTime === 0 ? 'with no limit' : `for ${formatDuration(a.limitTime * 1000)}`}${a.message ? `, prompt ${JSON.stringify(a.message)}` : ''}; registered at ${relativeLabel(a.at, plan)} with ${a.batchId}`;
+      return t(lang, 'cli.plan.text.checkin', {
+        limit: a.limitTime === 0 ? 'none' : duration(a.limitTime * 1000),
+        prompt: a.message ? JSON.stringify(a.message) : 'none',
+        registeredAt: relativeLabel(a.at, plan),
+        batch: a.batchId,
+      });
     case 'chatExport':
-      return `create the chat export task, poll until done, download into ${rel(a.outDir)}`;
+      return t(lang, 'cli.plan.text.chatExport', { dir: rel(a.outDir) });
     case 'historyExport':
-      return `chat history ${iso(a.from)} → ${iso(a.to)} as ${a.format}, pages of ${a.pageSize}, into ${rel(a.outDir)}`;
+      return t(lang, 'cli.plan.text.historyExport', {
+        from: time(a.from, plan.event.zone, 'full'),
+        to: time(a.to, plan.event.zone, 'full'),
+        format: a.format,
+        pageSize: a.pageSize,
+        dir: rel(a.outDir),
+      });
     case 'reportExport':
-      return `session ${a.sessionId} report, retried while not ready for up to ${formatDuration(a.deadlineMs)}, into ${rel(a.outDir)}`;
+      return t(lang, 'cli.plan.text.reportExport', { session: a.sessionId, deadline: duration(a.deadlineMs), dir: rel(a.outDir) });
   }
 }

@@ -1,36 +1,70 @@
 import { DateTime } from 'luxon';
 import type { EngineEvent } from '../../engine/events.js';
 import type { RunSummary } from '../../engine/engine.js';
+import { displayWidth, formatMessage, formatTime, list, padEnd, t, time, type Language, type Msg } from '../../i18n/index.js';
 import type { Plan } from '../../plan/types.js';
 import type { Writer } from '../context.js';
 import { inPlannedOrder } from './planned-order.js';
+import { renderTable } from './table.js';
 
-const time = (ms: number, zone: string): string => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm:ss.SSS');
+/** A clock time with milliseconds, in the event's zone: the same in every language (lateness is read off it). */
+const clockTime = (ms: number, zone: string): string => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm:ss.SSS');
+
+type Result = 'ok' | 'failed' | 'ambiguous' | 'skipped';
+const LABEL = {
+  ok: 'run.progress.label.ok',
+  failed: 'run.progress.label.failed',
+  ambiguous: 'run.progress.label.ambiguous',
+  skipped: 'run.progress.label.skipped',
+} as const;
+const RESULT = {
+  ok: 'run.result.ok',
+  failed: 'run.result.failed',
+  ambiguous: 'run.result.ambiguous',
+  skipped: 'run.result.skipped',
+  pending: 'run.result.pending',
+} as const;
+
+/** What an event or a report says, in the reader's language (its English `message` when it has no `text`). */
+function shown(x: { readonly message?: string; readonly text?: Msg }, lang: Language): string | undefined {
+  return x.text ? formatMessage(x.text, lang) : x.message;
+}
+
+/** `FAILED unit: why` (or `ok unit`), as a line of progress says an outcome. */
+function outcomeLine(lang: Language, result: Result, unit: string, message: string | undefined): string {
+  const label = t(lang, LABEL[result]);
+  return message ? t(lang, 'run.progress.outcomeWithMessage', { result: label, unit, message }) : t(lang, 'run.progress.outcome', { result: label, unit });
+}
 
 /** One line per event (off a terminal), or the dry run's "what would be sent, when". */
-export function lineRenderer(out: Writer, plan: Plan, dryRun: boolean): (e: EngineEvent) => void {
+export function lineRenderer(out: Writer, plan: Plan, dryRun: boolean, lang: Language): (e: EngineEvent) => void {
   const z = plan.event.zone;
   return (e) => {
     switch (e.type) {
       case 'start':
-        out.write(`${dryRun ? 'dry run' : 'run'} ${e.runId}: ${e.units} call(s)${e.resumed ? ', resuming' : ''}; times in ${z}\n`);
+        out.write(
+          `${t(lang, dryRun ? 'run.progress.startDry' : 'run.progress.start', { runId: e.runId, units: e.units, resumed: e.resumed ? 'yes' : 'no', zone: z })}\n`,
+        );
         break;
       case 'skip-done':
-        out.write(`already done: ${e.unit}\n`);
+        out.write(`${t(lang, 'run.progress.alreadyDone', { unit: e.unit })}\n`);
         break;
       case 'dispatch':
         out.write(
-          dryRun ? `${time(e.plannedAt, z)} ${e.unit} ${e.call ?? ''}\n` : `${time(e.at, z)} send ${e.unit} (${e.kind}), ${e.latenessMs} ms after its time\n`,
+          dryRun
+            ? `${clockTime(e.plannedAt, z)} ${e.unit} ${e.call ?? ''}\n`
+            : `${t(lang, 'run.progress.send', { time: clockTime(e.at, z), unit: e.unit, kind: e.kind, lateness: e.latenessMs })}\n`,
         );
         break;
       case 'outcome':
-        if (!dryRun || e.result !== 'ok') out.write(`${e.result === 'ok' ? 'ok' : e.result.toUpperCase()} ${e.unit}${e.message ? `: ${e.message}` : ''}\n`);
+        if (!dryRun || e.result !== 'ok') out.write(`${outcomeLine(lang, e.result, e.unit, shown(e, lang))}\n`);
         break;
       case 'export-progress':
-        if (e.pages % 50 === 1) out.write(`${e.unit}: ${e.records} records, ${e.pages} pages, ${Math.round(e.recordsPerSecond)} records/s\n`);
+        if (e.pages % 50 === 1)
+          out.write(`${t(lang, 'run.progress.exportProgress', { unit: e.unit, records: e.records, pages: e.pages, rate: Math.round(e.recordsPerSecond) })}\n`);
         break;
       case 'notice':
-        out.write(`note: ${e.message}\n`);
+        out.write(`${t(lang, 'run.progress.note', { message: shown(e, lang) ?? '' })}\n`);
         break;
       case 'stop':
         break;
@@ -39,7 +73,13 @@ export function lineRenderer(out: Writer, plan: Plan, dryRun: boolean): (e: Engi
 }
 
 /** On a terminal: the next actions with countdowns and the counts, redrawn at most 4 times a second. */
-export function liveRenderer(out: Writer, plan: Plan, color: boolean, now: () => number): { onEvent: (e: EngineEvent) => void; stop: () => void } {
+export function liveRenderer(
+  out: Writer,
+  plan: Plan,
+  color: boolean,
+  now: () => number,
+  lang: Language,
+): { onEvent: (e: EngineEvent) => void; stop: () => void } {
   const done = new Set<string>();
   const counts = { ok: 0, failed: 0, ambiguous: 0, skipped: 0 };
   const log: string[] = [];
@@ -48,9 +88,11 @@ export function liveRenderer(out: Writer, plan: Plan, color: boolean, now: () =>
   const red = (s: string): string => (color ? `\u001b[31m${s}\u001b[0m` : s);
   const draw = (): void => {
     const lines: string[] = [];
-    lines.push(`${plan.event.name} — ok ${counts.ok}, failed ${counts.failed}, ambiguous ${counts.ambiguous}, skipped ${counts.skipped}`);
+    lines.push(t(lang, 'run.progress.liveCounts', { name: plan.event.name, ...counts }));
     const next = plan.actions.filter((a) => !done.has(a.kind === 'checkin' ? a.batchId : a.id)).slice(0, 5);
-    for (const a of next) lines.push(dim(`  in ${Math.max(0, Math.round((a.at - now()) / 1000))}s  ${a.kind.padEnd(13)} ${a.id}`));
+    const countdowns = next.map((a) => t(lang, 'run.progress.liveIn', { seconds: Math.max(0, Math.round((a.at - now()) / 1000)) }));
+    const width = Math.max(0, ...countdowns.map(displayWidth));
+    next.forEach((a, i) => lines.push(dim(`  ${padEnd(countdowns[i]!, width)}  ${padEnd(a.kind, 13)} ${a.id}`)));
     for (const l of log.slice(-5)) lines.push(l);
     out.write(`${drawn ? `\u001b[${drawn}F\u001b[J` : ''}${lines.join('\n')}\n`);
     drawn = lines.length;
@@ -58,12 +100,12 @@ export function liveRenderer(out: Writer, plan: Plan, color: boolean, now: () =>
   const timer = setInterval(draw, 250);
   return {
     onEvent: (e) => {
-      if (e.type === 'notice') log.push(`  note: ${e.message}`);
+      if (e.type === 'notice') log.push(`  ${t(lang, 'run.progress.note', { message: shown(e, lang) ?? '' })}`);
       if (e.type === 'outcome' || e.type === 'skip-done') {
         done.add(e.unit);
         if (e.type === 'outcome') {
           counts[e.result] += 1;
-          log.push(e.result === 'ok' ? `  ✓ ${e.unit}` : red(`  ${e.result.toUpperCase()} ${e.unit}${e.message ? `: ${e.message}` : ''}`));
+          log.push(e.result === 'ok' ? `  ✓ ${e.unit}` : red(`  ${outcomeLine(lang, e.result, e.unit, shown(e, lang))}`));
         }
       }
     },
@@ -78,35 +120,46 @@ export function liveRenderer(out: Writer, plan: Plan, color: boolean, now: () =>
  * The table at the end: every action with its planned time (in the event's zone, named in the
  * header), outcome and lateness, in planned-time order (planned-order.ts); then where the journal and the exports are.
  */
-export function renderSummary(summary: RunSummary, plan: Plan, where: { journal?: string } = {}): string {
+export function renderSummary(summary: RunSummary, plan: Plan, where: { journal?: string }, lang: Language): string {
   const z = plan.event.zone;
   const actions = inPlannedOrder(summary.actions, plan);
   const rows = actions.map((a) => [
     a.id,
     a.kind,
     a.channelId,
-    DateTime.fromMillis(a.plannedAt, { zone: z }).toFormat('MM-dd HH:mm:ss'),
-    a.result,
-    a.latenessMs === undefined ? '' : `${a.latenessMs} ms`,
+    formatTime(time(a.plannedAt, z, 'dateTimeSeconds'), lang),
+    t(lang, RESULT[a.result]),
+    a.latenessMs === undefined ? '' : t(lang, 'run.summary.lateness', { ms: a.latenessMs }),
   ]);
-  const head = ['action', 'kind', 'channel', `planned (${z})`, 'outcome', 'late'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const fmt = (r: string[]): string =>
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  const lines = [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => fmt(r as string[]))];
-  const by = (s: string): string[] => actions.filter((a) => a.result === s).map((a) => a.id);
-  const count = (s: string): number => by(s).length;
+  const head = [
+    t(lang, 'run.summary.head.action'),
+    t(lang, 'run.summary.head.kind'),
+    t(lang, 'run.summary.head.channel'),
+    t(lang, 'run.summary.head.planned', { zone: z }),
+    t(lang, 'run.summary.head.outcome'),
+    t(lang, 'run.summary.head.late'),
+  ];
+  const lines = renderTable(head, rows);
+  const by = (s: Result | 'pending'): string[] => actions.filter((a) => a.result === s).map((a) => a.id);
+  const count = (s: Result | 'pending'): number => by(s).length;
   lines.push('');
-  lines.push(`${count('ok')} ok, ${count('failed')} failed, ${count('ambiguous')} ambiguous, ${count('skipped')} skipped, ${count('pending')} pending`);
-  if (count('ambiguous')) lines.push(`ambiguous (sent, answer unknown; check the channel before resending): ${by('ambiguous').join(', ')}`);
-  for (const a of actions.filter((x) => (x.result === 'failed' || x.result === 'skipped') && x.message)) lines.push(`${a.result} ${a.id}: ${a.message}`);
-  if (where.journal) lines.push(`journal: ${where.journal}`);
+  lines.push(
+    t(lang, 'run.summary.counts', {
+      ok: count('ok'),
+      failed: count('failed'),
+      ambiguous: count('ambiguous'),
+      skipped: count('skipped'),
+      pending: count('pending'),
+    }),
+  );
+  if (count('ambiguous')) lines.push(t(lang, 'run.summary.ambiguous', { ids: list(by('ambiguous')) }));
+  for (const a of actions)
+    if ((a.result === 'failed' || a.result === 'skipped') && (a.text || a.message))
+      lines.push(t(lang, 'run.summary.problem', { result: t(lang, RESULT[a.result]), id: a.id, message: shown(a, lang) ?? '' }));
+  if (where.journal) lines.push(t(lang, 'run.summary.journal', { path: where.journal }));
   const outDirs = [
     ...new Set(plan.actions.flatMap((a) => ('outDir' in a && summary.actions.some((r) => r.id === a.id && r.result === 'ok') ? [a.outDir] : []))),
   ];
-  for (const d of outDirs) lines.push(`exports written to: ${d}`);
+  for (const d of outDirs) lines.push(t(lang, 'run.summary.exports', { dir: d }));
   return `${lines.join('\n')}\n`;
 }

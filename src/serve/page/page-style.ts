@@ -1,3 +1,4 @@
+/* i18n-exempt-file: CSS, nobody reads it */
 import { TIMELINE_CSS } from '../timeline-svg.js';
 
 /** The page's stylesheet: a list and a lesson side by side on a laptop, one above the other on a phone. */
@@ -8,6 +9,9 @@ header { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; padding
 header h1 { font-size: 16px; margin: 0; }
 .who { margin-left: auto; color: #556; font-size: 13px; }
 .who input { font: inherit; padding: 3px 6px; width: 12em; }
+.langs { font-size: 13px; color: #99a; }
+.langs a { color: #2a5db0; }
+.langs strong { color: #1d2330; font-weight: 600; }
 main { display: grid; grid-template-columns: minmax(240px, 320px) 1fr; gap: 16px; padding: 12px 16px; }
 main > nav, main > section { min-width: 0; }
 .meta, td .text, td .note { overflow-wrap: anywhere; }
