@@ -430,6 +430,7 @@ export class Lesson {
         host: hostname(),
         file: this.source.file,
         start: plan.event.start,
+        zone: plan.event.zone,
         // Skipped actions are listed too (under their own id, never a batch's), so `runbook status` shows them.
         actions: [
           ...plan.actions.map((a) => ({

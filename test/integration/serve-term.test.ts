@@ -94,6 +94,9 @@ describe('runbook serve: a term of lessons in one process', () => {
     expect(status.code).toBe(0);
     const st = JSON.parse(status.stdout) as { rows: { id: string; state: string }[] };
     expect(st.rows.map((r) => r.state)).toEqual(['done', 'done', 'done', 'done']);
+    // Its times are in the event's zone: serve's journal records the zone as `run` does.
+    const text = await runCli(['status', 'lessons/l1.yaml'], { cwd: dir });
+    expect(text.stdout).toContain('Asia/Shanghai');
     // And `run` of a finished lesson resumes that journal: nothing is sent again.
     const again = await runCli(['run', 'lessons/l1.yaml', '--endpoint', sb.url, '--json'], { cwd: dir, env: demoEnv() });
     expect(again.code).toBe(0);
