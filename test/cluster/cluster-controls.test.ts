@@ -1,25 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
-import { sentByChannel, startNode, until } from '../helpers/cluster-term.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { sentByChannel, startNode, until, useCluster } from '../helpers/cluster-term.js';
 import { getJson, lessonYaml, writeTerm, type ServeProcess } from '../helpers/serve-term.js';
 
-let redis: RedisServer;
-let sb: Sandbox | undefined;
-let nodes: ServeProcess[] = [];
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis.close();
-});
-afterEach(async () => {
-  await Promise.all(nodes.map((n) => (n.child.exitCode === null ? n.stop('SIGKILL') : undefined)));
-  nodes = [];
-  await sb?.close();
-  sb = undefined;
-});
+const cluster = useCluster();
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
@@ -32,7 +17,7 @@ interface Detail {
 
 describe('runbook serve --redis: controls from any node', () => {
   it('reach the node that runs the lesson, and a lesson no node holds yet; every node shows them', async () => {
-    sb = await startSandbox({ channels: ['1000001', '1000002'] });
+    cluster.sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const t0 = Date.now() + 14_000;
     const dir = writeTerm({
       'lessons/c.yaml': lessonYaml(1, t0, 40, [
@@ -43,11 +28,11 @@ describe('runbook serve --redis: controls from any node', () => {
       // Tomorrow's lesson: its job waits in Redis, no node holds it.
       'lessons/later.yaml': lessonYaml(2, Date.now() + 86_400_000, 40, ["{ id: m1, kind: message, at: +2s, text: 'later m1', channels: [a] }"]),
     });
-    nodes = [0, 1].map(() => startNode(dir, sb!, redis.url));
-    for (const n of nodes) await n.waitFor(/lesson\(s\)/);
+    cluster.nodes = [0, 1].map(() => startNode(dir, cluster.sb!, cluster.redis.url));
+    for (const n of cluster.nodes) await n.waitFor(/lesson\(s\)/);
     let owner: ServeProcess | undefined;
-    await until('a node takes the lesson', () => (owner = nodes.find((n) => /lessons\/c\.yaml: taken by this node/.test(n.output()))) !== undefined);
-    const other = nodes.find((n) => n !== owner)!;
+    await until('a node takes the lesson', () => (owner = cluster.nodes.find((n) => /lessons\/c\.yaml: taken by this node/.test(n.output()))) !== undefined);
+    const other = cluster.nodes.find((n) => n !== owner)!;
     const otherUrl = await other.url;
     const ownerUrl = await owner!.url;
     const ids = Object.fromEntries((await getJson<LessonsDoc>(`${otherUrl}api/lessons`)).lessons.map((l) => [l.file, l.id]));
@@ -74,9 +59,9 @@ describe('runbook serve --redis: controls from any node', () => {
       return d.actions.find((a) => a.id === 'm1')?.state === 'skipped';
     });
 
-    await until('m3 sent', () => sentByChannel(sb!).has('1000002 m3'), 40_000);
+    await until('m3 sent', () => sentByChannel(cluster.sb!).has('1000002 m3'), 40_000);
     await new Promise((r) => setTimeout(r, 1000));
-    const sent = sentByChannel(sb);
+    const sent = sentByChannel(cluster.sb);
     expect(sent.get('1000001 m1')).toBe(1);
     expect(sent.has('1000001 m2')).toBe(false);
     expect(sent.get('1000002 m3')).toBe(1);
@@ -89,7 +74,7 @@ describe('runbook serve --redis: controls from any node', () => {
         return m2?.state === 'skipped' && m2.control?.who === '王老师 (127.0.0.1)' && d.actions.find((a) => a.id === 'm3')?.state === 'done';
       });
     }
-    const st = await runCli(['status', 'lessons/c.yaml', '--redis', redis.url, '--json'], { cwd: dir });
+    const st = await runCli(['status', 'lessons/c.yaml', '--redis', cluster.redis.url, '--json'], { cwd: dir });
     const rows = (JSON.parse(st.stdout) as { rows: { id: string; state: string; message?: string }[] }).rows;
     expect(rows.find((r) => r.id === 'm2')).toMatchObject({ state: 'skipped', message: 'skipped by 王老师 (127.0.0.1)' });
   }, 120_000);

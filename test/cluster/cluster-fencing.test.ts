@@ -1,33 +1,17 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JournalMirror } from '../../src/cluster/journal-mirror.js';
 import { jobLockKey, journalKey } from '../../src/cluster/keys.js';
 import { defineAppendScripts, FencedError, RedisJournalWriter } from '../../src/cluster/redis-journal.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sentByChannel, startNode, until } from '../helpers/cluster-term.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { sentByChannel, startNode, until, useCluster } from '../helpers/cluster-term.js';
 import { lessonYaml, writeTerm, type ServeProcess } from '../helpers/serve-term.js';
 
-let redis: RedisServer;
-let sb: Sandbox | undefined;
-let nodes: ServeProcess[] = [];
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis.close();
-});
-afterEach(async () => {
-  for (const n of nodes) if (n.child.exitCode === null) n.child.kill('SIGCONT');
-  await Promise.all(nodes.map((n) => (n.child.exitCode === null ? n.stop('SIGKILL') : undefined)));
-  nodes = [];
-  await sb?.close();
-  sb = undefined;
-});
+const cluster = useCluster();
 
 describe('fencing: a node whose lock is stale writes nothing, so sends nothing', () => {
   it('the journal append is refused unless the job lock is still the writer’s (one Lua script, real Redis)', async () => {
-    const r = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const r = new Redis(cluster.redis.url, { maxRetriesPerRequest: null });
     try {
       defineAppendScripts(r);
       const mirror = new JournalMirror(r);
@@ -58,7 +42,7 @@ describe('fencing: a node whose lock is stale writes nothing, so sends nothing',
   });
 
   it('a node frozen past its lock, then woken, sends nothing of the lesson another node took over', async () => {
-    sb = await startSandbox({ channels: ['1000001', '1000002'] });
+    cluster.sb = await startSandbox({ channels: ['1000001', '1000002'] });
     const t0 = Date.now() + 12_000;
     const dir = writeTerm({
       'lessons/s.yaml': lessonYaml(1, t0, 30, [
@@ -68,24 +52,24 @@ describe('fencing: a node whose lock is stale writes nothing, so sends nothing',
         "{ id: m4, kind: message, at: +15s, text: 'm4', channels: [b] }",
       ]),
     });
-    nodes = [0, 1].map(() => startNode(dir, sb!, redis.url));
-    for (const n of nodes) await n.waitFor(/lesson\(s\)/);
+    cluster.nodes = [0, 1].map(() => startNode(dir, cluster.sb!, cluster.redis.url));
+    for (const n of cluster.nodes) await n.waitFor(/lesson\(s\)/);
     let owner: ServeProcess | undefined;
-    await until('a node takes the lesson', () => (owner = nodes.find((n) => /lessons\/s\.yaml: taken by this node/.test(n.output()))) !== undefined);
-    const other = nodes.find((n) => n !== owner)!;
-    await until('m1 sent', () => sentByChannel(sb!).has('1000001 m1'), 30_000);
+    await until('a node takes the lesson', () => (owner = cluster.nodes.find((n) => /lessons\/s\.yaml: taken by this node/.test(n.output()))) !== undefined);
+    const other = cluster.nodes.find((n) => n !== owner)!;
+    await until('m1 sent', () => sentByChannel(cluster.sb!).has('1000001 m1'), 30_000);
 
     // Frozen (a long GC pause, a VM stalled, a partition): its lock runs out and the other node takes over.
     owner!.child.kill('SIGSTOP');
     await other.waitFor(/lessons\/s\.yaml: taken by this node/, 20_000);
-    await until('m2 sent by the new owner', () => sentByChannel(sb!).has('1000001 m2'), 20_000);
+    await until('m2 sent by the new owner', () => sentByChannel(cluster.sb!).has('1000001 m2'), 20_000);
     // Woken with m2 overdue and m3 ahead, it still believes it holds the lesson: its writes are refused.
     owner!.child.kill('SIGCONT');
     await owner!.waitFor(/lessons\/s\.yaml: this node lost the lesson's lock; it sends nothing more for it/, 20_000);
-    await until('m4 sent', () => sentByChannel(sb!).has('1000002 m4'), 30_000);
+    await until('m4 sent', () => sentByChannel(cluster.sb!).has('1000002 m4'), 30_000);
     await new Promise((r) => setTimeout(r, 1000));
 
-    const sent = sentByChannel(sb);
+    const sent = sentByChannel(cluster.sb);
     for (const k of ['1000001 欢迎 lesson 1', '1000001 m1', '1000001 m2', '1000001 m3', '1000002 m4']) expect(sent.get(k), k).toBe(1);
     expect(owner!.output()).not.toMatch(/done m[234]/);
     expect(other.output()).toMatch(/done m2/);

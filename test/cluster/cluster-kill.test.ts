@@ -1,25 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
-import { loggedAt, sentByChannel, startNode, until } from '../helpers/cluster-term.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { loggedAt, sentByChannel, startNode, until, useCluster } from '../helpers/cluster-term.js';
 import { lessonYaml, writeTerm, type ServeProcess } from '../helpers/serve-term.js';
 
-let redis: RedisServer;
-let sb: Sandbox | undefined;
-let nodes: ServeProcess[] = [];
-beforeAll(async () => {
-  redis = await startRedisServer({ persist: true });
-});
-afterAll(async () => {
-  await redis.close();
-});
-afterEach(async () => {
-  await Promise.all(nodes.map((n) => (n.child.exitCode === null ? n.stop('SIGKILL') : undefined)));
-  nodes = [];
-  await sb?.close();
-  sb = undefined;
-});
+const cluster = useCluster({ persist: true });
 
 const CHANNELS = ['1000001', '1000002', '1000003', '1000004', '1000005', '1000006', '1000007', '1000008'];
 /** The takeover bound with --lock-duration 4s (4 s + a stalled check every 2 s), and room for a loaded machine. */
@@ -32,7 +17,7 @@ interface StatusDoc {
 
 describe('runbook serve --redis: a node killed mid-burst', () => {
   it('is replaced within the bound; nothing is doubled; its calls in flight are reported ambiguous by id; the rest runs once', async () => {
-    sb = await startSandbox({ channels: CHANNELS });
+    cluster.sb = await startSandbox({ channels: CHANNELS });
     const t0 = Date.now() + 16_000;
     const dir = writeTerm({
       // The burst lesson: eight channels at one instant, then messages during and after the takeover.
@@ -52,22 +37,25 @@ describe('runbook serve --redis: a node killed mid-burst', () => {
         "{ id: m2, kind: message, at: +6s, text: 'l2 m2', channels: [c] }",
       ]).replace('steps:', 'channels: { c: "1000003" }\nsteps:'),
     });
-    nodes = [0, 1, 2].map(() => startNode(dir, sb!, redis.url));
-    for (const n of nodes) await n.waitFor(/lesson\(s\)/);
+    cluster.nodes = [0, 1, 2].map(() => startNode(dir, cluster.sb!, cluster.redis.url));
+    for (const n of cluster.nodes) await n.waitFor(/lesson\(s\)/);
     let owner: ServeProcess | undefined;
-    await until('a node takes the burst lesson', () => (owner = nodes.find((n) => /lessons\/k\.yaml: taken by this node/.test(n.output()))) !== undefined);
+    await until(
+      'a node takes the burst lesson',
+      () => (owner = cluster.nodes.find((n) => /lessons\/k\.yaml: taken by this node/.test(n.output()))) !== undefined,
+    );
 
     // The burst's answers are held back (the platform applied the calls): they are in flight when
     // their node dies.
     await until('just before the burst', () => Date.now() >= t0 + 1000, 30_000);
-    sb.setFaults('slow=1:8000,endpoints=sendCustomMessage');
-    await until('the burst reaches the platform', () => [...sentByChannel(sb!).keys()].filter((k) => k.endsWith(' burst')).length === 8, 20_000);
+    cluster.sb.setFaults('slow=1:8000,endpoints=sendCustomMessage');
+    await until('the burst reaches the platform', () => [...sentByChannel(cluster.sb!).keys()].filter((k) => k.endsWith(' burst')).length === 8, 20_000);
     owner!.child.kill('SIGKILL');
     const killedAt = Date.now();
-    sb.setFaults('');
+    cluster.sb.setFaults('');
     await owner!.exited;
 
-    const others = nodes.filter((n) => n !== owner);
+    const others = cluster.nodes.filter((n) => n !== owner);
     let taker: ServeProcess | undefined;
     await until(
       'another node takes the lesson over',
@@ -79,11 +67,15 @@ describe('runbook serve --redis: a node killed mid-burst', () => {
     console.log(`takeover after kill -9: ${takeoverMs} ms (bound ${TAKEOVER_BOUND_MS} ms)`);
     expect(takeoverMs).toBeLessThan(TAKEOVER_BOUND_MS + SLACK_MS);
 
-    await until('the rest of the term', () => ['1000002 after the takeover', '1000003 l2 m2', '1000002 l1 m3'].every((k) => sentByChannel(sb!).has(k)), 40_000);
+    await until(
+      'the rest of the term',
+      () => ['1000002 after the takeover', '1000003 l2 m2', '1000002 l1 m3'].every((k) => sentByChannel(cluster.sb!).has(k)),
+      40_000,
+    );
     await new Promise((r) => setTimeout(r, 1500));
 
     // Nothing doubled: every (channel, text) reached the platform once.
-    const sent = sentByChannel(sb);
+    const sent = sentByChannel(cluster.sb);
     for (const [k, n] of sent) expect(n, k).toBe(1);
     for (const k of [
       '1000001 欢迎 lesson 9',
@@ -100,7 +92,7 @@ describe('runbook serve --redis: a node killed mid-burst', () => {
       expect(sent.get(k), k).toBe(1);
 
     // The burst was in flight on the dead node: reported ambiguous, by id, by the node that took over.
-    const st = await runCli(['status', 'lessons/k.yaml', '--redis', redis.url, '--json'], { cwd: dir });
+    const st = await runCli(['status', 'lessons/k.yaml', '--redis', cluster.redis.url, '--json'], { cwd: dir });
     expect(st.code, st.stderr).toBe(0);
     const rows = (JSON.parse(st.stdout) as StatusDoc).rows;
     const state = Object.fromEntries(rows.map((r) => [r.id, r.state]));

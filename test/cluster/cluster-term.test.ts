@@ -1,26 +1,11 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
-import { registeredCheckins, sentTexts, startNode, until } from '../helpers/cluster-term.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { getJson, lessonYaml, writeTerm, type ServeProcess } from '../helpers/serve-term.js';
+import { registeredCheckins, sentTexts, startNode, until, useCluster } from '../helpers/cluster-term.js';
+import { getJson, lessonYaml, writeTerm } from '../helpers/serve-term.js';
 
-let redis: RedisServer;
-let sb: Sandbox | undefined;
-let nodes: ServeProcess[] = [];
-beforeAll(async () => {
-  redis = await startRedisServer({ persist: true });
-});
-afterAll(async () => {
-  await redis.close();
-});
-afterEach(async () => {
-  await Promise.all(nodes.map((n) => (n.child.exitCode === null ? n.stop('SIGKILL') : undefined)));
-  nodes = [];
-  await sb?.close();
-  sb = undefined;
-});
+const cluster = useCluster({ persist: true });
 
 interface LessonsDoc {
   lessons: { id: string; file: string; state: string; counts: Record<string, number> }[];
@@ -45,43 +30,43 @@ function term(n: number, first: number, gap: number): { dir: string; texts: stri
   return { dir: writeTerm(files), texts, prompts };
 }
 
-describe('runbook serve --redis: three nodes, one term', () => {
-  it('runs every message and check-in exactly once across the nodes, under one cluster-wide rate limit; status and every node show one journal', async () => {
-    sb = await startSandbox({ channels: ['1000001', '1000002'] });
+describe('runbook serve --redis: three cluster.nodes, one term', () => {
+  it('runs every message and check-in exactly once across the cluster.nodes, under one cluster-wide rate limit; status and every node show one journal', async () => {
+    cluster.sb = await startSandbox({ channels: ['1000001', '1000002'] });
     // Lessons 4 s apart; check-ins alternate channels, so each channel's are 8 s apart.
     const { dir, texts, prompts } = term(6, 15_000, 4000);
-    // As nodes behind one NAT address: one rate limit for all three, in Redis.
-    nodes = [0, 1, 2].map(() => startNode(dir, sb!, redis.url, ['--cluster-rate-limit']));
-    for (const n of nodes) await n.waitFor(/lesson\(s\)/);
-    expect(nodes[0]!.output()).toMatch(/cluster: Redis redis:\/\/127\.0\.0\.1:\d+\/?; a lesson whose node is lost is taken over within 6s/);
+    // As cluster.nodes behind one NAT address: one rate limit for all three, in Redis.
+    cluster.nodes = [0, 1, 2].map(() => startNode(dir, cluster.sb!, cluster.redis.url, ['--cluster-rate-limit']));
+    for (const n of cluster.nodes) await n.waitFor(/lesson\(s\)/);
+    expect(cluster.nodes[0]!.output()).toMatch(/cluster: Redis redis:\/\/127\.0\.0\.1:\d+\/?; a lesson whose node is lost is taken over within 6s/);
     await until(
       'every message and check-in',
       () => {
-        const s = sentTexts(sb!);
+        const s = sentTexts(cluster.sb!);
         const messages = texts.reduce((k, t) => k + (s.get(t) ?? 0), 0);
-        return messages >= texts.length + 6 && prompts.every((p) => registeredCheckins(sb!).has(p));
+        return messages >= texts.length + 6 && prompts.every((p) => registeredCheckins(cluster.sb!).has(p));
       },
       90_000,
     );
     // Give a doubled send the time to show.
     await new Promise((r) => setTimeout(r, 2000));
-    const s = sentTexts(sb);
+    const s = sentTexts(cluster.sb);
     for (const t of texts) expect(s.get(t), t).toBe(t.endsWith('n1') ? 2 : 1);
-    const c = registeredCheckins(sb);
+    const c = registeredCheckins(cluster.sb);
     for (const p of prompts) expect(c.get(p), p).toBe(1);
     // Every call was granted by the limit in Redis: its window holds the latest grants.
-    const r = new Redis(redis.url);
+    const r = new Redis(cluster.redis.url);
     try {
       expect(await r.zcard('runbook:rate-limit')).toBeGreaterThan(0);
     } finally {
       r.disconnect();
     }
     // Each lesson was taken by exactly one node.
-    const taken = nodes.map((n) => (n.output().match(/: taken by this node/g) ?? []).length);
+    const taken = cluster.nodes.map((n) => (n.output().match(/: taken by this node/g) ?? []).length);
     expect(taken.reduce((a, b) => a + b, 0)).toBe(6);
 
     // One truth from every node: each page shows every lesson finished, from the journal in Redis.
-    for (const n of nodes) {
+    for (const n of cluster.nodes) {
       const url = await n.url;
       let doc: LessonsDoc | undefined;
       await until(
@@ -95,12 +80,12 @@ describe('runbook serve --redis: three nodes, one term', () => {
         throw new Error(`${err.message}: ${JSON.stringify(doc)}`);
       });
     }
-    const st = await runCli(['status', 'lessons/l3.yaml', '--redis', redis.url, '--json'], { cwd: dir });
+    const st = await runCli(['status', 'lessons/l3.yaml', '--redis', cluster.redis.url, '--json'], { cwd: dir });
     expect(st.code, st.stderr).toBe(0);
     const doc = JSON.parse(st.stdout) as { rows: { id: string; state: string }[] };
     expect(doc.rows.map((r) => `${r.id}:${r.state}`).sort()).toEqual(['n1@a:done', 'n1@b:done', 'n2:done', 'sign:done', 'welcome:done']);
 
-    for (const n of nodes) expect(await n.stop('SIGTERM')).toBe(130);
+    for (const n of cluster.nodes) expect(await n.stop('SIGTERM')).toBe(130);
   }, 150_000);
 
   it('refuses a cluster-wide rate limit without --redis, and an unreachable Redis, with a clear error', async () => {

@@ -1,6 +1,47 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { demoEnv } from './engine-lesson.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
 import { startServeCli, type ServeProcess } from './serve-term.js';
+
+/** What a cluster test file shares: one Redis for the file; the sandbox and nodes a test starts. */
+export interface ClusterFixture {
+  readonly redis: RedisServer;
+  sb: Sandbox | undefined;
+  nodes: ServeProcess[];
+}
+
+/**
+ * Registers the hooks every cluster test file needs: a real Redis started once for the file
+ * (`persist` for tests whose journal must outlive a Redis restart, as a production Redis's does),
+ * and, after each test, every node still running killed and the sandbox closed.
+ */
+export function useCluster(opts: { persist?: boolean } = {}): ClusterFixture {
+  let redis: RedisServer | undefined;
+  const fixture = {
+    get redis(): RedisServer {
+      if (!redis) throw new Error('Redis is not started yet (use the fixture inside a test)');
+      return redis;
+    },
+    sb: undefined as Sandbox | undefined,
+    nodes: [] as ServeProcess[],
+  };
+  beforeAll(async () => {
+    redis = await startRedisServer(opts.persist ? { persist: true } : {});
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+  afterEach(async () => {
+    // A node a test froze (SIGSTOP) is woken first, so that it can be stopped.
+    for (const n of fixture.nodes) if (n.child.exitCode === null) n.child.kill('SIGCONT');
+    await Promise.all(fixture.nodes.map((n) => (n.child.exitCode === null ? n.stop('SIGKILL') : undefined)));
+    fixture.nodes = [];
+    await fixture.sb?.close();
+    fixture.sb = undefined;
+  });
+  return fixture;
+}
 
 /** A serve node of a cluster: the real CLI against one sandbox and one Redis. */
 export function startNode(dir: string, sandbox: Sandbox, redisUrl: string, extra: readonly string[] = []): ServeProcess {
