@@ -1,9 +1,38 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { DEMO_CREDENTIALS, startSandbox } from '../../src/sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
 import { registeredCheckins, sentTexts, startNode, until, useCluster } from '../helpers/cluster-term.js';
 import { getJson, lessonYaml, writeTerm } from '../helpers/serve-term.js';
+
+/** Every key of a Redis database with its whole value, as text. */
+async function dumpRedis(url: string): Promise<string> {
+  const r = new Redis(url);
+  try {
+    const parts: string[] = [];
+    for (const key of await r.keys('*')) {
+      const type = await r.type(key);
+      const value =
+        type === 'string'
+          ? await r.get(key)
+          : type === 'hash'
+            ? await r.hgetall(key)
+            : type === 'list'
+              ? await r.lrange(key, 0, -1)
+              : type === 'set'
+                ? await r.smembers(key)
+                : type === 'zset'
+                  ? await r.zrange(key, 0, -1, 'WITHSCORES')
+                  : type === 'stream'
+                    ? await r.xrange(key, '-', '+')
+                    : type;
+      parts.push(`${key} ${JSON.stringify(value)}`);
+    }
+    return parts.join('\n');
+  } finally {
+    r.disconnect();
+  }
+}
 
 const cluster = useCluster({ persist: true });
 
@@ -86,6 +115,12 @@ describe('runbook serve --redis: three cluster.nodes, one term', () => {
     expect(doc.rows.map((r) => `${r.id}:${r.state}`).sort()).toEqual(['n1@a:done', 'n1@b:done', 'n2:done', 'sign:done', 'welcome:done']);
 
     for (const n of cluster.nodes) expect(await n.stop('SIGTERM')).toBe(130);
+
+    // The app secret is nowhere in Redis (journals, jobs, locks, the limiter) nor in any node's output.
+    const dump = await dumpRedis(cluster.redis.url);
+    expect(dump).toMatch(/runbook:journal:[^ ]+ .*intent/);
+    expect(dump).not.toContain(DEMO_CREDENTIALS.appSecret);
+    for (const n of cluster.nodes) expect(n.output()).not.toContain(DEMO_CREDENTIALS.appSecret);
   }, 150_000);
 
   it('refuses a cluster-wide rate limit without --redis, and an unreachable Redis, with a clear error', async () => {
