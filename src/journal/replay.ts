@@ -1,18 +1,9 @@
-import type { Msg } from '../i18n/index.js';
-import type { JournalRecord, UnitResult } from './records.js';
+import type { JournalRecord } from './records.js';
 
 export interface UnitState {
   readonly intent: boolean;
-  readonly outcome?: {
-    readonly result: UnitResult;
-    readonly code?: number | string;
-    readonly message?: string;
-    readonly text?: Msg;
-    readonly latenessMs?: number;
-    readonly failedActions?: readonly string[];
-    readonly actionResults?: Readonly<Record<string, UnitResult>>;
-    readonly at: number;
-  };
+  /** The unit's last outcome record, as journaled (without its tag and unit id). */
+  readonly outcome?: Omit<Extract<JournalRecord, { t: 'outcome' }>, 't' | 'unit'>;
 }
 
 /** What the journal says about each unit, and the last checkpoint of each. */
